@@ -1,0 +1,32 @@
+package org.mailroom.core.mail;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The SMTP envelope of one message: who sent it (the reverse path) and to whom it goes (the forward
+ * paths), plus the facts about the session that the trace headers and logs need.
+ *
+ * @param id          the queue id under which logs and headers name this message
+ * @param sender      the reverse path, or {@code null} for the null sender {@code <>} of bounces
+ * @param recipients  the accepted forward paths, in the order the client gave them
+ * @param heloName    the name the client gave in EHLO or HELO
+ * @param clientAddress the client's IP address as text
+ * @param received    when the transaction started
+ */
+public record Envelope(String id, MailAddress sender, List<MailAddress> recipients, String heloName,
+                       String clientAddress, Instant received) {
+
+    public Envelope {
+        recipients = List.copyOf(recipients);
+    }
+
+    public boolean isNullSender() {
+        return sender == null;
+    }
+
+    /** The reverse path as it appears in MAIL FROM and Return-Path: {@code <a@b>} or {@code <>}. */
+    public String reversePath() {
+        return sender == null ? "<>" : "<" + sender + ">";
+    }
+}

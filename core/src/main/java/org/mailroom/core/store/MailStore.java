@@ -1,0 +1,85 @@
+package org.mailroom.core.store;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Mailboxes and messages of local accounts. Accounts are named by their canonical address
+ * ({@code alice@example.test}); mailbox names by their full hierarchical name, with {@code INBOX}
+ * matched case-insensitively.
+ *
+ * <p>Contract, for every implementation (the contract test suite checks each point):
+ * <ul>
+ *   <li>{@link #deliver} is all-or-nothing and durable when it returns: after a crash, each target has the
+ *       message exactly once or, if it threw, not at all.</li>
+ *   <li>UIDs in a mailbox only grow and are never reused, also across restarts and expunges.</li>
+ *   <li>Every change bumps the mailbox's MODSEQ and is then published to {@link #subscribe} listeners.</li>
+ *   <li>An account's INBOX exists once anything was delivered to it.</li>
+ * </ul>
+ * Example: local delivery of one message to two users is one {@code deliver(msg, [alice/INBOX, bob/INBOX])}.
+ */
+public interface MailStore {
+
+    /** A committed blob to deliver. */
+    record NewMessage(String blobId, long size, Instant internalDate) {}
+
+    /** Where one copy goes; the mailbox is created if it does not exist. */
+    record Target(String account, String mailbox, Set<String> flags) {
+        public Target {
+            flags = Set.copyOf(flags);
+        }
+
+        public static Target inbox(String account) {
+            return new Target(account, Mailbox.INBOX, Set.of());
+        }
+    }
+
+    /** Where a copy landed, one per target, in the order of the targets. */
+    record Placed(String account, long mailboxId, long uid) {}
+
+    /** How {@link #updateFlags} changes the flags (IMAP STORE FLAGS, +FLAGS, -FLAGS). */
+    enum FlagOp { REPLACE, ADD, REMOVE }
+
+    List<Mailbox> listMailboxes(String account) throws IOException;
+
+    Optional<Mailbox> mailbox(String account, String name) throws IOException;
+
+    /** @throws MailStoreException.AlreadyExists if a mailbox of that name exists */
+    Mailbox createMailbox(String account, String name) throws IOException;
+
+    /** Deletes a mailbox and its messages. @throws MailStoreException.NotFound if there is none */
+    void deleteMailbox(String account, String name) throws IOException;
+
+    /** Renames keeping UIDs and UIDVALIDITY. */
+    void renameMailbox(String account, String from, String to) throws IOException;
+
+    /** Stores one message in several mailboxes at once; durable on return. */
+    List<Placed> deliver(NewMessage message, List<Target> targets) throws IOException;
+
+    /** All messages of a mailbox, ascending by UID. */
+    List<MessageRecord> messages(long mailboxId) throws IOException;
+
+    /** Changes flags of the given messages (missing UIDs are ignored); returns the changed records. */
+    List<MessageRecord> updateFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags)
+            throws IOException;
+
+    /**
+     * Removes messages for good (missing UIDs are ignored); a blob no record refers to any more is deleted.
+     * The UIDs are remembered with their MODSEQ so QRESYNC can report them as VANISHED.
+     */
+    void expunge(long mailboxId, Collection<Long> uids) throws IOException;
+
+    /**
+     * Takes the account's maildrop lock (POP3, RFC 1939 section 8) if nobody holds it. Closing the
+     * returned handle releases it; so does the death of the holder's node.
+     */
+    Optional<AutoCloseable> lockMaildrop(String account);
+
+    /** Listens to changes of one account's mailboxes; close the handle to stop. */
+    AutoCloseable subscribe(String account, Consumer<MailboxEvent> listener);
+}
