@@ -1,0 +1,59 @@
+package org.mailroom.core.delivery;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.mailroom.core.mail.Envelope;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.Directory;
+
+/**
+ * Decides, per recipient, whether a message stays here or goes to another host, and hands it to the
+ * agent for each: local delivery for our domains, the outbound queue for the rest.
+ *
+ * <p>Relaying is decided by the caller ({@code mayRelay}): an authenticated submission may relay, mail
+ * arriving on port 25 may not. That one flag is what keeps Mailroom from being an open relay.
+ */
+public final class Router {
+
+    /** The answer to RCPT TO. */
+    public enum Decision { LOCAL, REMOTE, UNKNOWN_USER, RELAY_DENIED }
+
+    private final Directory directory;
+    private final RecipientResolver resolver;
+    private final DeliveryAgent local;
+    private final DeliveryAgent remote;
+
+    public Router(Directory directory, DeliveryAgent local, DeliveryAgent remote) {
+        this.directory = directory;
+        this.resolver = new RecipientResolver(directory);
+        this.local = local;
+        this.remote = remote;
+    }
+
+    public Decision check(MailAddress recipient, boolean mayRelay) throws IOException {
+        if (!isLocal(recipient)) return mayRelay ? Decision.REMOTE : Decision.RELAY_DENIED;
+        return resolver.resolve(recipient).isEmpty() ? Decision.UNKNOWN_USER : Decision.LOCAL;
+    }
+
+    /** Delivers to every recipient of the envelope: one result per recipient, local ones first. */
+    public List<RecipientResult> deliver(Envelope envelope, String blobId, long size) {
+        List<MailAddress> locals = new ArrayList<>();
+        List<MailAddress> remotes = new ArrayList<>();
+        List<RecipientResult> results = new ArrayList<>();
+        for (MailAddress rcpt : envelope.recipients()) {
+            try {
+                (isLocal(rcpt) ? locals : remotes).add(rcpt);
+            } catch (IOException e) {
+                results.add(new RecipientResult(rcpt, RecipientResult.Status.TEMPORARY_FAILURE, "directory: " + e));
+            }
+        }
+        if (!locals.isEmpty()) results.addAll(local.deliver(envelope, blobId, size, locals));
+        if (!remotes.isEmpty()) results.addAll(remote.deliver(envelope, blobId, size, remotes));
+        return results;
+    }
+
+    private boolean isLocal(MailAddress address) throws IOException {
+        return directory.isLocalDomain(address.domain());
+    }
+}

@@ -1,0 +1,93 @@
+package org.mailroom.delivery;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mailroom.core.delivery.DeliveryAgent;
+import org.mailroom.core.delivery.RecipientResolver;
+import org.mailroom.core.delivery.RecipientResult;
+import org.mailroom.core.mail.Envelope;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailQueue;
+import org.mailroom.core.store.MailStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MDA: puts a message into the INBOX of every account its local recipients resolve to.
+ *
+ * <p>All copies are one {@link MailStore#deliver} call, so they share one blob and one durable commit; an
+ * account reached twice (directly and through an alias) gets one copy. Aliases that point to other hosts
+ * put the message in the outbound queue. If the store fails, every local recipient fails temporarily, so
+ * the sender retries and nobody gets the message twice.
+ */
+public final class LocalDelivery implements DeliveryAgent {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
+
+    private final MailStore store;
+    private final MailQueue queue;
+    private final RecipientResolver resolver;
+
+    public LocalDelivery(MailStore store, MailQueue queue, Directory directory) {
+        this.store = store;
+        this.queue = queue;
+        this.resolver = new RecipientResolver(directory);
+    }
+
+    @Override
+    public List<RecipientResult> deliver(Envelope envelope, String blobId, long size, List<MailAddress> recipients) {
+        Map<MailAddress, RecipientResolver.Resolution> resolved = new LinkedHashMap<>();
+        List<RecipientResult> results = new ArrayList<>();
+        Set<String> accounts = new LinkedHashSet<>();
+        Set<String> forwards = new LinkedHashSet<>();
+        for (MailAddress rcpt : recipients) {
+            try {
+                RecipientResolver.Resolution r = resolver.resolve(rcpt);
+                if (r.isEmpty()) {
+                    results.add(new RecipientResult(rcpt, RecipientResult.Status.PERMANENT_FAILURE, "no such user"));
+                } else {
+                    resolved.put(rcpt, r);
+                    accounts.addAll(r.accounts());
+                    r.forwards().forEach(f -> forwards.add(f.toString()));
+                }
+            } catch (IOException e) {
+                results.add(new RecipientResult(rcpt, RecipientResult.Status.TEMPORARY_FAILURE, "directory: " + e.getMessage()));
+            }
+        }
+        if (resolved.isEmpty()) return results;
+        try {
+            String queueId = forwards.isEmpty() ? null
+                    : queue.enqueue(blobId, envelope.isNullSender() ? null : envelope.sender().toString(),
+                                    List.copyOf(forwards), envelope.received());
+            List<MailStore.Target> targets = accounts.stream().map(MailStore.Target::inbox).toList();
+            List<MailStore.Placed> placed = targets.isEmpty() ? List.of()
+                    : store.deliver(new MailStore.NewMessage(blobId, size, envelope.received()), targets);
+            for (Map.Entry<MailAddress, RecipientResolver.Resolution> e : resolved.entrySet()) {
+                results.add(new RecipientResult(e.getKey(), RecipientResult.Status.ACCEPTED,
+                        where(e.getValue(), placed, queueId)));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("id={} local delivery failed: {}", envelope.id(), e.toString());
+            for (MailAddress rcpt : resolved.keySet()) {
+                results.add(new RecipientResult(rcpt, RecipientResult.Status.TEMPORARY_FAILURE, "store: " + e.getMessage()));
+            }
+        }
+        return results;
+    }
+
+    /** For the log: {@code alice@example.test/INBOX uid 7}, plus the queue id of forwarded copies. */
+    private static String where(RecipientResolver.Resolution r, List<MailStore.Placed> placed, String queueId) {
+        List<String> parts = new ArrayList<>();
+        for (MailStore.Placed p : placed) {
+            if (r.accounts().contains(p.account())) parts.add(p.account() + "/INBOX uid " + p.uid());
+        }
+        if (!r.forwards().isEmpty()) parts.add("forwarded via queue " + queueId);
+        return String.join(", ", parts);
+    }
+}

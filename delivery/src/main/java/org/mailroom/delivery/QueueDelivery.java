@@ -1,0 +1,34 @@
+package org.mailroom.delivery;
+
+import java.io.IOException;
+import java.util.List;
+import org.mailroom.core.delivery.DeliveryAgent;
+import org.mailroom.core.delivery.RecipientResult;
+import org.mailroom.core.mail.Envelope;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.MailQueue;
+
+/** Takes responsibility for remote recipients by putting the message in the durable outbound queue. */
+public final class QueueDelivery implements DeliveryAgent {
+
+    private final MailQueue queue;
+
+    public QueueDelivery(MailQueue queue) {
+        this.queue = queue;
+    }
+
+    @Override
+    public List<RecipientResult> deliver(Envelope envelope, String blobId, long size, List<MailAddress> recipients) {
+        try {
+            String id = queue.enqueue(blobId, envelope.isNullSender() ? null : envelope.sender().toString(),
+                    recipients.stream().map(MailAddress::toString).toList(), envelope.received());
+            return recipients.stream()
+                    .map(r -> new RecipientResult(r, RecipientResult.Status.ACCEPTED, "queued as " + id))
+                    .toList();
+        } catch (IOException e) {
+            return recipients.stream()
+                    .map(r -> new RecipientResult(r, RecipientResult.Status.TEMPORARY_FAILURE, "queue: " + e.getMessage()))
+                    .toList();
+        }
+    }
+}

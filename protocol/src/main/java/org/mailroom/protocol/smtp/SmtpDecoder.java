@@ -1,0 +1,261 @@
+package org.mailroom.protocol.smtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Splits the SMTP byte stream into command lines and message data, in lock step with the session.
+ *
+ * <p>The decoder hands out one command and then {@link Mode#PAUSED pauses} until the session has answered it
+ * and says how to read on ({@link #resume}). Pipelined commands (RFC 2920) wait in the buffer meanwhile, so
+ * a DATA that the session refuses never turns the following lines into message text, and the bytes after
+ * STARTTLS are still here for the injection check. While paused, reading from the socket stops once
+ * {@link #PAUSED_BUFFER_LIMIT} bytes wait, so a client cannot make us buffer without bound.
+ *
+ * <p>In {@link Mode#DATA} the end of data is only {@code <CRLF>.<CRLF>} (RFC 5321 section 4.1.1.4). A bare CR
+ * or LF never ends a line, never ends the data, and is reported, so the session can refuse the message:
+ * treating {@code <LF>.<LF>} as an end is how SMTP smuggling (CVE-2023-51764) splits one message into two.
+ * Lines are dot-unstuffed (section 4.5.2), and a line over the text limit (1000 octets with CRLF, section
+ * 4.5.3.1.6) is discarded and reported; message bytes beyond the size limit are discarded and reported.
+ * Either way the decoder reads on to the end of the data, so the session can reply in order.
+ */
+public final class SmtpDecoder extends ByteToMessageDecoder {
+
+    /** What the decoder does with the next bytes. */
+    public enum Mode { COMMAND, PAUSED, DATA }
+
+    /** Bytes we buffer while paused before we stop reading from the socket. */
+    static final int PAUSED_BUFFER_LIMIT = 64 * 1024;
+    /** Message bytes per chunk handed to the session. */
+    private static final int CHUNK_SIZE = 64 * 1024;
+    private static final byte[] RECEIVED = "received:".getBytes(StandardCharsets.US_ASCII);
+
+    private final int commandLimit;
+    private final int textLineLimit;
+    private ChannelHandlerContext ctx;
+    private Mode mode = Mode.PAUSED;
+    private boolean discardingCommand;
+
+    // State of the message being read in DATA mode.
+    private long maxMessageSize;
+    private long size;
+    private boolean tooBig;
+    private boolean longLine;
+    private boolean bareLineEnding;
+    private int receivedHeaders;
+    private boolean inHeaders;
+    private boolean previousLineEndedWithCrlf;
+    private boolean discardingDataLine;
+    private boolean lastDiscardedByteWasCr;
+    private ByteBuf chunk;
+
+    /**
+     * @param commandLimit  longest command line with its CRLF (RFC 5321 section 4.5.3.1.4: 512)
+     * @param textLineLimit longest text line with its CRLF (section 4.5.3.1.6: 1000)
+     */
+    public SmtpDecoder(int commandLimit, int textLineLimit) {
+        this.commandLimit = commandLimit;
+        this.textLineLimit = textLineLimit;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Reads on in the given mode; called by the session (from any thread) once its reply is written.
+     *
+     * @param maxSize in {@link Mode#DATA}, the message size limit in octets
+     */
+    public void resume(Mode next, long maxSize) {
+        ctx.executor().execute(() -> {
+            mode = next;
+            if (next == Mode.DATA) startData(maxSize);
+            if (!ctx.channel().config().isAutoRead()) ctx.channel().config().setAutoRead(true);
+            if (actualReadableBytes() > 0) {
+                try {
+                    // Decode what was buffered while paused; no new bytes may ever arrive for it.
+                    channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                } catch (Exception e) {
+                    ctx.fireExceptionCaught(e);
+                }
+            }
+        });
+    }
+
+    public void resume(Mode next) {
+        resume(next, 0);
+    }
+
+    /** Bytes received but not yet handed to the session (after STARTTLS: an injection attempt). */
+    public int bufferedBytes() {
+        return actualReadableBytes();
+    }
+
+    private void startData(long maxSize) {
+        maxMessageSize = maxSize;
+        size = 0;
+        tooBig = false;
+        longLine = false;
+        bareLineEnding = false;
+        receivedHeaders = 0;
+        inHeaders = true;
+        previousLineEndedWithCrlf = true; // the CRLF that ended the DATA command
+        discardingDataLine = false;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        switch (mode) {
+            case COMMAND:
+                decodeCommand(in, out);
+                break;
+            case DATA:
+                decodeData(in, out);
+                break;
+            case PAUSED:
+                if (in.readableBytes() > PAUSED_BUFFER_LIMIT) ctx.channel().config().setAutoRead(false);
+                break;
+        }
+    }
+
+    private void decodeCommand(ByteBuf in, List<Object> out) {
+        int start = in.readerIndex();
+        int lf = in.indexOf(start, in.writerIndex(), (byte) '\n');
+        if (discardingCommand) {
+            if (lf < 0) {
+                in.skipBytes(in.readableBytes());
+                return;
+            }
+            in.readerIndex(lf + 1);
+            discardingCommand = false;
+            return; // the session was told when the limit was passed; read on from the next line
+        }
+        if (lf < 0) {
+            if (in.readableBytes() > commandLimit) {
+                in.skipBytes(in.readableBytes());
+                discardingCommand = true;
+                emitCommand(out, new SmtpInput.CommandTooLong());
+            }
+            return;
+        }
+        int length = lf + 1 - start;
+        if (length > commandLimit) {
+            in.readerIndex(lf + 1);
+            emitCommand(out, new SmtpInput.CommandTooLong());
+            return;
+        }
+        // Commands end in CRLF; a bare LF is taken as a line end too, as most servers do. A CR elsewhere stays
+        // in the text, where the session refuses it (it could otherwise split a header or a log line).
+        int end = lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        String line = in.toString(start, end - start, StandardCharsets.UTF_8);
+        in.readerIndex(lf + 1);
+        emitCommand(out, new SmtpInput.CommandLine(line));
+    }
+
+    private void emitCommand(List<Object> out, SmtpInput input) {
+        mode = Mode.PAUSED;
+        out.add(input);
+    }
+
+    private void decodeData(ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            int start = in.readerIndex();
+            int lf = in.indexOf(start, in.writerIndex(), (byte) '\n');
+            if (discardingDataLine) {
+                int end = lf < 0 ? in.writerIndex() : lf + 1;
+                size += end - start;
+                if (lf < 0) {
+                    lastDiscardedByteWasCr = in.getByte(end - 1) == '\r';
+                    in.readerIndex(end);
+                    break;
+                }
+                previousLineEndedWithCrlf = lf > start ? in.getByte(lf - 1) == '\r' : lastDiscardedByteWasCr;
+                if (!previousLineEndedWithCrlf) bareLineEnding = true;
+                discardingDataLine = false;
+                in.readerIndex(end);
+                continue;
+            }
+            if (lf < 0) {
+                if (in.readableBytes() >= textLineLimit) {
+                    longLine = true;
+                    discardingDataLine = true;
+                }
+                if (!discardingDataLine) break; // wait for the rest of the line
+                continue;
+            }
+            int length = lf + 1 - start;
+            boolean crlf = length >= 2 && in.getByte(lf - 1) == '\r';
+            if (crlf && length == 3 && previousLineEndedWithCrlf && in.getByte(start) == '.') {
+                in.readerIndex(lf + 1);
+                flushChunk(out);
+                mode = Mode.PAUSED;
+                out.add(new SmtpInput.DataEnd(size, tooBig, longLine, bareLineEnding, receivedHeaders));
+                return;
+            }
+            if (length > textLineLimit) {
+                longLine = true;
+                size += length;
+                previousLineEndedWithCrlf = crlf;
+                in.readerIndex(lf + 1);
+                continue;
+            }
+            int contentEnd = crlf ? lf - 1 : lf;
+            if (!crlf || in.indexOf(start, contentEnd, (byte) '\r') >= 0) bareLineEnding = true;
+            if (inHeaders) {
+                if (contentEnd == start) {
+                    inHeaders = false;
+                } else if (startsWithIgnoreCase(in, start, contentEnd, RECEIVED)) {
+                    receivedHeaders++;
+                }
+            }
+            int from = in.getByte(start) == '.' ? start + 1 : start; // dot-unstuffing, section 4.5.2
+            int keep = lf + 1 - from;
+            size += keep;
+            if (size > maxMessageSize) {
+                tooBig = true;
+            } else if (!tooBig) {
+                if (chunk == null) chunk = ctx.alloc().buffer(Math.min(CHUNK_SIZE, Math.max(256, in.readableBytes())));
+                chunk.writeBytes(in, from, keep);
+                if (chunk.readableBytes() >= CHUNK_SIZE) flushChunk(out);
+            }
+            previousLineEndedWithCrlf = crlf;
+            in.readerIndex(lf + 1);
+        }
+        flushChunk(out);
+    }
+
+    private void flushChunk(List<Object> out) {
+        if (chunk != null) {
+            if (chunk.isReadable()) {
+                out.add(new SmtpInput.DataChunk(chunk));
+            } else {
+                chunk.release();
+            }
+            chunk = null;
+        }
+    }
+
+    private static boolean startsWithIgnoreCase(ByteBuf in, int start, int end, byte[] prefix) {
+        if (end - start < prefix.length) return false;
+        for (int i = 0; i < prefix.length; i++) {
+            int c = in.getByte(start + i);
+            if (c >= 'A' && c <= 'Z') c += 32;
+            if (c != prefix[i]) return false;
+        }
+        return true;
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (chunk != null) {
+            chunk.release();
+            chunk = null;
+        }
+    }
+}
