@@ -1,0 +1,141 @@
+package org.mailroom.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mailroom.core.delivery.RecipientResult;
+import org.mailroom.core.mail.Envelope;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.BlobStore;
+import org.mailroom.core.store.Directory;
+import org.mailroom.server.config.Config;
+import org.mailroom.server.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code mailroom demo}: the real server on loopback and unprivileged ports, with a fresh data directory,
+ * the domain example.test, two users and a welcome message each, so a new user can try every protocol.
+ */
+@Command(name = "demo", description = "Run a demo server on 127.0.0.1 (SMTP 2525, POP3 2110) with example users.")
+final class DemoCommand implements Callable<Integer> {
+
+    static final String DOMAIN = "example.test";
+    static final List<String> USERS = List.of("alice@" + DOMAIN, "bob@" + DOMAIN);
+    static final String PASSWORD = "demo";
+
+    /** The demo's listeners; --set overrides them (tests use port 0). */
+    static final Map<String, String> DEMO_LISTENERS = Map.of(
+            "listen.smtp", "\"127.0.0.1:2525\"",
+            "listen.pop3", "\"127.0.0.1:2110\"",
+            "listen.submission", "\"\"",
+            "listen.submissions", "\"\"",
+            "listen.imap", "\"\"",
+            "listen.imaps", "\"\"",
+            "listen.pop3s", "\"\"");
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        if (options.dataDir == null && options.configFile == null) {
+            options.dataDir = Files.createTempDirectory("mailroom-demo-");
+        }
+        DEMO_LISTENERS.forEach(options.overrides::putIfAbsent);
+        options.overrides.putIfAbsent("server.hostname", "\"localhost\"");
+        Config config;
+        try {
+            config = options.load(true);
+        } catch (ConfigException e) {
+            System.err.println("mailroom: " + e.getMessage());
+            return 1;
+        }
+        return ServeCommand.runUntilStopped(config, server -> {
+            populate(server);
+            printHowToConnect(server, System.out);
+        });
+    }
+
+    /** The demo domain, users and welcome messages; safe to run again on the same data directory. */
+    static void populate(Server server) throws IOException {
+        Directory directory = server.storage().directory();
+        directory.addDomain(DOMAIN);
+        List<String> existing = directory.accounts();
+        for (String user : USERS) {
+            if (existing.contains(user)) continue;
+            directory.addAccount(user, PASSWORD.toCharArray());
+            welcome(server, user);
+        }
+    }
+
+    private static void welcome(Server server, String user) throws IOException {
+        Instant now = Instant.now();
+        String date = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT)
+                .withZone(ZoneOffset.UTC).format(now);
+        String text = "From: Mailroom <postmaster@" + DOMAIN + ">\r\n"
+                + "To: <" + user + ">\r\n"
+                + "Subject: Welcome to Mailroom\r\n"
+                + "Date: " + date + "\r\n"
+                + "Message-ID: <welcome." + now.toEpochMilli() + "." + user.replace('@', '.') + ">\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "\r\n"
+                + "Hello " + user + ",\r\n"
+                + "\r\n"
+                + "this message was stored by Mailroom's local delivery. Send yourself another one over\r\n"
+                + "SMTP and read both back over POP3: the demo prints how.\r\n";
+        BlobStore blobs = server.storage().blobStore();
+        String blobId;
+        long size;
+        try (BlobStore.BlobWriter w = blobs.create()) {
+            w.write(("Return-Path: <>\r\n" + text).getBytes(StandardCharsets.UTF_8));
+            size = w.size();
+            blobId = w.commit();
+        }
+        Envelope envelope = new Envelope("welcome", null, List.of(MailAddress.parse(user)), "localhost",
+                "127.0.0.1", now);
+        for (RecipientResult r : server.router().deliver(envelope, blobId, size)) {
+            if (!r.accepted()) throw new IOException("welcome message to " + user + " failed: " + r.where());
+        }
+    }
+
+    static void printHowToConnect(Server server, PrintStream out) {
+        InetSocketAddress smtp = server.addresses().get("smtp");
+        InetSocketAddress pop3 = server.addresses().get("pop3");
+        out.println();
+        out.println("Mailroom demo is running. Data directory: "
+                + server.storage().dataDir().toAbsolutePath());
+        out.println("Domain " + DOMAIN + ", users " + String.join(" and ", USERS) + ", password '" + PASSWORD + "'.");
+        out.println();
+        if (smtp != null) {
+            out.println("SMTP   " + hostPort(smtp) + "   send a message:");
+            out.println("  printf 'Subject: hello\\r\\n\\r\\nHi Alice!\\r\\n' | curl -s smtp://" + hostPort(smtp)
+                    + " --mail-from bob@" + DOMAIN + " --mail-rcpt alice@" + DOMAIN + " --upload-file -");
+        }
+        if (pop3 != null) {
+            out.println("POP3   " + hostPort(pop3) + "   list and read:");
+            out.println("  curl -s pop3://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(pop3) + "/");
+            out.println("  curl -s pop3://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(pop3) + "/1");
+        }
+        out.println();
+        out.println("Mail client: incoming POP3 " + (pop3 == null ? "-" : hostPort(pop3))
+                + ", outgoing SMTP " + (smtp == null ? "-" : hostPort(smtp))
+                + ", no encryption, user name = full address. Press Ctrl-C to stop.");
+        out.flush();
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,186 @@
+package org.mailroom.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.Mailbox;
+import org.mailroom.core.store.MessageRecord;
+import org.mailroom.storage.embedded.EmbeddedStorage;
+
+/**
+ * "250 means stored": the server runs in its own JVM, clients send while it is killed with SIGKILL, and
+ * after a restart every message that got 250 is there exactly once and whole; a message that did not
+ * get 250 is there whole or not at all.
+ */
+class CrashDurabilityTest {
+
+    private static final Pattern SMTP_PORT = Pattern.compile("smtp=[^,}]*:(\\d+)");
+    private static final int BODY_LINES = 40;
+
+    @TempDir
+    Path data;
+
+    @Test
+    void everyAcceptedMessageSurvivesKillDashNine() throws Exception {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(data)) {
+            Directory d = storage.directory();
+            d.addDomain("example.test");
+            d.addAccount("alice@example.test", "x".toCharArray());
+            d.addAccount("bob@example.test", "x".toCharArray());
+        }
+        Process server = startServerJvm();
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        try {
+            int port = awaitSmtpPort(server);
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch enough = new CountDownLatch(60);
+            List<Thread> clients = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int client = t;
+                Thread thread = new Thread(() -> sendUntilStopped(port, client, accepted, enough, stop));
+                thread.start();
+                clients.add(thread);
+            }
+            assertThat(enough.await(60, TimeUnit.SECONDS)).as("60 messages accepted before the kill").isTrue();
+            server.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+            server.waitFor(20, TimeUnit.SECONDS);
+            stop.set(true);
+            for (Thread thread : clients) thread.join(20_000);
+        } finally {
+            server.destroyForcibly();
+        }
+
+        Map<String, Integer> seen = new HashMap<>();
+        try (EmbeddedStorage storage = EmbeddedStorage.open(data)) {
+            for (String account : List.of("alice@example.test", "bob@example.test")) {
+                MailStore store = storage.mailStore();
+                Mailbox box = store.mailbox(account, "INBOX").orElseThrow();
+                for (MessageRecord m : store.messages(box.id())) {
+                    String text = read(storage, m.blobId());
+                    Matcher subject = Pattern.compile("Subject: (m-\\d+-\\d+)\r\n").matcher(text);
+                    assertThat(subject.find()).as("subject in %s", m).isTrue();
+                    String id = subject.group(1);
+                    assertThat(text).as("message %s is whole", id).endsWith("END " + id + "\r\n");
+                    seen.merge(account + "/" + id, 1, Integer::sum);
+                }
+            }
+        }
+        for (String id : accepted) {
+            assertThat(seen.get("alice@example.test/" + id)).as("alice has accepted %s once", id).isEqualTo(1);
+            assertThat(seen.get("bob@example.test/" + id)).as("bob has accepted %s once", id).isEqualTo(1);
+        }
+        assertThat(seen.values()).allMatch(n -> n == 1);
+        System.out.printf("crash test: %d messages accepted before SIGKILL, %d copies found after restart%n",
+                accepted.size(), seen.size());
+    }
+
+    private Process startServerJvm() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, "org.mailroom.server.Main", "serve",
+                "--data", data.toString(), "--set", "server.hostname=mx.example.test",
+                "--set", "listen.smtp=127.0.0.1:0"));
+        for (String off : List.of("submission", "submissions", "imap", "imaps", "pop3", "pop3s")) {
+            command.add("--set");
+            command.add("listen." + off + "=\"\"");
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("MAILROOM_LOG_LEVEL", "INFO");
+        return pb.start();
+    }
+
+    /** Reads the child's log until it says where SMTP listens; the rest of the log is drained in the background. */
+    private static int awaitSmtpPort(Process server) throws IOException {
+        BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        String line;
+        while ((line = log.readLine()) != null) {
+            seen.append(line).append('\n');
+            Matcher m = SMTP_PORT.matcher(line);
+            if (line.contains("mailroom started") && m.find()) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        log.transferTo(java.io.Writer.nullWriter());
+                    } catch (IOException ignored) {
+                        // the process died: that is the point of the test
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("server did not start:\n" + seen);
+    }
+
+    private static void sendUntilStopped(int port, int client, Set<String> accepted, CountDownLatch enough,
+                                         AtomicBoolean stop) {
+        int n = 0;
+        while (!stop.get()) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                expect(in, "220");
+                out.write("HELO crash.test\r\n".getBytes(StandardCharsets.US_ASCII));
+                expect(in, "250");
+                while (!stop.get()) {
+                    String id = "m-" + client + "-" + (n++);
+                    StringBuilder msg = new StringBuilder("MAIL FROM:<c@elsewhere.test>\r\nRCPT TO:<alice@example.test>\r\n"
+                            + "RCPT TO:<bob@example.test>\r\nDATA\r\n");
+                    out.write(msg.toString().getBytes(StandardCharsets.US_ASCII));
+                    expect(in, "250");
+                    expect(in, "250");
+                    expect(in, "250");
+                    expect(in, "354");
+                    StringBuilder body = new StringBuilder("Subject: " + id + "\r\n\r\n");
+                    for (int i = 0; i < BODY_LINES; i++) body.append("line ").append(i).append(" of ").append(id).append("\r\n");
+                    body.append("END ").append(id).append("\r\n.\r\n");
+                    out.write(body.toString().getBytes(StandardCharsets.US_ASCII));
+                    expect(in, "250");
+                    accepted.add(id);
+                    enough.countDown();
+                }
+            } catch (IOException | AssertionError e) {
+                // the server was killed; try again until told to stop (it will not come back)
+                if (!stop.get()) Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static void expect(BufferedReader in, String code) throws IOException {
+        String line = in.readLine();
+        if (line == null || !line.startsWith(code)) throw new IOException("expected " + code + ", got " + line);
+    }
+
+    private static String read(EmbeddedStorage storage, String blobId) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = storage.blobStore().open(blobId)) {
+            in.transferTo(out);
+        }
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,86 @@
+package org.mailroom.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Other people's clients against our server: python3's smtplib and poplib, and curl. */
+class InteropTest {
+
+    @TempDir
+    static Path data;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = TestServer.start(data);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Runs a program, returns its output; fails the test on a non-zero exit or a hang. */
+    static String run(Path workDir, List<String> command, String stdin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workDir != null) pb.directory(workDir.toFile());
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!done) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + command + "\n" + out);
+        }
+        assertThat(p.exitValue()).as("exit of %s, output:\n%s", command, out).isZero();
+        return out;
+    }
+
+    @Test
+    void pythonSmtplibAndPoplib() throws Exception {
+        Path script = Path.of(InteropTest.class.getResource("/interop/smtp_pop3.py").toURI());
+        String out = run(null, List.of("python3", script.toString(), "127.0.0.1",
+                String.valueOf(server.smtp().getPort()), String.valueOf(server.pop3().getPort()),
+                "bob@example.test", TestServer.PASSWORD), null);
+        assertThat(out).contains("python interop: all checks passed").doesNotContain("FAIL");
+    }
+
+    @Test
+    void curlSendsOverSmtpAndReadsBackOverPop3() throws Exception {
+        String message = "From: curl@elsewhere.test\r\nTo: alice@example.test\r\nSubject: via curl\r\n\r\nSent by curl.\r\n";
+        run(null, List.of("curl", "-sS", "--max-time", "20", "smtp://127.0.0.1:" + server.smtp().getPort(),
+                "--mail-from", "curl@elsewhere.test", "--mail-rcpt", "alice@example.test", "--upload-file", "-"), message);
+        String pop3 = "pop3://alice%40example.test:" + TestServer.PASSWORD + "@127.0.0.1:" + server.pop3().getPort();
+        String list = run(null, List.of("curl", "-sS", "--max-time", "20", pop3 + "/"), null);
+        assertThat(list.lines().toList()).hasSize(1);
+        String retrieved = run(null, List.of("curl", "-sS", "--max-time", "20", pop3 + "/1"), null);
+        // curl prints the message as stored: our trace headers, then exactly what it sent.
+        assertThat(retrieved).startsWith("Return-Path: <curl@elsewhere.test>\r\nReceived: from ")
+                .endsWith("\r\n" + message);
+    }
+
+    @Test
+    void curlGetsTheRelayRefusal() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("curl", "-sS", "--max-time", "20",
+                "smtp://127.0.0.1:" + server.smtp().getPort(), "--mail-from", "x@elsewhere.test",
+                "--mail-rcpt", "victim@other.test", "--upload-file", "-").redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().write("Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(out).contains("550");
+    }
+}

@@ -1,0 +1,67 @@
+package org.mailroom.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.mailroom.core.store.Directory;
+import org.mailroom.server.config.Config;
+
+/**
+ * A real Mailroom on loopback with ephemeral ports and a temporary data directory, with the domain
+ * example.test, users alice and bob (password "secret"), and two aliases.
+ */
+final class TestServer implements AutoCloseable {
+
+    static final String PASSWORD = "secret";
+
+    final Server server;
+    final Path dataDir;
+
+    private TestServer(Server server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    static TestServer start(Path dataDir) throws IOException {
+        return start(dataDir, Map.of());
+    }
+
+    static TestServer start(Path dataDir, Map<String, String> extra) throws IOException {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("server.hostname", "\"mx.example.test\"");
+        overrides.put("server.data_dir", ConfigOptions.tomlString(dataDir.toString()));
+        for (String key : new String[] {"smtp", "pop3"}) overrides.put("listen." + key, "\"127.0.0.1:0\"");
+        for (String key : new String[] {"submission", "submissions", "imap", "imaps", "pop3s"}) {
+            overrides.put("listen." + key, "\"\"");
+        }
+        overrides.putAll(extra);
+        Server server = Server.start(Config.load(Optional.empty(), overrides));
+        TestServer t = new TestServer(server, dataDir);
+        Directory d = server.storage().directory();
+        if (!d.isLocalDomain("example.test")) {
+            d.addDomain("example.test");
+            d.addAccount("alice@example.test", PASSWORD.toCharArray());
+            d.addAccount("bob@example.test", PASSWORD.toCharArray());
+            d.addAlias("team@example.test", "alice@example.test");
+            d.addAlias("team@example.test", "bob@example.test");
+            d.addAlias("fwd@example.test", "someone@elsewhere.test");
+        }
+        return t;
+    }
+
+    InetSocketAddress smtp() {
+        return server.addresses().get("smtp");
+    }
+
+    InetSocketAddress pop3() {
+        return server.addresses().get("pop3");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
