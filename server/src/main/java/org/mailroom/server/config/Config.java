@@ -75,8 +75,17 @@ public record Config(
         return new Config(named, listen, tls, store, dns, outbound, limits);
     }
 
-    /** The machine's fully qualified name if it has one, else "localhost". */
+    /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */
     static String machineName() {
+        return MachineName.NAME;
+    }
+
+    /** Holder: the reverse look-up can take a while, and the name does not change while we run. */
+    private static final class MachineName {
+        static final String NAME = lookUp();
+    }
+
+    private static String lookUp() {
         try {
             String name = InetAddress.getLocalHost().getCanonicalHostName();
             return name == null || name.isBlank() ? "localhost" : name;
