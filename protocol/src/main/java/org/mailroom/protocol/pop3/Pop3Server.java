@@ -1,0 +1,162 @@
+package org.mailroom.protocol.pop3;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mailroom.core.store.BlobStore;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A POP3 listener. Example: {@code try (Pop3Server pop3 = new Pop3Server(settings, store, blobs, directory)) {
+ * InetSocketAddress bound = pop3.start(new InetSocketAddress("127.0.0.1", 0)); ... }}
+ *
+ * <p>Pipeline per connection: idle timer → {@link Pop3Decoder} → {@link Pop3Encoder} → {@link Pop3Session}, the
+ * session on the blocking executor group so that store reads and password hashing never stall the event loop.
+ */
+public final class Pop3Server implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pop3Server.class);
+    private static final Pop3Encoder ENCODER = new Pop3Encoder();
+    /** Threads for store calls and logins when this server owns its groups. */
+    private static final int BLOCKING_THREADS = 16;
+
+    private final Pop3Settings settings;
+    private final MailStore store;
+    private final BlobStore blobs;
+    private final Directory directory;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final EventExecutorGroup blocking;
+    private final boolean ownsGroups;
+    private final ChannelGroup connections = new DefaultChannelGroup("pop3", GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger open = new AtomicInteger();
+    private Channel listener;
+
+    /** A server with event loops and a blocking executor of its own, shut down by {@link #close()}. */
+    public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory) {
+        this(settings, store, blobs, directory, new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()),
+                new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), new DefaultEventExecutorGroup(BLOCKING_THREADS),
+                true);
+    }
+
+    /**
+     * A server on groups shared with other listeners; {@link #close()} leaves them running. The event loop
+     * groups must be NIO ({@link NioIoHandler}); {@code blocking} runs the sessions.
+     */
+    public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory,
+                      EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
+        this(settings, store, blobs, directory, boss, workers, blocking, false);
+    }
+
+    private Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory,
+                       EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking, boolean ownsGroups) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.store = Objects.requireNonNull(store, "store");
+        this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.boss = Objects.requireNonNull(boss, "boss");
+        this.workers = Objects.requireNonNull(workers, "workers");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
+        this.ownsGroups = ownsGroups;
+    }
+
+    /** Listens on the address (port 0 picks a free port) and returns the address actually bound. */
+    public synchronized InetSocketAddress start(InetSocketAddress address) throws IOException {
+        if (listener != null) throw new IllegalStateException("POP3 server already started");
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        initConnection(channel);
+                    }
+                });
+        ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bind.isSuccess()) throw new IOException("POP3 cannot listen on " + address, bind.cause());
+        listener = bind.channel();
+        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        LOG.info("POP3 listening on {}", bound);
+        return bound;
+    }
+
+    private void initConnection(SocketChannel channel) {
+        connections.add(channel);
+        int count = open.incrementAndGet();
+        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        ChannelPipeline pipeline = channel.pipeline();
+        if (count > settings.maxConnections()) {
+            pipeline.addLast("encoder", ENCODER);
+            pipeline.addLast("refuse", new TooManyConnections());
+            return;
+        }
+        // observeOutput: a client slowly reading a long RETR is not idle.
+        pipeline.addLast("idle", new IdleStateHandler(true, 0, 0,
+                settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        pipeline.addLast("decoder", new Pop3Decoder(settings.maxLineLength()));
+        pipeline.addLast("encoder", ENCODER);
+        pipeline.addLast(blocking, "session", new Pop3Session(settings, store, blobs, directory));
+    }
+
+    /** Connections beyond {@link Pop3Settings#maxConnections()}: one reply, then close (RFC 2449 section 8.2). */
+    private static final class TooManyConnections extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush("-ERR [SYS/TEMP] too many connections").addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * Stops listening and closes every connection. A session closed this way did not say QUIT, so it deletes
+     * nothing (RFC 1939 section 6) and releases its maildrop lock. Owned groups are shut down; shared ones not.
+     */
+    @Override
+    public synchronized void close() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+            listener = null;
+        }
+        connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (ownsGroups) {
+            // Quiet period 0: nothing new arrives once the channels are closed; pending session clean-ups still run.
+            boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+            blocking.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+            boss.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+            workers.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+            blocking.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.mailroom.protocol.pop3;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a POP3 listener behaves.
+ *
+ * @param hostname                 named in the greeting and the sign-off
+ * @param idleTimeout              the autologout timer: a client silent this long is disconnected without
+ *                                 entering UPDATE, so nothing it marked is deleted. RFC 1939 section 3 asks for
+ *                                 at least 10 minutes; shorter values are accepted for tests.
+ * @param maxLineLength            longest client line in octets, CRLF included; RFC 2449 section 4 limits
+ *                                 commands to 255. The same limit applies to an AUTH PLAIN continuation line
+ *                                 (enough for about 180 octets of user name and password together).
+ * @param maxAuthFailures          failed logins after which the connection is closed
+ * @param maxConnections           open POP3 connections, all clients together; one more is refused with
+ *                                 {@code -ERR [SYS/TEMP]}
+ * @param plaintextAuthWithoutTls  whether USER/PASS and AUTH PLAIN are offered on a connection without TLS.
+ *                                 TLS (STLS, port 995) is not there yet, so the default is true.
+ */
+public record Pop3Settings(String hostname, Duration idleTimeout, int maxLineLength, int maxAuthFailures,
+                           int maxConnections, boolean plaintextAuthWithoutTls) {
+
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final int DEFAULT_MAX_LINE_LENGTH = 255;
+    public static final int DEFAULT_MAX_AUTH_FAILURES = 3;
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+
+    public Pop3Settings {
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (hostname.isBlank()) throw new IllegalArgumentException("hostname is empty");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
+        }
+        // Room for the longest fixed command ("AUTH PLAIN" plus a short argument).
+        if (maxLineLength < 64) throw new IllegalArgumentException("max line length below 64: " + maxLineLength);
+        if (maxAuthFailures < 1) throw new IllegalArgumentException("max auth failures below 1: " + maxAuthFailures);
+        if (maxConnections < 1) throw new IllegalArgumentException("max connections below 1: " + maxConnections);
+    }
+
+    /** The defaults: 10 minutes idle, 255-octet lines, 3 login failures, 1000 connections, plaintext allowed. */
+    public static Pop3Settings defaults(String hostname) {
+        return new Pop3Settings(hostname, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_AUTH_FAILURES,
+                DEFAULT_MAX_CONNECTIONS, true);
+    }
+}

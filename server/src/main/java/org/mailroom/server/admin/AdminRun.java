@@ -1,0 +1,94 @@
+package org.mailroom.server.admin;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.IDN;
+import java.util.Locale;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailStoreException;
+import org.mailroom.server.config.Config;
+import org.mailroom.server.config.ConfigException;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What every admin command does around its own work: load the configuration, open the directory, run,
+ * close, and turn any failure into one line on stderr with exit code 1. Operators read these lines and
+ * scripts test the exit code; neither wants a stack trace.
+ */
+final class AdminRun {
+
+    /** The work of one command, given the open directory and stdout. */
+    interface Action {
+        void run(Directory directory, PrintWriter out) throws IOException, AdminException;
+    }
+
+    private AdminRun() {}
+
+    static int run(CommandSpec spec, StoreOptions store, DirectoryOpener opener, Action action) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            Config config = store.config();
+            try (DirectoryOpener.Handle handle = opener.open(config)) {
+                action.run(handle.directory(), out);
+            }
+            out.flush();
+            return 0;
+        } catch (AdminException | ConfigException | MailStoreException e) {
+            return fail(err, e.getMessage());
+        } catch (IOException e) {
+            return fail(err, "storage error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug of ours; still one line, the class name tells a developer where to look.
+            return fail(err, "internal error: " + e);
+        } finally {
+            out.flush();
+        }
+    }
+
+    static int fail(PrintWriter err, String message) {
+        err.println("mailroom: " + message);
+        err.flush();
+        return 1;
+    }
+
+    /** Parses an address given on the command line. */
+    static MailAddress address(String text) throws AdminException {
+        try {
+            return MailAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException("'" + text + "' is not a valid address: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A domain name as the directory keeps it: lower case, no trailing dot. Letters, digits and
+     * hyphens per label (RFC 1035 section 2.3.1, in A-label form for internationalised names).
+     */
+    static String domain(String text) throws AdminException {
+        String domain = text.trim().toLowerCase(Locale.ROOT);
+        if (domain.endsWith(".")) domain = domain.substring(0, domain.length() - 1);
+        String ascii;
+        try {
+            ascii = IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException("'" + text + "' is not a valid domain name");
+        }
+        if (ascii.isEmpty() || ascii.length() > 253) throw new AdminException("'" + text + "' is not a valid domain name");
+        for (String label : ascii.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+                    || !label.matches("[a-z0-9-]+")) {
+                throw new AdminException("'" + text + "' is not a valid domain name");
+            }
+        }
+        return domain;
+    }
+
+    static void requireLocalDomain(Directory directory, String domain) throws IOException, AdminException {
+        if (!directory.isLocalDomain(domain)) {
+            throw new AdminException("domain '" + domain + "' is not a local domain: add it first with 'mailroom domain add "
+                    + domain + "'");
+        }
+    }
+}

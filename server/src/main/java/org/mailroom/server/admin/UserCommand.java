@@ -1,0 +1,183 @@
+package org.mailroom.server.admin;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailStoreException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mailroom user add|remove|list|passwd}: accounts in local domains.
+ *
+ * <p>Passwords are read, in order of preference, from standard input ({@code --password-stdin}, one
+ * line: for scripts), from the terminal (asked twice, not echoed), or from {@code --password} (visible
+ * to every user of the machine in {@code ps}, so it prints a warning; meant for tests).
+ */
+@Command(name = "user", description = "Add, remove or list accounts, or change a password.", mixinStandardHelpOptions = true)
+public final class UserCommand {
+
+    private final DirectoryOpener opener;
+    private final InputStream stdin;
+
+    @Spec
+    CommandSpec spec;
+
+    public UserCommand(DirectoryOpener opener) {
+        this(opener, System.in);
+    }
+
+    /** For tests: reads {@code --password-stdin} from {@code stdin}. */
+    public UserCommand(DirectoryOpener opener, InputStream stdin) {
+        this.opener = opener;
+        this.stdin = stdin;
+    }
+
+    /** Where the password comes from; at most one of these, none meaning the terminal. */
+    static final class PasswordSource {
+        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+        boolean fromStdin;
+
+        @Option(names = "--password", paramLabel = "PASSWORD",
+                description = "The password itself (shows in 'ps': prefer --password-stdin).")
+        String given;
+    }
+
+    @Command(name = "add", description = "Create the account ADDRESS in a local domain.", mixinStandardHelpOptions = true)
+    int add(@Parameters(paramLabel = "ADDRESS") String text,
+            @ArgGroup(exclusive = true) PasswordSource source,
+            @Mixin StoreOptions store) {
+        return AdminRun.run(spec, store, opener, (directory, out) -> {
+            MailAddress address = AdminRun.address(text);
+            String account = address.canonical();
+            AdminRun.requireLocalDomain(directory, address.domain());
+            if (directory.lookup(address) instanceof Directory.Local) {
+                throw new AdminException("account '" + account + "' exists already");
+            }
+            char[] password = readPassword(source, account);
+            try {
+                directory.addAccount(account, password);
+            } catch (MailStoreException.AlreadyExists e) {
+                throw new AdminException("account '" + account + "' exists already");
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+            out.println("account " + account + " added");
+        });
+    }
+
+    @Command(name = "passwd", description = "Change the password of ADDRESS.", mixinStandardHelpOptions = true)
+    int passwd(@Parameters(paramLabel = "ADDRESS") String text,
+               @ArgGroup(exclusive = true) PasswordSource source,
+               @Mixin StoreOptions store) {
+        return AdminRun.run(spec, store, opener, (directory, out) -> {
+            MailAddress address = AdminRun.address(text);
+            String account = address.canonical();
+            // Check before asking, so nobody types a password for nothing.
+            if (!(directory.lookup(address) instanceof Directory.Local)) throw new AdminException("no account '" + account + "'");
+            char[] password = readPassword(source, account);
+            try {
+                directory.setPassword(account, password);
+            } catch (MailStoreException.NotFound e) {
+                throw new AdminException("no account '" + account + "'");
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+            out.println("password of " + account + " changed");
+        });
+    }
+
+    @Command(name = "remove", description = "Delete the account ADDRESS and its mail.", mixinStandardHelpOptions = true)
+    int remove(@Parameters(paramLabel = "ADDRESS") String text, @Mixin StoreOptions store) {
+        return AdminRun.run(spec, store, opener, (directory, out) -> {
+            String account = AdminRun.address(text).canonical();
+            if (!directory.removeAccount(account)) throw new AdminException("no account '" + account + "'");
+            out.println("account " + account + " removed");
+        });
+    }
+
+    @Command(name = "list", description = "List accounts, one per line.", mixinStandardHelpOptions = true)
+    int list(@Parameters(arity = "0..1", paramLabel = "DOMAIN", description = "Only the accounts of this domain.") String only,
+             @Mixin StoreOptions store) {
+        return AdminRun.run(spec, store, opener, (directory, out) -> {
+            List<String> accounts = only == null
+                    ? new ArrayList<>(directory.accounts())
+                    : DomainCommand.accountsIn(directory, AdminRun.domain(only));
+            accounts.sort(null);
+            for (String account : accounts) out.println(account);
+        });
+    }
+
+    private char[] readPassword(PasswordSource source, String account) throws IOException, AdminException {
+        char[] password;
+        if (source != null && source.fromStdin) {
+            password = readLine(stdin);
+            if (password == null) throw new AdminException("no password on standard input");
+        } else if (source != null && source.given != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("mailroom: warning: --password shows in the process list (ps); prefer --password-stdin");
+            err.flush();
+            password = source.given.toCharArray();
+        } else {
+            password = askTwice(account);
+        }
+        if (password.length == 0) throw new AdminException("empty password refused");
+        return password;
+    }
+
+    private static char[] askTwice(String account) throws AdminException {
+        Console console = System.console();
+        if (console == null) {
+            throw new AdminException("no terminal to ask for the password: use --password-stdin");
+        }
+        char[] first = console.readPassword("Password for %s: ", account);
+        char[] second = console.readPassword("Again: ");
+        if (first == null || second == null) throw new AdminException("no password given");
+        boolean same = Arrays.equals(first, second);
+        Arrays.fill(second, '\0');
+        if (!same) {
+            Arrays.fill(first, '\0');
+            throw new AdminException("the passwords do not match");
+        }
+        return first;
+    }
+
+    /**
+     * One line of UTF-8 from {@code in}, without its line end; null at end of input. Reads byte by byte
+     * so that nothing after the line is consumed, and never builds a String of the password.
+     */
+    static char[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int b;
+        boolean any = false;
+        while ((b = in.read()) != -1) {
+            any = true;
+            if (b == '\n') break;
+            bytes.write(b);
+        }
+        if (!any) return null;
+        byte[] raw = bytes.toByteArray();
+        int length = raw.length;
+        if (length > 0 && raw[length - 1] == '\r') length--;
+        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(raw, 0, length));
+        char[] password = Arrays.copyOf(chars.array(), chars.limit());
+        Arrays.fill(raw, (byte) 0);
+        Arrays.fill(chars.array(), '\0');
+        return password;
+    }
+}

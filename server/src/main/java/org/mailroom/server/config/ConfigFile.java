@@ -1,0 +1,121 @@
+package org.mailroom.server.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one list of configuration keys, with their defaults (as TOML) and meaning. It gives the defaults
+ * that {@link Config#load} starts from, the set of keys {@code --set} accepts, and the commented
+ * {@code mailroom.toml} written into a new data directory: three uses, one table, so they cannot
+ * disagree. docs/configuration.md describes the same keys at more length.
+ */
+public final class ConfigFile {
+
+    /** The name of the file in the data directory. */
+    public static final String FILE_NAME = "mailroom.toml";
+
+    /** One key: {@code section.name = tomlDefault}, with one line of meaning. */
+    record Key(String section, String name, String tomlDefault, String meaning) {
+        String dotted() {
+            return section + "." + name;
+        }
+    }
+
+    static final List<Key> KEYS = List.of(
+            new Key("server", "hostname", "\"\"", "Name in the SMTP greeting, EHLO and Received headers; \"\" = this machine's name."),
+            new Key("server", "data_dir", "\"./data\"", "Data directory: mailboxes, queue, accounts, TLS key (relative to the working directory)."),
+
+            new Key("listen", "smtp", "\":25\"", "SMTP from other servers. \"host:port\", \":port\" (every address) or \"[::1]:port\"; \"\" = off."),
+            new Key("listen", "submission", "\":587\"", "Submission from mail clients, STARTTLS and AUTH (RFC 6409)."),
+            new Key("listen", "submissions", "\":465\"", "Submission over implicit TLS (RFC 8314)."),
+            new Key("listen", "imap", "\":143\"", "IMAP with STARTTLS."),
+            new Key("listen", "imaps", "\":993\"", "IMAP over implicit TLS."),
+            new Key("listen", "pop3", "\":110\"", "POP3 with STLS."),
+            new Key("listen", "pop3s", "\":995\"", "POP3 over implicit TLS."),
+
+            new Key("tls", "certificate", "\"\"", "PEM certificate chain; \"\" = a self-signed certificate made on first start."),
+            new Key("tls", "private_key", "\"\"", "PEM private key of that certificate."),
+
+            new Key("store", "backend", "\"embedded\"", "\"embedded\" (SQLite and files in the data directory) or \"postgresql\"."),
+            new Key("store", "url", "\"\"", "JDBC URL for postgresql, e.g. \"jdbc:postgresql://db.example.org/mailroom\"."),
+            new Key("store", "user", "\"\"", "Database user for postgresql."),
+            new Key("store", "password", "\"\"", "Database password for postgresql."),
+
+            new Key("dns", "servers", "[]", "Resolvers as \"host[:port]\", e.g. [\"127.0.0.1:5353\"]; [] = the system's (/etc/resolv.conf)."),
+
+            new Key("outbound", "port", "25", "Port of remote mail exchangers (tests use another)."),
+            new Key("outbound", "relay_host", "\"\"", "Smart host \"host[:port]\" that takes all remote mail; \"\" = deliver to each domain's MX."),
+            new Key("outbound", "retry_intervals", "[\"5m\", \"10m\", \"20m\", \"40m\", \"1h\", \"2h\", \"4h\"]", "Waits between delivery attempts; the last one repeats."),
+            new Key("outbound", "lifetime", "\"5d\"", "How long a message is retried before it bounces."),
+            new Key("outbound", "warn_after", "\"4h\"", "When the sender is told that a message is delayed; 0 = never."),
+
+            new Key("limits", "message_size", "36700160", "Largest message in bytes (35 MiB); \"35MiB\" or \"10MB\" also work."),
+            new Key("limits", "recipients", "100", "Recipients per message; RFC 5321 asks for at least 100."),
+            new Key("limits", "command_line", "512", "Longest SMTP command line in bytes, CRLF included."),
+            new Key("limits", "text_line", "1000", "Longest line of message text in bytes, CRLF included."),
+            new Key("limits", "connections", "1000", "Simultaneous connections, all services together."),
+            new Key("limits", "connections_per_ip", "50", "Simultaneous connections from one client address."),
+            new Key("limits", "command_timeout", "\"5m\"", "How long the server waits for the next SMTP command."),
+            new Key("limits", "session_timeout", "\"30m\"", "Longest SMTP session."),
+            new Key("limits", "errors", "20", "Protocol errors in one session before it is closed with 421."),
+            new Key("limits", "auth_failures", "3", "Failed logins in one session before it is closed."),
+            new Key("limits", "pop3_idle_timeout", "\"10m\"", "POP3 inactivity timeout."),
+            new Key("limits", "imap_idle_timeout", "\"30m\"", "IMAP inactivity timeout (also bounds IDLE)."),
+            new Key("limits", "hop_count", "50", "Received headers after which a message is taken to loop and bounced."));
+
+    private ConfigFile() {}
+
+    /** Every key, dotted: {@code limits.recipients}. */
+    public static Set<String> keys() {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Key key : KEYS) keys.add(key.dotted());
+        return keys;
+    }
+
+    /** The defaults as TOML, every key set: what {@link Config#load} starts from. */
+    static String defaultsToml() {
+        return render(false);
+    }
+
+    /** The commented file written into a new data directory: every key, commented out, at its default. */
+    public static String defaultText() {
+        return render(true);
+    }
+
+    /** Writes {@link #defaultText()} to {@code file}, creating its directory; refuses to overwrite. */
+    public static void writeDefault(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.writeString(file, defaultText(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+    }
+
+    private static String render(boolean commented) {
+        StringBuilder out = new StringBuilder();
+        if (commented) {
+            out.append("# Mailroom configuration.\n")
+               .append("#\n")
+               .append("# Every key is listed with its default value, commented out: remove the '#' in\n")
+               .append("# front of a key to change it. Any key can also be given on the command line,\n")
+               .append("# which wins over this file:   mailroom serve --set limits.recipients=200\n")
+               .append("# Durations are written \"30s\", \"5m\", \"4h\", \"5d\"; sizes in bytes or \"35MiB\", \"10MB\".\n")
+               .append("# Unknown keys and bad values stop the server with a message naming the key.\n")
+               .append("# docs/configuration.md describes every key.\n");
+        }
+        String section = null;
+        for (Key key : KEYS) {
+            if (!key.section().equals(section)) {
+                section = key.section();
+                out.append('\n').append('[').append(section).append("]\n");
+            }
+            if (commented) out.append("# ").append(key.meaning()).append("\n#");
+            out.append(key.name()).append(" = ").append(key.tomlDefault()).append('\n');
+        }
+        return out.toString();
+    }
+}

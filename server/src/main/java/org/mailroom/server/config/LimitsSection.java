@@ -1,0 +1,80 @@
+package org.mailroom.server.config;
+
+import java.time.Duration;
+import java.util.List;
+import tools.jackson.databind.annotation.JsonDeserialize;
+
+/**
+ * {@code [limits]}: what one client may ask of the server. Sizes are in bytes, durations as in
+ * {@link Durations}.
+ *
+ * @param messageSize      largest message accepted, advertised in EHLO SIZE (RFC 1870)
+ * @param recipients       RCPT TO per transaction; RFC 5321 section 4.5.3.1.8 asks for at least 100
+ * @param commandLine      longest SMTP command line, CRLF included (RFC 5321 section 4.5.3.1.4: 512)
+ * @param textLine         longest line of message text, CRLF included (RFC 5321 section 4.5.3.1.6: 1000)
+ * @param connections      simultaneous connections, all services together
+ * @param connectionsPerIp simultaneous connections from one client address
+ * @param commandTimeout   how long the server waits for the next SMTP command (RFC 5321 section
+ *                         4.5.3.2.7 suggests 5 minutes)
+ * @param sessionTimeout   longest SMTP session, whatever the client does
+ * @param errors           protocol errors in one session before it is closed with 421
+ * @param authFailures     failed AUTH/LOGIN attempts in one session before it is closed
+ * @param pop3IdleTimeout  POP3 inactivity timeout (RFC 1939 section 3: at least 10 minutes)
+ * @param imapIdleTimeout  IMAP inactivity timeout (RFC 9051 section 5.4: at least 30 minutes)
+ * @param hopCount         Received headers beyond which a message is taken to loop (RFC 5321 section 6.3)
+ */
+public record LimitsSection(
+        @JsonDeserialize(using = ConfigReader.SizeDeserializer.class) long messageSize,
+        int recipients,
+        int commandLine,
+        int textLine,
+        int connections,
+        int connectionsPerIp,
+        Duration commandTimeout,
+        Duration sessionTimeout,
+        int errors,
+        int authFailures,
+        Duration pop3IdleTimeout,
+        Duration imapIdleTimeout,
+        int hopCount) {
+
+    void validate() {
+        positive("limits.message_size", messageSize);
+        positive("limits.recipients", recipients);
+        positive("limits.command_line", commandLine);
+        positive("limits.text_line", textLine);
+        positive("limits.connections", connections);
+        positive("limits.connections_per_ip", connectionsPerIp);
+        positive("limits.errors", errors);
+        positive("limits.auth_failures", authFailures);
+        positive("limits.hop_count", hopCount);
+        positive("limits.command_timeout", commandTimeout);
+        positive("limits.session_timeout", sessionTimeout);
+        positive("limits.pop3_idle_timeout", pop3IdleTimeout);
+        positive("limits.imap_idle_timeout", imapIdleTimeout);
+    }
+
+    /** Values that work but break an RFC's minimum; the server starts and logs these. */
+    void addWarnings(List<String> warnings) {
+        if (recipients < 100) {
+            warnings.add("limits.recipients is " + recipients
+                    + ": RFC 5321 section 4.5.3.1.8 asks servers to accept at least 100 recipients");
+        }
+        if (commandLine < 512) {
+            warnings.add("limits.command_line is " + commandLine
+                    + ": RFC 5321 section 4.5.3.1.4 allows command lines of 512 octets");
+        }
+        if (textLine < 1000) {
+            warnings.add("limits.text_line is " + textLine
+                    + ": RFC 5321 section 4.5.3.1.6 allows text lines of 1000 octets");
+        }
+    }
+
+    private static void positive(String key, long value) {
+        if (value <= 0) throw ConfigException.badValue(key, "must be above zero, got " + value);
+    }
+
+    private static void positive(String key, Duration value) {
+        if (value.isZero() || value.isNegative()) throw ConfigException.badValue(key, "must be above zero");
+    }
+}

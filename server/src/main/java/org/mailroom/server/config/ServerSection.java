@@ -1,0 +1,12 @@
+package org.mailroom.server.config;
+
+import java.nio.file.Path;
+
+/**
+ * {@code [server]}: who this server is and where it keeps its data.
+ *
+ * @param hostname the name in the SMTP greeting, the EHLO reply and Received headers; never empty once
+ *                 loaded (an empty value in the file means the machine's name)
+ * @param dataDir  the data directory (relative paths are relative to the working directory)
+ */
+public record ServerSection(String hostname, Path dataDir) {}

@@ -1,0 +1,71 @@
+package org.mailroom.storage.embedded;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The database schema as numbered migration steps. {@code PRAGMA user_version} holds the number of steps
+ * applied; opening the database applies the missing ones in one transaction. To change the schema, append
+ * a step; never edit one that has shipped.
+ */
+final class Schema {
+
+    private Schema() {}
+
+    static final List<List<String>> STEPS = List.of(
+            // 1: mailboxes, messages, directory, queue
+            List.of(
+                    // Counters that must never go back, e.g. the last UIDVALIDITY handed out.
+                    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+                    // AUTOINCREMENT: a deleted mailbox's id is never given to a new one, so a session
+                    // still holding the old id cannot see another mailbox's messages.
+                    "CREATE TABLE mailbox (id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL,"
+                            + " name TEXT NOT NULL, uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL,"
+                            + " highestmodseq INTEGER NOT NULL, messages INTEGER NOT NULL DEFAULT 0,"
+                            + " size INTEGER NOT NULL DEFAULT 0, UNIQUE (account, name))",
+                    "CREATE TABLE message (mailbox_id INTEGER NOT NULL REFERENCES mailbox(id),"
+                            + " uid INTEGER NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,"
+                            + " internal_date INTEGER NOT NULL, flags TEXT NOT NULL, modseq INTEGER NOT NULL,"
+                            + " PRIMARY KEY (mailbox_id, uid)) WITHOUT ROWID",
+                    "CREATE INDEX message_blob ON message (blob_id)",
+                    // For QRESYNC (RFC 7162 section 3.2.10): which UIDs vanished, at which MODSEQ.
+                    "CREATE TABLE expunged (mailbox_id INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,"
+                            + " uid INTEGER NOT NULL, modseq INTEGER NOT NULL,"
+                            + " PRIMARY KEY (mailbox_id, uid)) WITHOUT ROWID",
+                    "CREATE TABLE domain (name TEXT PRIMARY KEY, created INTEGER NOT NULL)",
+                    "CREATE TABLE account (address TEXT PRIMARY KEY, domain TEXT NOT NULL REFERENCES domain(name),"
+                            + " password TEXT NOT NULL, created INTEGER NOT NULL)",
+                    "CREATE INDEX account_domain ON account (domain)",
+                    "CREATE TABLE alias (source TEXT NOT NULL, target TEXT NOT NULL,"
+                            + " domain TEXT NOT NULL REFERENCES domain(name), created INTEGER NOT NULL,"
+                            + " UNIQUE (source, target))",
+                    "CREATE INDEX alias_domain ON alias (domain)",
+                    "CREATE TABLE queue (id TEXT PRIMARY KEY, blob_id TEXT NOT NULL, sender TEXT,"
+                            + " created INTEGER NOT NULL, next_attempt INTEGER NOT NULL,"
+                            + " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, lease_until INTEGER)",
+                    "CREATE INDEX queue_due ON queue (next_attempt)",
+                    "CREATE INDEX queue_blob ON queue (blob_id)",
+                    "CREATE TABLE queue_recipient (queue_id TEXT NOT NULL REFERENCES queue(id) ON DELETE CASCADE,"
+                            + " position INTEGER NOT NULL, address TEXT NOT NULL, state TEXT NOT NULL,"
+                            + " last_reply TEXT, PRIMARY KEY (queue_id, position)) WITHOUT ROWID"));
+
+    /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
+    static void migrate(SqlConnection sql) throws SQLException {
+        sql.execute("BEGIN IMMEDIATE");
+        try {
+            int version = sql.queryLong("PRAGMA user_version").orElse(0L).intValue();
+            if (version > STEPS.size()) {
+                throw new SQLException("database schema version " + version + " is newer than this program ("
+                        + STEPS.size() + ")");
+            }
+            for (int step = version; step < STEPS.size(); step++) {
+                for (String statement : STEPS.get(step)) sql.execute(statement);
+            }
+            sql.execute("PRAGMA user_version = " + STEPS.size());
+            sql.execute("COMMIT");
+        } catch (SQLException e) {
+            sql.execute("ROLLBACK");
+            throw e;
+        }
+    }
+}

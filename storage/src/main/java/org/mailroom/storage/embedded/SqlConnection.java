@@ -1,0 +1,99 @@
+package org.mailroom.storage.embedded;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One JDBC connection with its prepared statements kept for reuse (parsing SQL costs more than running
+ * these small statements), and a few helpers so the stores read as SQL, not as JDBC plumbing.
+ * Used by one thread at a time.
+ */
+final class SqlConnection implements AutoCloseable {
+
+    /** Reads one row. */
+    interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    SqlConnection(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Runs a statement without parameters (PRAGMA, BEGIN, SAVEPOINT...). */
+    void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** Runs an INSERT, UPDATE or DELETE; returns the number of rows changed. */
+    int update(String sql, Object... args) throws SQLException {
+        return bind(sql, args).executeUpdate();
+    }
+
+    /** Runs an INSERT and returns the new row's rowid. */
+    long insert(String sql, Object... args) throws SQLException {
+        update(sql, args);
+        return queryLong("SELECT last_insert_rowid()").orElseThrow();
+    }
+
+    <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (ResultSet rs = bind(sql, args).executeQuery()) {
+            while (rs.next()) out.add(row.map(rs));
+        }
+        return out;
+    }
+
+    <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) throws SQLException {
+        try (ResultSet rs = bind(sql, args).executeQuery()) {
+            return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
+        }
+    }
+
+    Optional<Long> queryLong(String sql, Object... args) throws SQLException {
+        return queryOne(sql, rs -> {
+            long value = rs.getLong(1);
+            return rs.wasNull() ? null : value;
+        }, args);
+    }
+
+    boolean exists(String sql, Object... args) throws SQLException {
+        try (ResultSet rs = bind(sql, args).executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private PreparedStatement bind(String sql, Object... args) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statements.put(sql, statement);
+        } else {
+            statement.clearParameters();
+        }
+        for (int i = 0; i < args.length; i++) statement.setObject(i + 1, args[i]);
+        return statement;
+    }
+
+    @Override
+    public void close() {
+        try {
+            for (PreparedStatement statement : statements.values()) statement.close();
+            connection.close();
+        } catch (SQLException e) {
+            // closing: nothing left to save
+        }
+    }
+}

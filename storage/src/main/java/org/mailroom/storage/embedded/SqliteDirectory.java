@@ -1,0 +1,184 @@
+package org.mailroom.storage.embedded;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.mailroom.core.auth.PasswordHash;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailStoreException;
+
+/**
+ * Domains, accounts and aliases in the SQLite database. Nothing is cached: every question is a query
+ * (microseconds on an indexed table), which is how a change by the admin CLI, another process, is seen
+ * by the running server at once.
+ *
+ * <p>Password hashing (tens of milliseconds) always happens on the caller's thread, never inside the
+ * write work, so it does not hold up the group commit of other writers.
+ */
+public final class SqliteDirectory implements Directory {
+
+    private final SqliteDatabase db;
+
+    SqliteDirectory(SqliteDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public boolean isLocalDomain(String domain) throws IOException {
+        String name = domain(domain);
+        return db.read(sql -> sql.exists("SELECT 1 FROM domain WHERE name = ?", name));
+    }
+
+    @Override
+    public List<String> domains() throws IOException {
+        return db.read(sql -> sql.query("SELECT name FROM domain ORDER BY name", rs -> rs.getString(1)));
+    }
+
+    @Override
+    public boolean addDomain(String domain) throws IOException {
+        String name = domain(domain);
+        return db.write(tx -> tx.sql().update("INSERT OR IGNORE INTO domain (name, created) VALUES (?, ?)",
+                name, System.currentTimeMillis()) > 0);
+    }
+
+    @Override
+    public boolean removeDomain(String domain) throws IOException {
+        String name = domain(domain);
+        return db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            if (sql.exists("SELECT 1 FROM account WHERE domain = ?", name)
+                    || sql.exists("SELECT 1 FROM alias WHERE domain = ?", name)) {
+                throw new MailStoreException("domain " + name + " still has accounts or aliases");
+            }
+            return sql.update("DELETE FROM domain WHERE name = ?", name) > 0;
+        });
+    }
+
+    @Override
+    public void addAccount(String address, char[] password) throws IOException {
+        MailAddress parsed = MailAddress.parse(address);
+        String account = parsed.canonical();
+        String hash = PasswordHash.hash(password);
+        db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", parsed.domain())) {
+                throw new MailStoreException.NotFound("not a local domain: " + parsed.domain());
+            }
+            if (sql.exists("SELECT 1 FROM account WHERE address = ?", account)) {
+                throw new MailStoreException.AlreadyExists("account exists: " + account);
+            }
+            if (sql.exists("SELECT 1 FROM alias WHERE source = ?", account)) {
+                throw new MailStoreException.AlreadyExists("an alias of that name exists: " + account);
+            }
+            sql.update("INSERT INTO account (address, domain, password, created) VALUES (?, ?, ?, ?)",
+                    account, parsed.domain(), hash, System.currentTimeMillis());
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeAccount(String address) throws IOException {
+        String account = canonical(address);
+        return db.write(tx -> tx.sql().update("DELETE FROM account WHERE address = ?", account) > 0);
+    }
+
+    @Override
+    public List<String> accounts() throws IOException {
+        return db.read(sql -> sql.query("SELECT address FROM account ORDER BY address", rs -> rs.getString(1)));
+    }
+
+    @Override
+    public void setPassword(String address, char[] password) throws IOException {
+        String account = canonical(address);
+        String hash = PasswordHash.hash(password);
+        db.write(tx -> {
+            if (tx.sql().update("UPDATE account SET password = ? WHERE address = ?", hash, account) == 0) {
+                throw new MailStoreException.NotFound("no account " + account);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> authenticate(String login, char[] password) throws IOException {
+        String account;
+        try {
+            account = canonical(login);
+        } catch (IllegalArgumentException e) {
+            PasswordHash.dummyVerify(password);
+            return Optional.empty();
+        }
+        Optional<String> stored = db.read(sql -> sql.queryOne("SELECT password FROM account WHERE address = ?",
+                rs -> rs.getString(1), account));
+        if (stored.isEmpty()) {
+            PasswordHash.dummyVerify(password); // an unknown user costs what a wrong password costs
+            return Optional.empty();
+        }
+        String phc = stored.get();
+        if (!PasswordHash.verify(phc, password)) return Optional.empty();
+        if (PasswordHash.needsRehash(phc)) {
+            // Upgrade to the current costs while we have the password; only if nobody changed it meanwhile.
+            String upgraded = PasswordHash.hash(password);
+            db.write(tx -> tx.sql().update("UPDATE account SET password = ? WHERE address = ? AND password = ?",
+                    upgraded, account, phc));
+        }
+        return Optional.of(account);
+    }
+
+    @Override
+    public void addAlias(String source, String target) throws IOException {
+        MailAddress parsed = MailAddress.parse(source);
+        String from = parsed.canonical();
+        String to = canonical(target);
+        db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", parsed.domain())) {
+                throw new MailStoreException.NotFound("not a local domain: " + parsed.domain());
+            }
+            if (sql.exists("SELECT 1 FROM account WHERE address = ?", from)) {
+                throw new MailStoreException.AlreadyExists("an account of that name exists: " + from);
+            }
+            if (sql.update("INSERT OR IGNORE INTO alias (source, target, domain, created) VALUES (?, ?, ?, ?)",
+                    from, to, parsed.domain(), System.currentTimeMillis()) == 0) {
+                throw new MailStoreException.AlreadyExists("alias exists: " + from + " -> " + to);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeAlias(String source, String target) throws IOException {
+        String from = canonical(source);
+        String to = canonical(target);
+        return db.write(tx -> tx.sql().update("DELETE FROM alias WHERE source = ? AND target = ?", from, to) > 0);
+    }
+
+    @Override
+    public List<AliasEntry> aliases() throws IOException {
+        return db.read(sql -> sql.query("SELECT source, target FROM alias ORDER BY source, rowid",
+                rs -> new AliasEntry(rs.getString(1), rs.getString(2))));
+    }
+
+    @Override
+    public Lookup lookup(MailAddress address) throws IOException {
+        String key = address.canonical();
+        return db.read(sql -> {
+            if (sql.exists("SELECT 1 FROM account WHERE address = ?", key)) return new Local(key);
+            List<String> targets = sql.query("SELECT target FROM alias WHERE source = ? ORDER BY rowid",
+                    rs -> rs.getString(1), key);
+            return targets.isEmpty() ? new Unknown() : new Alias(targets);
+        });
+    }
+
+    /** @throws IllegalArgumentException if the text is not an address */
+    private static String canonical(String address) {
+        return MailAddress.parse(address).canonical();
+    }
+
+    private static String domain(String domain) {
+        if (domain == null || domain.isBlank()) throw new IllegalArgumentException("empty domain");
+        return domain.toLowerCase(Locale.ROOT);
+    }
+}

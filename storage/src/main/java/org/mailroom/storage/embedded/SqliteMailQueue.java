@@ -1,0 +1,153 @@
+package org.mailroom.storage.embedded;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.mailroom.core.store.MailQueue;
+
+/**
+ * The outbound queue in the same SQLite database as the mailboxes, so that "is this blob still needed?"
+ * is one transaction's question. A row per message, a row per recipient with its state.
+ *
+ * <p>Leases: {@link #claimDue} sets {@code lease_until}; an entry whose lease has run out is due again, so a
+ * worker that died mid-delivery delays its messages by at most one lease. {@link #recordAttempt} for an
+ * entry deleted meanwhile (by {@code ./mailroom queue delete}) is ignored.
+ */
+public final class SqliteMailQueue implements MailQueue {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ENTRY_COLUMNS =
+            "id, blob_id, sender, created, next_attempt, attempts, last_error";
+
+    private final SqliteDatabase db;
+
+    SqliteMailQueue(SqliteDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public String enqueue(String blobId, String sender, List<String> recipients, Instant now) throws IOException {
+        if (recipients.isEmpty()) throw new IllegalArgumentException("no recipients");
+        String id = newId(now);
+        List<String> addresses = List.copyOf(recipients);
+        return db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt) VALUES (?, ?, ?, ?, ?)",
+                    id, blobId, sender, now.toEpochMilli(), now.toEpochMilli());
+            for (int i = 0; i < addresses.size(); i++) {
+                sql.update("INSERT INTO queue_recipient (queue_id, position, address, state) VALUES (?, ?, ?, ?)",
+                        id, i, addresses.get(i), RecipientState.PENDING.name());
+            }
+            return id;
+        });
+    }
+
+    @Override
+    public List<Entry> claimDue(Instant now, int max, Duration lease) throws IOException {
+        long at = now.toEpochMilli();
+        long until = now.plus(lease).toEpochMilli();
+        return db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            List<String> due = sql.query("SELECT id FROM queue WHERE next_attempt <= ?"
+                    + " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt, created LIMIT ?",
+                    rs -> rs.getString(1), at, at, max);
+            List<Entry> claimed = new ArrayList<>(due.size());
+            for (String id : due) {
+                sql.update("UPDATE queue SET lease_until = ? WHERE id = ?", until, id);
+                load(sql, id).ifPresent(claimed::add);
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public void recordAttempt(String id, List<Outcome> outcomes, Instant nextAttempt, String error)
+            throws IOException {
+        db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            Optional<String> blobId = sql.queryOne("SELECT blob_id FROM queue WHERE id = ?", rs -> rs.getString(1), id);
+            if (blobId.isEmpty()) return null;
+            for (Outcome outcome : outcomes) {
+                sql.update("UPDATE queue_recipient SET state = ?, last_reply = ? WHERE queue_id = ? AND address = ?",
+                        outcome.state().name(), outcome.reply(), id, outcome.recipient());
+            }
+            boolean pending = sql.exists("SELECT 1 FROM queue_recipient WHERE queue_id = ? AND state = ?",
+                    id, RecipientState.PENDING.name());
+            if (pending) {
+                sql.update("UPDATE queue SET attempts = attempts + 1, last_error = ?, next_attempt = ?,"
+                        + " lease_until = NULL WHERE id = ?", error, nextAttempt.toEpochMilli(), id);
+            } else {
+                remove(tx, id, blobId.get());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean flush(String id, Instant now) throws IOException {
+        return db.write(tx -> tx.sql().update("UPDATE queue SET next_attempt = ? WHERE id = ?",
+                now.toEpochMilli(), id) > 0);
+    }
+
+    @Override
+    public Optional<Entry> get(String id) throws IOException {
+        return db.read(sql -> load(sql, id));
+    }
+
+    @Override
+    public List<Entry> list() throws IOException {
+        return db.read(sql -> {
+            List<Entry> entries = new ArrayList<>();
+            for (String id : sql.query("SELECT id FROM queue ORDER BY created, id", rs -> rs.getString(1))) {
+                load(sql, id).ifPresent(entries::add);
+            }
+            return entries;
+        });
+    }
+
+    @Override
+    public boolean delete(String id) throws IOException {
+        return db.write(tx -> {
+            Optional<String> blobId = tx.sql().queryOne("SELECT blob_id FROM queue WHERE id = ?",
+                    rs -> rs.getString(1), id);
+            if (blobId.isEmpty()) return false;
+            remove(tx, id, blobId.get());
+            return true;
+        });
+    }
+
+    private static void remove(SqliteDatabase.WriteTx tx, String id, String blobId) throws SQLException {
+        tx.sql().update("DELETE FROM queue_recipient WHERE queue_id = ?", id);
+        tx.sql().update("DELETE FROM queue WHERE id = ?", id);
+        tx.releaseBlob(blobId);
+    }
+
+    private static Optional<Entry> load(SqlConnection sql, String id) throws SQLException {
+        Optional<Entry> entry = sql.queryOne("SELECT " + ENTRY_COLUMNS + " FROM queue WHERE id = ?",
+                rs -> entry(rs, List.of()), id);
+        if (entry.isEmpty()) return entry;
+        List<Recipient> recipients = sql.query("SELECT address, state, last_reply FROM queue_recipient"
+                + " WHERE queue_id = ? ORDER BY position",
+                rs -> new Recipient(rs.getString(1), RecipientState.valueOf(rs.getString(2)), rs.getString(3)), id);
+        Entry e = entry.get();
+        return Optional.of(new Entry(e.id(), e.blobId(), e.sender(), recipients, e.created(), e.nextAttempt(),
+                e.attempts(), e.lastError()));
+    }
+
+    private static Entry entry(ResultSet rs, List<Recipient> recipients) throws SQLException {
+        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), recipients,
+                Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)), rs.getInt(6),
+                rs.getString(7));
+    }
+
+    /** Time-ordered, so {@code ls}-like listings read in arrival order; random bits make it unique. */
+    private static String newId(Instant now) {
+        return String.format("%011x%08x", now.toEpochMilli(), RANDOM.nextInt());
+    }
+}

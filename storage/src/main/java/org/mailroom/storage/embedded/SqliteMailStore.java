@@ -1,0 +1,354 @@
+package org.mailroom.storage.embedded;
+
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.mailroom.core.store.Mailbox;
+import org.mailroom.core.store.MailboxEvent;
+import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.MailStoreException;
+import org.mailroom.core.store.MessageRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mailboxes and messages in SQLite; the bytes are blobs. Every change runs as one piece of work on the
+ * {@link SqliteDatabase} writer, so it is atomic, group-committed and durable when the method returns.
+ *
+ * <p>Numbers IMAP relies on: a mailbox's UIDNEXT only grows (it is a column, not {@code max(uid)+1}, so
+ * expunging the last message does not give its UID away again); each change takes the mailbox's
+ * HIGHESTMODSEQ plus one as its MODSEQ (RFC 7162 section 3.1.1: several messages changed by one command may
+ * share it); UIDVALIDITY is the creation time in seconds, or one more than the last value handed out, so a
+ * mailbox deleted and created again within a second still gets a new one (RFC 9051 section 2.3.1.1).
+ */
+public final class SqliteMailStore implements MailStore {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteMailStore.class);
+    private static final String MAILBOX_COLUMNS =
+            "id, account, name, uidvalidity, uidnext, highestmodseq, messages, size";
+    private static final String MESSAGE_COLUMNS = "mailbox_id, uid, blob_id, size, internal_date, flags, modseq";
+
+    private final SqliteDatabase db;
+    private final Map<String, List<Consumer<MailboxEvent>>> listeners = new ConcurrentHashMap<>();
+    private final Set<String> lockedMaildrops = ConcurrentHashMap.newKeySet();
+
+    SqliteMailStore(SqliteDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public List<Mailbox> listMailboxes(String account) throws IOException {
+        String owner = account(account);
+        return db.read(sql -> sql.query("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE account = ? ORDER BY name",
+                SqliteMailStore::mailbox, owner));
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(String account, String name) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        return db.read(sql -> find(sql, owner, mailboxName));
+    }
+
+    @Override
+    public Mailbox createMailbox(String account, String name) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        return db.write(tx -> {
+            if (find(tx.sql(), owner, mailboxName).isPresent()) {
+                throw new MailStoreException.AlreadyExists("mailbox exists: " + mailboxName);
+            }
+            Mailbox created = insertMailbox(tx, owner, mailboxName);
+            publishAfterCommit(tx, created, MailboxEvent.Kind.MAILBOX_CHANGED, List.of(), created.highestModSeq());
+            return created;
+        });
+    }
+
+    @Override
+    public void deleteMailbox(String account, String name) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        // RFC 9051 section 6.3.5: deleting INBOX is an error.
+        if (Mailbox.INBOX.equals(mailboxName)) throw new MailStoreException("INBOX cannot be deleted");
+        db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            Mailbox mailbox = find(sql, owner, mailboxName)
+                    .orElseThrow(() -> new MailStoreException.NotFound("no mailbox " + mailboxName));
+            for (String blobId : sql.query("SELECT DISTINCT blob_id FROM message WHERE mailbox_id = ?",
+                    rs -> rs.getString(1), mailbox.id())) {
+                tx.releaseBlob(blobId);
+            }
+            sql.update("DELETE FROM message WHERE mailbox_id = ?", mailbox.id());
+            sql.update("DELETE FROM expunged WHERE mailbox_id = ?", mailbox.id());
+            sql.update("DELETE FROM mailbox WHERE id = ?", mailbox.id());
+            publishAfterCommit(tx, mailbox, MailboxEvent.Kind.MAILBOX_CHANGED, List.of(), mailbox.highestModSeq());
+            return null;
+        });
+    }
+
+    /**
+     * Renames a mailbox and, as RFC 9051 section 6.3.6 asks, its inferiors ({@code a/b} moves with {@code a}).
+     * Renaming INBOX (which in IMAP moves its messages into a new mailbox) is not supported here.
+     */
+    @Override
+    public void renameMailbox(String account, String from, String to) throws IOException {
+        String owner = account(account);
+        String oldName = mailboxName(from);
+        String newName = mailboxName(to);
+        if (Mailbox.INBOX.equals(oldName) || Mailbox.INBOX.equals(newName)) {
+            throw new MailStoreException("renaming INBOX or to INBOX is not supported");
+        }
+        db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            Mailbox mailbox = find(sql, owner, oldName)
+                    .orElseThrow(() -> new MailStoreException.NotFound("no mailbox " + oldName));
+            if (find(sql, owner, newName).isPresent()) {
+                throw new MailStoreException.AlreadyExists("mailbox exists: " + newName);
+            }
+            if (newName.startsWith(oldName + "/")) {
+                throw new MailStoreException("cannot move a mailbox into itself");
+            }
+            List<Mailbox> moving = new ArrayList<>();
+            moving.add(mailbox);
+            moving.addAll(sql.query("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE account = ?"
+                    + " AND substr(name, 1, ?) = ?", SqliteMailStore::mailbox, owner, oldName.length() + 1, oldName + "/"));
+            for (Mailbox each : moving) {
+                String renamed = newName + each.name().substring(oldName.length());
+                if (each != mailbox && find(sql, owner, renamed).isPresent()) {
+                    throw new MailStoreException.AlreadyExists("mailbox exists: " + renamed);
+                }
+                sql.update("UPDATE mailbox SET name = ? WHERE id = ?", renamed, each.id());
+                publishAfterCommit(tx, each, MailboxEvent.Kind.MAILBOX_CHANGED, List.of(), each.highestModSeq());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Placed> deliver(NewMessage message, List<Target> targets) throws IOException {
+        if (targets.isEmpty()) return List.of();
+        return db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            List<Placed> placed = new ArrayList<>(targets.size());
+            Map<Long, List<Long>> appended = new LinkedHashMap<>();
+            Map<Long, Mailbox> touched = new LinkedHashMap<>();
+            for (Target target : targets) {
+                // Checked here, inside the work, so that a bad target also undoes the targets before it.
+                String owner = account(target.account());
+                String name = mailboxName(target.mailbox());
+                Mailbox mailbox = find(sql, owner, name).orElse(null);
+                if (mailbox == null) mailbox = insertMailbox(tx, owner, name);
+                long uid = mailbox.uidNext();
+                long modSeq = mailbox.highestModSeq() + 1;
+                sql.update("INSERT INTO message (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        mailbox.id(), uid, message.blobId(), message.size(), message.internalDate().toEpochMilli(),
+                        encodeFlags(target.flags()), modSeq);
+                sql.update("UPDATE mailbox SET uidnext = ?, highestmodseq = ?, messages = messages + 1,"
+                        + " size = size + ? WHERE id = ?", uid + 1, modSeq, message.size(), mailbox.id());
+                placed.add(new Placed(owner, mailbox.id(), uid));
+                appended.computeIfAbsent(mailbox.id(), id -> new ArrayList<>()).add(uid);
+                touched.put(mailbox.id(), new Mailbox(mailbox.id(), owner, name, mailbox.uidValidity(), uid + 1,
+                        modSeq, mailbox.messages() + 1, mailbox.size() + message.size()));
+            }
+            for (Mailbox mailbox : touched.values()) {
+                publishAfterCommit(tx, mailbox, MailboxEvent.Kind.APPENDED, appended.get(mailbox.id()),
+                        mailbox.highestModSeq());
+            }
+            return placed;
+        });
+    }
+
+    @Override
+    public List<MessageRecord> messages(long mailboxId) throws IOException {
+        return db.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ?"
+                + " ORDER BY uid", SqliteMailStore::message, mailboxId));
+    }
+
+    @Override
+    public List<MessageRecord> updateFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags)
+            throws IOException {
+        Set<Long> sortedUids = new TreeSet<>(uids);
+        Set<String> given = Set.copyOf(flags);
+        return db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            Mailbox mailbox = byId(sql, mailboxId);
+            long modSeq = mailbox.highestModSeq() + 1;
+            List<MessageRecord> changed = new ArrayList<>();
+            for (long uid : sortedUids) {
+                Optional<MessageRecord> found = sql.queryOne("SELECT " + MESSAGE_COLUMNS + " FROM message"
+                        + " WHERE mailbox_id = ? AND uid = ?", SqliteMailStore::message, mailboxId, uid);
+                if (found.isEmpty()) continue;
+                MessageRecord before = found.get();
+                Set<String> after = applyFlags(before.flags(), op, given);
+                if (after.equals(before.flags())) continue;
+                sql.update("UPDATE message SET flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                        encodeFlags(after), modSeq, mailboxId, uid);
+                changed.add(new MessageRecord(mailboxId, uid, before.blobId(), before.size(), before.internalDate(),
+                        after, modSeq));
+            }
+            if (!changed.isEmpty()) {
+                sql.update("UPDATE mailbox SET highestmodseq = ? WHERE id = ?", modSeq, mailboxId);
+                publishAfterCommit(tx, mailbox, MailboxEvent.Kind.FLAGS_CHANGED,
+                        changed.stream().map(MessageRecord::uid).toList(), modSeq);
+            }
+            return changed;
+        });
+    }
+
+    @Override
+    public void expunge(long mailboxId, Collection<Long> uids) throws IOException {
+        Set<Long> sortedUids = new TreeSet<>(uids);
+        db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            Mailbox mailbox = byId(sql, mailboxId);
+            long modSeq = mailbox.highestModSeq() + 1;
+            List<Long> removed = new ArrayList<>();
+            long removedSize = 0;
+            for (long uid : sortedUids) {
+                Optional<MessageRecord> found = sql.queryOne("SELECT " + MESSAGE_COLUMNS + " FROM message"
+                        + " WHERE mailbox_id = ? AND uid = ?", SqliteMailStore::message, mailboxId, uid);
+                if (found.isEmpty()) continue;
+                sql.update("DELETE FROM message WHERE mailbox_id = ? AND uid = ?", mailboxId, uid);
+                sql.update("INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)",
+                        mailboxId, uid, modSeq);
+                tx.releaseBlob(found.get().blobId());
+                removed.add(uid);
+                removedSize += found.get().size();
+            }
+            if (!removed.isEmpty()) {
+                sql.update("UPDATE mailbox SET highestmodseq = ?, messages = messages - ?, size = size - ?"
+                        + " WHERE id = ?", modSeq, removed.size(), removedSize, mailboxId);
+                publishAfterCommit(tx, mailbox, MailboxEvent.Kind.EXPUNGED, removed, modSeq);
+            }
+            return null;
+        });
+    }
+
+    /** An in-process lock: one server process serves POP3 for a data directory. */
+    @Override
+    public Optional<AutoCloseable> lockMaildrop(String account) {
+        String owner = account.toLowerCase(Locale.ROOT);
+        if (!lockedMaildrops.add(owner)) return Optional.empty();
+        return Optional.of(new AutoCloseable() {
+            private boolean released;
+
+            @Override
+            public synchronized void close() {
+                if (!released) {
+                    released = true;
+                    lockedMaildrops.remove(owner);
+                }
+            }
+        });
+    }
+
+    @Override
+    public AutoCloseable subscribe(String account, Consumer<MailboxEvent> listener) {
+        String owner = account.toLowerCase(Locale.ROOT);
+        List<Consumer<MailboxEvent>> list = listeners.computeIfAbsent(owner, k -> new CopyOnWriteArrayList<>());
+        list.add(listener);
+        return () -> list.remove(listener);
+    }
+
+    private void publishAfterCommit(SqliteDatabase.WriteTx tx, Mailbox mailbox, MailboxEvent.Kind kind,
+                                    List<Long> uids, long modSeq) {
+        MailboxEvent event = new MailboxEvent(mailbox.account(), mailbox.id(), kind, uids, modSeq);
+        tx.afterCommit(() -> publish(event));
+    }
+
+    private void publish(MailboxEvent event) {
+        List<Consumer<MailboxEvent>> list = listeners.get(event.account());
+        if (list == null) return;
+        for (Consumer<MailboxEvent> listener : list) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                log.warn("Mailbox listener failed on {}", event, e);
+            }
+        }
+    }
+
+    private Mailbox insertMailbox(SqliteDatabase.WriteTx tx, String owner, String name) throws SQLException {
+        SqlConnection sql = tx.sql();
+        long last = sql.queryLong("SELECT value FROM meta WHERE key = 'uidvalidity'").orElse(0L);
+        long uidValidity = Math.max(Instant.now().getEpochSecond(), last + 1);
+        sql.update("INSERT OR REPLACE INTO meta (key, value) VALUES ('uidvalidity', ?)", uidValidity);
+        long id = sql.insert("INSERT INTO mailbox (account, name, uidvalidity, uidnext, highestmodseq)"
+                + " VALUES (?, ?, ?, 1, 1)", owner, name, uidValidity);
+        return new Mailbox(id, owner, name, uidValidity, 1, 1, 0, 0);
+    }
+
+    private static Optional<Mailbox> find(SqlConnection sql, String owner, String name) throws SQLException {
+        return sql.queryOne("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE account = ? AND name = ?",
+                SqliteMailStore::mailbox, owner, name);
+    }
+
+    private static Mailbox byId(SqlConnection sql, long id) throws SQLException, MailStoreException {
+        return sql.queryOne("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE id = ?", SqliteMailStore::mailbox, id)
+                .orElseThrow(() -> new MailStoreException.NotFound("no mailbox with id " + id));
+    }
+
+    /** Accounts are canonical addresses: lower case, never empty. */
+    private static String account(String account) throws MailStoreException {
+        if (account == null || account.isBlank()) throw new MailStoreException("empty account");
+        return account.toLowerCase(Locale.ROOT);
+    }
+
+    /** INBOX in any case is INBOX (RFC 9051 section 5.1); other names are kept as given. */
+    static String mailboxName(String name) throws MailStoreException {
+        if (name == null || name.isBlank()) throw new MailStoreException("empty mailbox name");
+        if (name.startsWith("/") || name.endsWith("/") || name.contains("//")) {
+            throw new MailStoreException("bad mailbox name: " + name);
+        }
+        return name.equalsIgnoreCase(Mailbox.INBOX) ? Mailbox.INBOX : name;
+    }
+
+    private static Set<String> applyFlags(Set<String> current, FlagOp op, Set<String> given) {
+        Set<String> after = new TreeSet<>();
+        switch (op) {
+            case REPLACE -> after.addAll(given);
+            case ADD -> {
+                after.addAll(current);
+                after.addAll(given);
+            }
+            case REMOVE -> {
+                after.addAll(current);
+                after.removeAll(given);
+            }
+        }
+        return after;
+    }
+
+    /** Flags as one space-separated, sorted text: IMAP flags are atoms and never hold a space. */
+    private static String encodeFlags(Set<String> flags) {
+        return String.join(" ", new TreeSet<>(flags));
+    }
+
+    private static Set<String> decodeFlags(String text) {
+        return text.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(text.split(" ")));
+    }
+
+    private static Mailbox mailbox(ResultSet rs) throws SQLException {
+        return new Mailbox(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), rs.getInt(7), rs.getLong(8));
+    }
+
+    private static MessageRecord message(ResultSet rs) throws SQLException {
+        return new MessageRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4),
+                Instant.ofEpochMilli(rs.getLong(5)), decodeFlags(rs.getString(6)), rs.getLong(7));
+    }
+}

@@ -1,0 +1,119 @@
+package org.mailroom.storage.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.Directory.Alias;
+import org.mailroom.core.store.Directory.AliasEntry;
+import org.mailroom.core.store.Directory.Local;
+import org.mailroom.core.store.Directory.Unknown;
+import org.mailroom.core.store.MailStoreException;
+
+/** The {@link Directory} contract. Password hashing is slow on purpose, so logins are few here. */
+public abstract class DirectoryContract extends StorageContract {
+
+    @Test
+    void domains() throws Exception {
+        Directory directory = open().directory();
+        assertThat(directory.addDomain("Example.TEST")).isTrue();
+        assertThat(directory.addDomain("example.test")).isFalse();
+        directory.addDomain("other.test");
+        assertThat(directory.domains()).containsExactly("example.test", "other.test");
+        assertThat(directory.isLocalDomain("EXAMPLE.test")).isTrue();
+        assertThat(directory.isLocalDomain("elsewhere.test")).isFalse();
+        assertThat(directory.removeDomain("other.test")).isTrue();
+        assertThat(directory.removeDomain("other.test")).isFalse();
+        assertThat(directory.domains()).containsExactly("example.test");
+    }
+
+    @Test
+    void accountsNeedALocalDomainAndAreUnique() throws Exception {
+        Directory directory = open().directory();
+        assertThatThrownBy(() -> directory.addAccount("alice@example.test", "pw".toCharArray()))
+                .isInstanceOf(MailStoreException.NotFound.class);
+        directory.addDomain("example.test");
+        directory.addAccount("Alice@Example.test", "pw".toCharArray());
+        assertThatThrownBy(() -> directory.addAccount("alice@example.test", "other".toCharArray()))
+                .isInstanceOf(MailStoreException.AlreadyExists.class);
+        assertThat(directory.accounts()).containsExactly("alice@example.test");
+        assertThatThrownBy(() -> directory.removeDomain("example.test")).isInstanceOf(MailStoreException.class);
+
+        assertThat(directory.removeAccount("ALICE@example.test")).isTrue();
+        assertThat(directory.removeAccount("alice@example.test")).isFalse();
+        assertThat(directory.accounts()).isEmpty();
+        assertThat(directory.removeDomain("example.test")).isTrue();
+    }
+
+    @Test
+    void authenticate() throws Exception {
+        Directory directory = open().directory();
+        directory.addDomain("example.test");
+        directory.addAccount("alice@example.test", "right".toCharArray());
+
+        assertThat(directory.authenticate("ALICE@example.test", "right".toCharArray())).contains("alice@example.test");
+        assertThat(directory.authenticate("alice@example.test", "wrong".toCharArray())).isEmpty();
+        assertThat(directory.authenticate("nobody@example.test", "right".toCharArray())).isEmpty();
+        assertThat(directory.authenticate("not an address", "right".toCharArray())).isEmpty();
+
+        directory.setPassword("alice@example.test", "new".toCharArray());
+        assertThat(directory.authenticate("alice@example.test", "new".toCharArray())).isPresent();
+        assertThatThrownBy(() -> directory.setPassword("nobody@example.test", "x".toCharArray()))
+                .isInstanceOf(MailStoreException.NotFound.class);
+    }
+
+    @Test
+    void aliasesAndLookup() throws Exception {
+        Directory directory = open().directory();
+        directory.addDomain("example.test");
+        directory.addAccount("alice@example.test", "pw".toCharArray());
+        assertThatThrownBy(() -> directory.addAlias("team@elsewhere.test", "alice@example.test"))
+                .isInstanceOf(MailStoreException.NotFound.class);
+        directory.addAlias("Team@example.test", "alice@example.test");
+        directory.addAlias("team@example.test", "carol@remote.test");
+        assertThatThrownBy(() -> directory.addAlias("team@example.test", "alice@example.test"))
+                .isInstanceOf(MailStoreException.AlreadyExists.class);
+
+        assertThat(directory.lookup(MailAddress.parse("ALICE@Example.Test")))
+                .isEqualTo(new Local("alice@example.test"));
+        assertThat(directory.lookup(MailAddress.parse("team@example.test")))
+                .isEqualTo(new Alias(List.of("alice@example.test", "carol@remote.test")));
+        assertThat(directory.lookup(MailAddress.parse("alice+tag@example.test"))).isEqualTo(new Unknown());
+        assertThat(directory.lookup(MailAddress.parse("bob@example.test"))).isEqualTo(new Unknown());
+        assertThat(directory.aliases()).containsExactly(new AliasEntry("team@example.test", "alice@example.test"),
+                new AliasEntry("team@example.test", "carol@remote.test"));
+        assertThatThrownBy(() -> directory.removeDomain("example.test")).isInstanceOf(MailStoreException.class);
+
+        assertThat(directory.removeAlias("team@example.test", "alice@example.test")).isTrue();
+        assertThat(directory.removeAlias("team@example.test", "alice@example.test")).isFalse();
+        assertThat(directory.lookup(MailAddress.parse("team@example.test")))
+                .isEqualTo(new Alias(List.of("carol@remote.test")));
+    }
+
+    @Test
+    void changesByAnotherInstanceAreSeenAtOnce() throws Exception {
+        Directory server = open().directory();
+        assertThat(server.isLocalDomain("example.test")).isFalse();
+
+        StorageBackend cli = open(); // the admin command, another process on the same storage
+        cli.directory().addDomain("example.test");
+        cli.directory().addAccount("bob@example.test", "pw".toCharArray());
+        cli.directory().addAlias("postmaster@example.test", "bob@example.test");
+        close(cli);
+
+        assertThat(server.isLocalDomain("example.test")).isTrue();
+        assertThat(server.lookup(MailAddress.parse("bob@example.test"))).isEqualTo(new Local("bob@example.test"));
+        assertThat(server.lookup(MailAddress.parse("postmaster@example.test")))
+                .isEqualTo(new Alias(List.of("bob@example.test")));
+        assertThat(server.authenticate("bob@example.test", "pw".toCharArray())).contains("bob@example.test");
+
+        StorageBackend cli2 = open();
+        cli2.directory().removeAlias("postmaster@example.test", "bob@example.test");
+        cli2.directory().removeAccount("bob@example.test");
+        assertThat(server.lookup(MailAddress.parse("bob@example.test"))).isEqualTo(new Unknown());
+        assertThat(server.accounts()).isEmpty();
+    }
+}

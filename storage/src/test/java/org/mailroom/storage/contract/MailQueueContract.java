@@ -1,0 +1,162 @@
+package org.mailroom.storage.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mailroom.core.store.MailQueue;
+import org.mailroom.core.store.MailQueue.Entry;
+import org.mailroom.core.store.MailQueue.Outcome;
+import org.mailroom.core.store.MailQueue.Recipient;
+import org.mailroom.core.store.MailQueue.RecipientState;
+import org.mailroom.core.store.MailStore;
+
+/** The {@link MailQueue} contract. Time is passed in, so no test waits for it. */
+public abstract class MailQueueContract extends StorageContract {
+
+    private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
+    private static final Duration LEASE = Duration.ofMinutes(5);
+
+    @Test
+    void enqueueGetAndList() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        String blob = writeBlob(backend.blobStore(), "to remote");
+        String id = queue.enqueue(blob, "alice@example.test", List.of("x@remote.test", "y@remote.test"), T0);
+        String bounce = queue.enqueue(blob, null, List.of("z@remote.test"), T0.plusSeconds(1));
+
+        Entry entry = queue.get(id).orElseThrow();
+        assertThat(entry.blobId()).isEqualTo(blob);
+        assertThat(entry.sender()).isEqualTo("alice@example.test");
+        assertThat(entry.created()).isEqualTo(T0);
+        assertThat(entry.nextAttempt()).isEqualTo(T0);
+        assertThat(entry.attempts()).isZero();
+        assertThat(entry.recipients()).containsExactly(new Recipient("x@remote.test", RecipientState.PENDING, null),
+                new Recipient("y@remote.test", RecipientState.PENDING, null));
+        assertThat(queue.get(bounce).orElseThrow().sender()).isNull();
+        assertThat(queue.list()).extracting(Entry::id).containsExactly(id, bounce);
+        assertThat(queue.get("nothing")).isEmpty();
+    }
+
+    @Test
+    void claimDueLeasesAndAnExpiredLeaseIsDueAgain() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        String blob = writeBlob(backend.blobStore(), "m");
+        String first = queue.enqueue(blob, "a@example.test", List.of("x@remote.test"), T0);
+        String later = queue.enqueue(blob, "a@example.test", List.of("y@remote.test"), T0.plusSeconds(60));
+
+        assertThat(queue.claimDue(T0, 10, LEASE)).extracting(Entry::id).containsExactly(first);
+        assertThat(queue.claimDue(T0.plusSeconds(60), 10, LEASE)).as("first is leased").extracting(Entry::id)
+                .containsExactly(later);
+        assertThat(queue.claimDue(T0.plusSeconds(120), 10, LEASE)).isEmpty();
+        // The worker died: after the lease the entry is due again.
+        assertThat(queue.claimDue(T0.plus(LEASE), 10, LEASE)).extracting(Entry::id).containsExactly(first);
+    }
+
+    @Test
+    void claimDueHonoursMax() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        String blob = writeBlob(backend.blobStore(), "m");
+        for (int i = 0; i < 5; i++) queue.enqueue(blob, null, List.of("r" + i + "@remote.test"), T0.plusMillis(i));
+        assertThat(queue.claimDue(T0.plusSeconds(1), 3, LEASE)).hasSize(3);
+        assertThat(queue.claimDue(T0.plusSeconds(1), 3, LEASE)).hasSize(2);
+        assertThat(queue.claimDue(T0.plusSeconds(1), 3, LEASE)).isEmpty();
+    }
+
+    @Test
+    void recordAttemptKeepsPendingRecipientsAndRemovesFinishedEntries() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        String blob = writeBlob(backend.blobStore(), "m");
+        String id = queue.enqueue(blob, "a@example.test", List.of("x@remote.test", "y@remote.test"), T0);
+        queue.claimDue(T0, 10, LEASE);
+
+        Instant retry = T0.plus(Duration.ofMinutes(10));
+        queue.recordAttempt(id, List.of(new Outcome("x@remote.test", RecipientState.DELIVERED, "250 ok"),
+                new Outcome("y@remote.test", RecipientState.PENDING, "451 later")), retry, "451 later");
+        Entry entry = queue.get(id).orElseThrow();
+        assertThat(entry.attempts()).isEqualTo(1);
+        assertThat(entry.nextAttempt()).isEqualTo(retry);
+        assertThat(entry.lastError()).isEqualTo("451 later");
+        assertThat(entry.recipients()).containsExactly(
+                new Recipient("x@remote.test", RecipientState.DELIVERED, "250 ok"),
+                new Recipient("y@remote.test", RecipientState.PENDING, "451 later"));
+        assertThat(queue.claimDue(T0.plusSeconds(1), 10, LEASE)).as("lease ended, not yet due").isEmpty();
+        assertThat(queue.claimDue(retry, 10, LEASE)).extracting(Entry::id).containsExactly(id);
+
+        queue.recordAttempt(id, List.of(new Outcome("y@remote.test", RecipientState.FAILED, "550 no")),
+                retry.plusSeconds(600), "550 no");
+        assertThat(queue.get(id)).isEmpty();
+        assertThat(blobExists(backend.blobStore(), blob)).as("nothing refers to the blob").isFalse();
+        // An entry deleted meanwhile: the report is ignored.
+        queue.recordAttempt(id, List.of(), retry, null);
+    }
+
+    @Test
+    void blobIsKeptWhileAMailboxOrAnotherEntryNeedsIt() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        String blob = writeBlob(backend.blobStore(), "local and remote");
+        backend.mailStore().deliver(new MailStore.NewMessage(blob, 16, T0),
+                List.of(MailStore.Target.inbox("alice@example.test")));
+        String one = queue.enqueue(blob, null, List.of("x@remote.test"), T0);
+        String two = queue.enqueue(blob, null, List.of("y@remote.test"), T0);
+
+        assertThat(queue.delete(one)).isTrue();
+        assertThat(queue.delete(one)).isFalse();
+        queue.recordAttempt(two, List.of(new Outcome("y@remote.test", RecipientState.DELIVERED, "250")), T0, null);
+        assertThat(queue.list()).isEmpty();
+        assertThat(blobExists(backend.blobStore(), blob)).as("alice's INBOX still has it").isTrue();
+
+        long inbox = backend.mailStore().mailbox("alice@example.test", "INBOX").orElseThrow().id();
+        backend.mailStore().expunge(inbox, List.of(1L));
+        assertThat(blobExists(backend.blobStore(), blob)).isFalse();
+    }
+
+    @Test
+    void deleteRemovesEntryAndUnusedBlob() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        String blob = writeBlob(backend.blobStore(), "m");
+        String id = queue.enqueue(blob, null, List.of("x@remote.test"), T0);
+        assertThat(queue.delete(id)).isTrue();
+        assertThat(queue.get(id)).isEmpty();
+        assertThat(blobExists(backend.blobStore(), blob)).isFalse();
+    }
+
+    @Test
+    void flushMakesAnEntryDueNow() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        String id = queue.enqueue(writeBlob(backend.blobStore(), "m"), null, List.of("x@remote.test"), T0);
+        queue.claimDue(T0, 1, Duration.ZERO);
+        Instant retry = T0.plus(Duration.ofHours(1));
+        queue.recordAttempt(id, List.of(new Outcome("x@remote.test", RecipientState.PENDING, "421")), retry, "421");
+        Instant now = T0.plusSeconds(30);
+        assertThat(queue.claimDue(now, 10, LEASE)).isEmpty();
+
+        assertThat(queue.flush(id, now)).isTrue();
+        assertThat(queue.flush("nothing", now)).isFalse();
+        assertThat(queue.claimDue(now, 10, LEASE)).extracting(Entry::id).containsExactly(id);
+    }
+
+    @Test
+    void entriesSurviveReopen() throws Exception {
+        StorageBackend backend = open();
+        String blob = writeBlob(backend.blobStore(), "durable");
+        String id = backend.mailQueue().enqueue(blob, "a@example.test", List.of("x@remote.test"), T0);
+        backend.mailQueue().claimDue(T0, 10, LEASE);
+        close(backend);
+
+        StorageBackend reopened = open();
+        Entry entry = reopened.mailQueue().get(id).orElseThrow();
+        assertThat(entry.recipients()).extracting(Recipient::address).containsExactly("x@remote.test");
+        assertThat(readBlob(reopened.blobStore(), blob)).isEqualTo("durable");
+        assertThat(reopened.mailQueue().claimDue(T0.plus(LEASE), 10, LEASE)).extracting(Entry::id)
+                .containsExactly(id);
+    }
+}

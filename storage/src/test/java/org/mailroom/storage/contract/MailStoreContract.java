@@ -1,0 +1,407 @@
+package org.mailroom.storage.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.mailroom.core.store.BlobStore;
+import org.mailroom.core.store.Mailbox;
+import org.mailroom.core.store.MailboxEvent;
+import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.MailStore.FlagOp;
+import org.mailroom.core.store.MailStore.NewMessage;
+import org.mailroom.core.store.MailStore.Placed;
+import org.mailroom.core.store.MailStore.Target;
+import org.mailroom.core.store.MailStoreException;
+import org.mailroom.core.store.MessageRecord;
+
+/** The {@link MailStore} contract. */
+public abstract class MailStoreContract extends StorageContract {
+
+    private static final String ALICE = "alice@example.test";
+    private static final String BOB = "bob@example.test";
+    private static final Instant WHEN = Instant.parse("2026-11-29T10:15:30.123Z");
+
+    private NewMessage newMessage(BlobStore blobs, String text) throws Exception {
+        String id = writeBlob(blobs, text);
+        return new NewMessage(id, text.length(), WHEN);
+    }
+
+    @Test
+    void deliveryToSeveralAccountsIsOneBlobAndOneRowEach() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        NewMessage message = newMessage(backend.blobStore(), "Subject: to both\r\n\r\nhello\r\n");
+
+        List<Placed> placed = store.deliver(message, List.of(Target.inbox(ALICE), Target.inbox(BOB),
+                new Target(ALICE, "Archive", Set.of("\\Seen"))));
+
+        assertThat(placed).extracting(Placed::account).containsExactly(ALICE, BOB, ALICE);
+        assertThat(placed).extracting(Placed::uid).containsExactly(1L, 1L, 1L);
+        Mailbox aliceInbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(aliceInbox.messages()).isEqualTo(1);
+        assertThat(aliceInbox.size()).isEqualTo(message.size());
+        assertThat(aliceInbox.uidNext()).isEqualTo(2);
+        List<MessageRecord> records = store.messages(aliceInbox.id());
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.blobId()).isEqualTo(message.blobId());
+            assertThat(r.size()).isEqualTo(message.size());
+            assertThat(r.internalDate()).isEqualTo(WHEN);
+            assertThat(r.flags()).isEmpty();
+        });
+        Mailbox archive = store.mailbox(ALICE, "Archive").orElseThrow();
+        assertThat(store.messages(archive.id())).singleElement()
+                .satisfies(r -> assertThat(r.flags()).containsExactly("\\Seen"));
+        Mailbox bobInbox = store.mailbox(BOB, "inbox").orElseThrow();
+        assertThat(store.messages(bobInbox.id())).extracting(MessageRecord::blobId)
+                .containsExactly(message.blobId());
+        assertThat(store.listMailboxes(ALICE)).extracting(Mailbox::name).containsExactly("Archive", "INBOX");
+    }
+
+    @Test
+    void inboxIsMatchedCaseInsensitivelyAndSpeltInbox() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        store.deliver(newMessage(backend.blobStore(), "a"), List.of(new Target(ALICE, "inBox", Set.of())));
+        store.deliver(newMessage(backend.blobStore(), "b"), List.of(Target.inbox(ALICE)));
+
+        assertThat(store.listMailboxes(ALICE)).singleElement().satisfies(m -> {
+            assertThat(m.name()).isEqualTo("INBOX");
+            assertThat(m.isInbox()).isTrue();
+            assertThat(m.messages()).isEqualTo(2);
+        });
+        assertThat(store.mailbox(ALICE, "Inbox")).isPresent();
+        assertThatThrownBy(() -> store.createMailbox(ALICE, "inbox"))
+                .isInstanceOf(MailStoreException.AlreadyExists.class);
+        // Other names keep their case.
+        store.createMailbox(ALICE, "Work");
+        assertThat(store.mailbox(ALICE, "work")).isEmpty();
+    }
+
+    @Test
+    void uidsAscendAndAreNeverReusedAfterExpungeOrReopen() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        List<Long> uids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            uids.add(store.deliver(newMessage(backend.blobStore(), "m" + i), List.of(Target.inbox(ALICE)))
+                    .get(0).uid());
+        }
+        assertThat(uids).containsExactly(1L, 2L, 3L);
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        store.expunge(inbox.id(), List.of(2L, 3L));
+        long next = store.deliver(newMessage(backend.blobStore(), "m4"), List.of(Target.inbox(ALICE))).get(0).uid();
+        assertThat(next).isEqualTo(4);
+        close(backend);
+
+        StorageBackend reopened = open();
+        MailStore again = reopened.mailStore();
+        Mailbox after = again.mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(after.uidValidity()).isEqualTo(inbox.uidValidity());
+        assertThat(after.uidNext()).isEqualTo(5);
+        again.expunge(after.id(), List.of(4L));
+        assertThat(again.deliver(newMessage(reopened.blobStore(), "m5"), List.of(Target.inbox(ALICE))).get(0).uid())
+                .isEqualTo(5);
+        assertThat(again.messages(after.id())).extracting(MessageRecord::uid).containsExactly(1L, 5L);
+    }
+
+    @Test
+    void createRenameDeleteMailboxes() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        Mailbox work = store.createMailbox(ALICE, "Work");
+        assertThat(work.uidNext()).isEqualTo(1);
+        assertThat(work.uidValidity()).isPositive();
+        Mailbox child = store.createMailbox(ALICE, "Work/2026");
+        assertThatThrownBy(() -> store.createMailbox(ALICE, "Work"))
+                .isInstanceOf(MailStoreException.AlreadyExists.class);
+        store.deliver(newMessage(backend.blobStore(), "x"), List.of(new Target(ALICE, "Work", Set.of())));
+
+        store.renameMailbox(ALICE, "Work", "Jobs");
+        Mailbox jobs = store.mailbox(ALICE, "Jobs").orElseThrow();
+        assertThat(jobs.id()).isEqualTo(work.id());
+        assertThat(jobs.uidValidity()).isEqualTo(work.uidValidity());
+        assertThat(jobs.uidNext()).isEqualTo(2);
+        assertThat(store.messages(jobs.id())).extracting(MessageRecord::uid).containsExactly(1L);
+        assertThat(store.mailbox(ALICE, "Jobs/2026")).hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(child.id()));
+        assertThat(store.mailbox(ALICE, "Work")).isEmpty();
+
+        store.createMailbox(ALICE, "Other");
+        assertThatThrownBy(() -> store.renameMailbox(ALICE, "Jobs", "Other"))
+                .isInstanceOf(MailStoreException.AlreadyExists.class);
+        assertThatThrownBy(() -> store.renameMailbox(ALICE, "Nothing", "Else"))
+                .isInstanceOf(MailStoreException.NotFound.class);
+
+        store.deleteMailbox(ALICE, "Jobs");
+        assertThat(store.mailbox(ALICE, "Jobs")).isEmpty();
+        assertThatThrownBy(() -> store.deleteMailbox(ALICE, "Jobs")).isInstanceOf(MailStoreException.NotFound.class);
+        // Mailboxes belong to their account.
+        assertThat(store.listMailboxes(BOB)).isEmpty();
+        store.createMailbox(BOB, "Other");
+    }
+
+    @Test
+    void recreatedMailboxGetsNewUidValidity() throws Exception {
+        MailStore store = open().mailStore();
+        Mailbox first = store.createMailbox(ALICE, "Temp");
+        store.deleteMailbox(ALICE, "Temp");
+        Mailbox second = store.createMailbox(ALICE, "Temp");
+        assertThat(second.uidValidity()).isNotEqualTo(first.uidValidity());
+        assertThat(second.id()).isNotEqualTo(first.id());
+    }
+
+    @Test
+    void flagChangesBumpModSeq() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        store.deliver(newMessage(backend.blobStore(), "1"), List.of(Target.inbox(ALICE)));
+        store.deliver(newMessage(backend.blobStore(), "2"), List.of(Target.inbox(ALICE)));
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        long modSeq = inbox.highestModSeq();
+
+        List<MessageRecord> added = store.updateFlags(inbox.id(), List.of(1L, 2L, 99L), FlagOp.ADD,
+                Set.of("\\Seen", "$Important"));
+        assertThat(added).extracting(MessageRecord::uid).containsExactly(1L, 2L);
+        assertThat(added).allSatisfy(r -> {
+            assertThat(r.flags()).containsExactlyInAnyOrder("\\Seen", "$Important");
+            assertThat(r.modSeq()).isGreaterThan(modSeq);
+        });
+        long afterAdd = store.mailbox(ALICE, "INBOX").orElseThrow().highestModSeq();
+        assertThat(afterAdd).isEqualTo(added.get(0).modSeq());
+
+        assertThat(store.updateFlags(inbox.id(), List.of(1L), FlagOp.ADD, Set.of("\\Seen")))
+                .as("no change, no new modseq").isEmpty();
+        assertThat(store.mailbox(ALICE, "INBOX").orElseThrow().highestModSeq()).isEqualTo(afterAdd);
+
+        List<MessageRecord> removed = store.updateFlags(inbox.id(), List.of(1L), FlagOp.REMOVE, Set.of("\\Seen"));
+        assertThat(removed).singleElement().satisfies(r -> {
+            assertThat(r.flags()).containsExactly("$Important");
+            assertThat(r.modSeq()).isGreaterThan(afterAdd);
+        });
+        List<MessageRecord> replaced = store.updateFlags(inbox.id(), List.of(2L), FlagOp.REPLACE,
+                Set.of("\\Flagged"));
+        assertThat(replaced).singleElement().satisfies(r -> assertThat(r.flags()).containsExactly("\\Flagged"));
+        assertThat(store.messages(inbox.id())).extracting(MessageRecord::flags)
+                .containsExactly(Set.of("$Important"), Set.of("\\Flagged"));
+        assertThat(store.mailbox(ALICE, "INBOX").orElseThrow().highestModSeq())
+                .isEqualTo(replaced.get(0).modSeq());
+    }
+
+    @Test
+    void expungeDeletesTheBlobOnlyWhenNoRowRemains() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        NewMessage message = newMessage(backend.blobStore(), "shared");
+        store.deliver(message, List.of(Target.inbox(ALICE), Target.inbox(BOB)));
+        Mailbox alice = store.mailbox(ALICE, "INBOX").orElseThrow();
+        Mailbox bob = store.mailbox(BOB, "INBOX").orElseThrow();
+        long modSeq = alice.highestModSeq();
+
+        store.expunge(alice.id(), List.of(1L));
+        assertThat(store.messages(alice.id())).isEmpty();
+        Mailbox aliceAfter = store.mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(aliceAfter.highestModSeq()).isGreaterThan(modSeq);
+        assertThat(aliceAfter.messages()).isZero();
+        assertThat(aliceAfter.size()).isZero();
+        assertThat(blobExists(backend.blobStore(), message.blobId())).isTrue();
+
+        store.expunge(bob.id(), List.of(1L));
+        assertThat(blobExists(backend.blobStore(), message.blobId())).isFalse();
+    }
+
+    @Test
+    void deletingAMailboxReleasesItsBlobs() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        NewMessage message = newMessage(backend.blobStore(), "in a folder");
+        store.deliver(message, List.of(new Target(ALICE, "Folder", Set.of())));
+        store.deleteMailbox(ALICE, "Folder");
+        assertThat(blobExists(backend.blobStore(), message.blobId())).isFalse();
+    }
+
+    @Test
+    void eventsArePublishedAfterCommit() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        List<MailboxEvent> events = new CopyOnWriteArrayList<>();
+        List<Integer> visibleAtEvent = new CopyOnWriteArrayList<>();
+        AutoCloseable failing = store.subscribe(ALICE, e -> {
+            throw new IllegalStateException("a broken listener must not stop the others");
+        });
+        AutoCloseable subscription = store.subscribe(ALICE, e -> {
+            events.add(e);
+            try {
+                // The change is committed when the event arrives: a reader already sees it.
+                visibleAtEvent.add(store.messages(e.mailboxId()).size());
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        List<MailboxEvent> bobEvents = new CopyOnWriteArrayList<>();
+        store.subscribe(BOB, bobEvents::add);
+
+        Placed placed = store.deliver(newMessage(backend.blobStore(), "x"), List.of(Target.inbox(ALICE))).get(0);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.size() == 1);
+        MailboxEvent appended = events.get(0);
+        assertThat(appended.kind()).isEqualTo(MailboxEvent.Kind.APPENDED);
+        assertThat(appended.mailboxId()).isEqualTo(placed.mailboxId());
+        assertThat(appended.uids()).containsExactly(1L);
+        assertThat(appended.modSeq()).isEqualTo(store.mailbox(ALICE, "INBOX").orElseThrow().highestModSeq());
+        assertThat(visibleAtEvent).containsExactly(1);
+
+        store.updateFlags(placed.mailboxId(), List.of(1L), FlagOp.ADD, Set.of("\\Seen"));
+        store.expunge(placed.mailboxId(), List.of(1L));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.size() == 3);
+        assertThat(events).extracting(MailboxEvent::kind).containsExactly(MailboxEvent.Kind.APPENDED,
+                MailboxEvent.Kind.FLAGS_CHANGED, MailboxEvent.Kind.EXPUNGED);
+        assertThat(events.get(2).uids()).containsExactly(1L);
+        assertThat(events.get(2).modSeq()).isGreaterThan(events.get(1).modSeq());
+        assertThat(bobEvents).isEmpty();
+
+        subscription.close();
+        failing.close();
+        store.deliver(newMessage(backend.blobStore(), "y"), List.of(Target.inbox(ALICE), Target.inbox(BOB)));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> bobEvents.size() == 1);
+        assertThat(events).hasSize(3);
+    }
+
+    @Test
+    void concurrentDeliveriesGetDistinctIncreasingUidsAndSurviveReopen() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        int threads = 20;
+        int perThread = 5;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<Long>>> futures = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    List<Long> uids = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        NewMessage message = newMessage(backend.blobStore(), "t" + thread + " m" + i);
+                        uids.add(store.deliver(message, List.of(Target.inbox(ALICE))).get(0).uid());
+                    }
+                    return uids;
+                }));
+            }
+            start.countDown();
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> future : futures) {
+                List<Long> uids = future.get(30, TimeUnit.SECONDS);
+                assertThat(uids).as("one thread's UIDs increase").isSorted();
+                all.addAll(uids);
+            }
+            assertThat(all).doesNotHaveDuplicates().hasSize(threads * perThread);
+        } finally {
+            pool.shutdownNow();
+        }
+        close(backend);
+
+        MailStore reopened = open().mailStore();
+        Mailbox inbox = reopened.mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(inbox.messages()).isEqualTo(threads * perThread);
+        assertThat(inbox.uidNext()).isEqualTo(threads * perThread + 1);
+        assertThat(reopened.messages(inbox.id())).extracting(MessageRecord::uid)
+                .isSorted().doesNotHaveDuplicates().hasSize(threads * perThread);
+    }
+
+    @Test
+    void failedDeliveryLeavesNothingWhileOthersSucceed() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Optional<Placed>>> futures = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                boolean bad = t % 2 == 1;
+                NewMessage message = newMessage(backend.blobStore(), "message " + t);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    // The bad delivery stores its first target, then meets an empty account: all of it must go.
+                    List<Target> targets = bad
+                            ? List.of(Target.inbox(BOB), new Target("", "INBOX", Set.of()))
+                            : List.of(Target.inbox(ALICE));
+                    try {
+                        return Optional.of(store.deliver(message, targets).get(0));
+                    } catch (MailStoreException e) {
+                        return Optional.empty();
+                    }
+                }));
+            }
+            start.countDown();
+            int delivered = 0;
+            for (int t = 0; t < threads; t++) {
+                Optional<Placed> result = futures.get(t).get(30, TimeUnit.SECONDS);
+                assertThat(result.isPresent()).as("delivery " + t).isEqualTo(t % 2 == 0);
+                if (result.isPresent()) delivered++;
+            }
+            assertThat(delivered).isEqualTo(threads / 2);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.mailbox(BOB, "INBOX")).as("not even the mailbox was created").isEmpty();
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(store.messages(inbox.id())).extracting(MessageRecord::uid)
+                .containsExactly(1L, 2L, 3L, 4L);
+        // A later delivery to bob starts at UID 1: the failed one took nothing.
+        assertThat(store.deliver(newMessage(backend.blobStore(), "later"), List.of(Target.inbox(BOB))).get(0).uid())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void badMailboxNamesAreRefused() throws Exception {
+        MailStore store = open().mailStore();
+        assertThatThrownBy(() -> store.createMailbox(ALICE, "")).isInstanceOf(MailStoreException.class);
+        assertThatThrownBy(() -> store.createMailbox(ALICE, "a//b")).isInstanceOf(MailStoreException.class);
+        assertThatThrownBy(() -> store.deleteMailbox(ALICE, "INBOX")).isInstanceOf(MailStoreException.class);
+        assertThat(store.listMailboxes(ALICE)).isEmpty();
+    }
+
+    @Test
+    void maildropLockIsExclusive() throws Exception {
+        MailStore store = open().mailStore();
+        Optional<AutoCloseable> first = store.lockMaildrop(ALICE);
+        assertThat(first).isPresent();
+        assertThat(store.lockMaildrop(ALICE)).isEmpty();
+        Optional<AutoCloseable> other = store.lockMaildrop(BOB);
+        assertThat(other).isPresent();
+        first.get().close();
+        first.get().close(); // twice is harmless, and must not release a later holder's lock
+        Optional<AutoCloseable> second = store.lockMaildrop(ALICE);
+        assertThat(second).isPresent();
+        first.get().close();
+        assertThat(store.lockMaildrop(ALICE)).isEmpty();
+        second.get().close();
+        other.get().close();
+    }
+
+    /** Internal dates keep at least millisecond precision. */
+    @Test
+    void internalDateRoundTrips() throws Exception {
+        StorageBackend backend = open();
+        Instant date = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String blob = writeBlob(backend.blobStore(), "dated");
+        backend.mailStore().deliver(new NewMessage(blob, 5, date), List.of(Target.inbox(ALICE)));
+        Mailbox inbox = backend.mailStore().mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(backend.mailStore().messages(inbox.id())).singleElement()
+                .satisfies(r -> assertThat(r.internalDate()).isEqualTo(date));
+    }
+}
