@@ -18,6 +18,7 @@ import org.mailroom.core.mail.Envelope;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
+import org.mailroom.server.admin.StoreOptions;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -45,18 +46,17 @@ final class DemoCommand implements Callable<Integer> {
             "listen.pop3s", "\"\"");
 
     @Mixin
-    ConfigOptions options;
+    StoreOptions options;
 
     @Override
     public Integer call() throws Exception {
-        if (options.dataDir == null && options.configFile == null) {
-            options.dataDir = Files.createTempDirectory("mailroom-demo-");
-        }
-        DEMO_LISTENERS.forEach(options.overrides::putIfAbsent);
-        options.overrides.putIfAbsent("server.hostname", "\"localhost\"");
+        if (!options.dataDirGiven()) options.useDataDir(Files.createTempDirectory("mailroom-demo-"));
+        DEMO_LISTENERS.forEach(options::setDefault);
+        options.setDefault("server.hostname", "\"localhost\"");
         Config config;
         try {
-            config = options.load(true);
+            options.writeDefaultFileIfMissing();
+            config = options.config();
         } catch (ConfigException e) {
             System.err.println("mailroom: " + e.getMessage());
             return 1;
@@ -115,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
         InetSocketAddress pop3 = server.addresses().get("pop3");
         out.println();
         out.println("Mailroom demo is running. Data directory: "
-                + server.storage().dataDir().toAbsolutePath());
+                + server.dataDir().toAbsolutePath());
         out.println("Domain " + DOMAIN + ", users " + String.join(" and ", USERS) + ", password '" + PASSWORD + "'.");
         out.println();
         if (smtp != null) {

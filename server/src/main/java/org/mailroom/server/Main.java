@@ -1,5 +1,11 @@
 package org.mailroom.server;
 
+import org.mailroom.server.admin.AliasCommand;
+import org.mailroom.server.admin.ConfigCommand;
+import org.mailroom.server.admin.DirectoryOpener;
+import org.mailroom.server.admin.DomainCommand;
+import org.mailroom.server.admin.UserCommand;
+import org.mailroom.storage.embedded.EmbeddedStorage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,8 +24,24 @@ public final class Main implements Runnable {
 
     /** The command tree, also used by tests to run commands in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main())
+                .addSubcommand(new DomainCommand(EMBEDDED))
+                .addSubcommand(new UserCommand(EMBEDDED))
+                .addSubcommand(new AliasCommand(EMBEDDED))
+                .addSubcommand(new ConfigCommand());
     }
+
+    /**
+     * Management commands open the same store as the running server; SQLite lets both work at once, and
+     * the server reads the directory afresh on each look-up, so changes apply without a restart.
+     */
+    private static final DirectoryOpener EMBEDDED = config -> {
+        if (!config.store().isEmbedded()) {
+            throw new java.io.IOException("store.backend = \"" + config.store().backend() + "\" is not available yet");
+        }
+        EmbeddedStorage storage = EmbeddedStorage.open(config.server().dataDir());
+        return DirectoryOpener.Handle.of(storage.directory(), storage::close);
+    };
 
     @Override
     public void run() {

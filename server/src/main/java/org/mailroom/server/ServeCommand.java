@@ -2,6 +2,7 @@ package org.mailroom.server;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import org.mailroom.server.admin.StoreOptions;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -12,13 +13,14 @@ import picocli.CommandLine.Mixin;
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
-    ConfigOptions options;
+    StoreOptions options;
 
     @Override
     public Integer call() throws Exception {
         Config config;
         try {
-            config = options.load(true);
+            options.writeDefaultFileIfMissing();
+            config = options.config();
         } catch (ConfigException e) {
             System.err.println("mailroom: " + e.getMessage());
             return 1;

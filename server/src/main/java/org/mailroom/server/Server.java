@@ -133,6 +133,10 @@ public final class Server implements AutoCloseable {
         return Map.copyOf(bound);
     }
 
+    public java.nio.file.Path dataDir() {
+        return config.server().dataDir();
+    }
+
     public EmbeddedStorage storage() {
         return storage;
     }
@@ -151,11 +155,7 @@ public final class Server implements AutoCloseable {
             }
         }
         loops.close();
-        try {
-            storage.close();
-        } catch (IOException e) {
-            log.warn("closing storage failed: {}", e.toString());
-        }
+        storage.close();
         log.info("mailroom stopped");
     }
 }

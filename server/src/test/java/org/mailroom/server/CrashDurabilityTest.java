@@ -16,7 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -100,7 +103,9 @@ class CrashDurabilityTest {
     private Process startServerJvm() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, "org.mailroom.server.Main", "serve",
+        // The production log configuration, not the tests' quiet one: we read the start line from it.
+        List<String> command = new ArrayList<>(List.of(java, "-Dlogback.configurationFile=logback.xml",
+                "-cp", classpath, "org.mailroom.server.Main", "serve",
                 "--data", data.toString(), "--set", "server.hostname=mx.example.test",
                 "--set", "listen.smtp=127.0.0.1:0"));
         for (String off : List.of("submission", "submissions", "imap", "imaps", "pop3", "pop3s")) {
@@ -112,8 +117,25 @@ class CrashDurabilityTest {
         return pb.start();
     }
 
+    /** Waits (at most a minute) for the child's log to say where SMTP listens. */
+    private static int awaitSmtpPort(Process server) throws Exception {
+        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
+            try {
+                return readSmtpPort(server);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            return port.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            server.destroyForcibly(); // ends the read too
+            throw new AssertionError("server did not start within a minute");
+        }
+    }
+
     /** Reads the child's log until it says where SMTP listens; the rest of the log is drained in the background. */
-    private static int awaitSmtpPort(Process server) throws IOException {
+    private static int readSmtpPort(Process server) throws IOException {
         BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         String line;

@@ -32,7 +32,7 @@ final class TestServer implements AutoCloseable {
     static TestServer start(Path dataDir, Map<String, String> extra) throws IOException {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.hostname", "\"mx.example.test\"");
-        overrides.put("server.data_dir", ConfigOptions.tomlString(dataDir.toString()));
+        overrides.put("server.data_dir", org.mailroom.server.admin.StoreOptions.tomlString(dataDir.toString()));
         for (String key : new String[] {"smtp", "pop3"}) overrides.put("listen." + key, "\"127.0.0.1:0\"");
         for (String key : new String[] {"submission", "submissions", "imap", "imaps", "pop3s"}) {
             overrides.put("listen." + key, "\"\"");

@@ -1,5 +1,6 @@
 package org.mailroom.server.admin;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +38,35 @@ public final class StoreOptions {
                     + "--set limits.recipients=200. Repeatable.")
     List<String> sets = new ArrayList<>();
 
+    /** Values a command supplies below the operator's {@code --set} (the demo's loopback ports). */
+    private final Map<String, String> defaults = new LinkedHashMap<>();
+
+    /** Sets a key unless the operator sets it with {@code --set}; the value is TOML. */
+    public void setDefault(String key, String tomlValue) {
+        defaults.put(key, tomlValue);
+    }
+
+    /** Whether the operator named the data directory or configuration file. */
+    public boolean dataDirGiven() {
+        return data != null || config != null;
+    }
+
+    /** Uses {@code dir} as the data directory (for commands that make their own, like the demo). */
+    public void useDataDir(Path dir) {
+        data = dir;
+    }
+
+    /**
+     * Writes a commented default {@code mailroom.toml} into the data directory when no configuration file is
+     * given or found there, as the server does on its first start.
+     */
+    public void writeDefaultFileIfMissing() throws IOException {
+        if (configFile().isPresent()) return;
+        Path file = (data != null ? data : Path.of("data")).resolve(ConfigFile.FILE_NAME);
+        Files.createDirectories(file.getParent());
+        ConfigFile.writeDefault(file);
+    }
+
     /** The configuration file to read, if any (see the class comment). */
     public Optional<Path> configFile() {
         if (config != null) return Optional.of(config);
@@ -46,7 +76,7 @@ public final class StoreOptions {
 
     /** The {@code --set} options as dotted keys and raw values, plus {@code --data}. */
     public Map<String, String> overrides() {
-        Map<String, String> overrides = new LinkedHashMap<>();
+        Map<String, String> overrides = new LinkedHashMap<>(defaults);
         for (String set : sets) {
             int eq = set.indexOf('=');
             if (eq <= 0) throw new ConfigException("--set expects key=value, got '" + set + "'");
@@ -62,7 +92,7 @@ public final class StoreOptions {
     }
 
     /** A TOML basic string, so that a path such as {@code [x]} or {@code 123} stays a string. */
-    private static String tomlString(String text) {
+    public static String tomlString(String text) {
         StringBuilder out = new StringBuilder("\"");
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
