@@ -150,10 +150,11 @@ public final class Pop3Server implements AutoCloseable {
         }
         connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         if (ownsGroups) {
-            // Quiet period 0: nothing new arrives once the channels are closed; pending session clean-ups still run.
+            // A short quiet period: after a channel closes, its pipeline is taken down by tasks passed back and forth
+            // between the event loop and the session's executor; neither may terminate while they still come.
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-            blocking.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+            workers.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS);
+            blocking.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS);
             boss.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
             workers.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
             blocking.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
