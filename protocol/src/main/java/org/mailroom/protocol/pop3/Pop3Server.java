@@ -107,6 +107,11 @@ public final class Pop3Server implements AutoCloseable {
         return bound;
     }
 
+    // XXX: Netty 4.2 deprecates adding a handler with its own EventExecutorGroup (netty PR 14538; gone in Netty 5)
+    // because handlerAdded/handlerRemoved then run at awkward times. We keep it because it is the architecture's
+    // one way of keeping blocking work off the event loop with one connection's events in order; the way out, if
+    // ever needed, is a session on the event loop that hands each line to blocking.next() itself.
+    @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
         connections.add(channel);
         int count = open.incrementAndGet();
