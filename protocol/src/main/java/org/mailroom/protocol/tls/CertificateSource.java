@@ -108,6 +108,10 @@ public final class CertificateSource {
         return new Stamp(fileStamp(certificateFile), fileStamp(keyFile));
     }
 
+    boolean isSelfSigned() {
+        return kind == Kind.SELF_SIGNED;
+    }
+
     /** True if the certificate in use should be replaced by a new self-signed one (never for configured files). */
     boolean renewalDue(TlsCredentials inUse) {
         return kind == Kind.SELF_SIGNED && SelfSignedIssuer.renewalDue(inUse.leaf(), clock.instant());

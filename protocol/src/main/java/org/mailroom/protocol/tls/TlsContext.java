@@ -87,7 +87,7 @@ public final class TlsContext {
         synchronized (this) {
             this.triedStamp = source.stamp();
             this.current = build(source.load());
-            this.triedStamp = source.stamp(); // self-signed: the files may have just been written
+            noteOwnWrites();
         }
         this.nextCheck = new AtomicLong(System.nanoTime() + checkIntervalNanos);
     }
@@ -116,12 +116,22 @@ public final class TlsContext {
         triedStamp = source.stamp();
         try {
             current = build(source.load());
-            triedStamp = source.stamp();
+            noteOwnWrites();
             log.info("TLS: loaded {}, valid until {}", source, certificate().getNotAfter().toInstant());
             return true;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             log.warn("TLS: could not reload {}: {}; keeping the certificate in use", source, e.toString());
             return false;
+        }
+    }
+
+    /*
+     * The stamp is taken before loading, so a file replaced while we read it is seen at the next check. A
+     * self-signed load may have written the files itself; those writes are ours and need no second load.
+     */
+    private void noteOwnWrites() {
+        if (source.isSelfSigned()) {
+            triedStamp = source.stamp();
         }
     }
 
