@@ -38,7 +38,7 @@ final class TestCertificates {
 
     static X509Certificate certificate(KeyPair keys, String hostname) throws GeneralSecurityException {
         Instant now = Instant.now();
-        return SelfSignedIssuer.issue(keys, hostname, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)));
+        return SelfSignedIssuer.issue(keys, hostname, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(90))); // beyond the 30-day warning
     }
 
     /** A client that trusts exactly {@code trusted} and checks that it names "localhost". */
