@@ -107,6 +107,11 @@ public final class Pop3Server implements AutoCloseable {
         return bound;
     }
 
+    // XXX: Netty 4.2 deprecates adding a handler with its own EventExecutorGroup (netty PR 14538; gone in Netty 5)
+    // because handlerAdded/handlerRemoved then run at awkward times. We keep it because it is the architecture's
+    // one way of keeping blocking work off the event loop with one connection's events in order; the way out, if
+    // ever needed, is a session on the event loop that hands each line to blocking.next() itself.
+    @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
         connections.add(channel);
         int count = open.incrementAndGet();
@@ -150,10 +155,11 @@ public final class Pop3Server implements AutoCloseable {
         }
         connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         if (ownsGroups) {
-            // Quiet period 0: nothing new arrives once the channels are closed; pending session clean-ups still run.
+            // A short quiet period: after a channel closes, its pipeline is taken down by tasks passed back and forth
+            // between the event loop and the session's executor; neither may terminate while they still come.
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-            blocking.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+            workers.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS);
+            blocking.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS);
             boss.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
             workers.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
             blocking.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);

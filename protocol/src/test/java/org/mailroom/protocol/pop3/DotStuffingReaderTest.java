@@ -8,9 +8,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class DotStuffingReaderTest {
+
+    @BeforeAll
+    static void quiet() {
+        QuietLogs.apply();
+    }
 
     private static final String MESSAGE = "Subject: hi\r\nFrom: a@example.test\r\n\r\nline 1\r\n.line 2\r\n..\r\nline 4\r\n";
 

@@ -8,9 +8,15 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class Pop3DecoderTest {
+
+    @BeforeAll
+    static void quiet() {
+        QuietLogs.apply();
+    }
 
     private static final int LIMIT = 16; // 14 octets of text plus CRLF
 

@@ -73,4 +73,9 @@ public final class EmbeddedStorage implements AutoCloseable {
     long commits() {
         return database.commits();
     }
+
+    /** For tests that need to hold the writer still. */
+    SqliteDatabase database() {
+        return database;
+    }
 }

@@ -218,6 +218,11 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /** Work submitted and not yet taken by the writer (for tests and metrics). */
+    int queuedWrites() {
+        return jobs.size();
+    }
+
     /** How many batches were committed (for tests and metrics). */
     long commits() {
         return commits.get();

@@ -1,0 +1,28 @@
+package org.mailroom.protocol.tls;
+
+/**
+ * What {@link StartTls} needs from a protocol's inbound decoder (SMTP, IMAP, POP3 each implement it once).
+ *
+ * <p>The contract, which is what makes the STARTTLS injection check (CVE-2011-0411) sound:
+ * <ol>
+ *   <li>When the decoder has produced a STARTTLS command (SMTP {@code STARTTLS}, IMAP {@code tag STARTTLS},
+ *       POP3 {@code STLS}) it stops decoding: it enters a mode such as {@code AWAIT_TLS} in which
+ *       {@code decode} leaves every further byte in its buffer. Otherwise a command pipelined behind STARTTLS
+ *       would already be decoded and on its way to the session before anyone could look.</li>
+ *   <li>{@link #bufferedBytes()} counts the bytes held but not decoded (with Netty's
+ *       {@code ByteToMessageDecoder}: {@code actualReadableBytes()}).</li>
+ *   <li>{@link #resume()} returns to normal decoding. {@link StartTls} calls it right after it put the
+ *       {@code SslHandler} in place (the buffer is empty then). A session that refuses STARTTLS instead
+ *       (TLS already active, not offered) calls it itself, on the channel's event loop, and the decoder then
+ *       decodes what it held, in plain text as before.</li>
+ * </ol>
+ * Both methods are called on the channel's event loop only, where the decoder runs.
+ */
+public interface StartTlsDecoder {
+
+    /** Bytes received after the STARTTLS command and held undecoded. */
+    int bufferedBytes();
+
+    /** Leaves the paused mode and decodes again (including any bytes held, when STARTTLS was refused). */
+    void resume();
+}
