@@ -13,12 +13,21 @@ import java.util.List;
  * @param heloName    the name the client gave in EHLO or HELO
  * @param clientAddress the client's IP address as text
  * @param received    when the transaction started
+ * @param dsn         the sender's delivery status notification parameters, {@link Dsn#NONE} without any
+ * @param authenticatedUser the account that authenticated the session (submission), or null
  */
 public record Envelope(String id, MailAddress sender, List<MailAddress> recipients, String heloName,
-                       String clientAddress, Instant received) {
+                       String clientAddress, Instant received, Dsn dsn, String authenticatedUser) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
+        if (dsn == null) dsn = Dsn.NONE;
+    }
+
+    /** An envelope without DSN parameters or authentication (inbound mail, local notices). */
+    public Envelope(String id, MailAddress sender, List<MailAddress> recipients, String heloName,
+                    String clientAddress, Instant received) {
+        this(id, sender, recipients, heloName, clientAddress, received, Dsn.NONE, null);
     }
 
     public boolean isNullSender() {
