@@ -27,12 +27,12 @@ public record Dsn(String envid, Ret ret, Map<String, RecipientDsn> recipients) {
     public enum Notify { SUCCESS, FAILURE, DELAY }
 
     /**
-     * @param notify null when NOTIFY was not given (then failures are reported, RFC 3461 section 4.1)
+     * @param notifyOn null when NOTIFY was not given (then failures are reported, RFC 3461 section 4.1)
      * @param orcpt  the original recipient as given, {@code rfc822;user@example.org}, or null
      */
-    public record RecipientDsn(Set<Notify> notify, String orcpt) {
+    public record RecipientDsn(Set<Notify> notifyOn, String orcpt) {
         public RecipientDsn {
-            notify = notify == null ? null : Set.copyOf(notify);
+            notifyOn = notifyOn == null ? null : Set.copyOf(notifyOn);
         }
     }
 
