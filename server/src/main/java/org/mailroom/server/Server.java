@@ -17,6 +17,8 @@ import org.mailroom.protocol.pop3.Pop3Server;
 import org.mailroom.protocol.pop3.Pop3Settings;
 import org.mailroom.protocol.smtp.SmtpServer;
 import org.mailroom.protocol.smtp.SmtpSettings;
+import org.mailroom.protocol.tls.CertificateSource;
+import org.mailroom.protocol.tls.TlsContext;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.LimitsSection;
 import org.mailroom.storage.embedded.EmbeddedStorage;
@@ -72,12 +74,14 @@ public final class Server implements AutoCloseable {
     private void startListeners(Clock clock) throws IOException {
         String hostname = config.server().hostname();
         LimitsSection limits = config.limits();
+        TlsContext tls = tlsContext();
         Optional<InetSocketAddress> smtp = config.listen().smtpAddress();
         if (smtp.isPresent()) {
             SmtpSettings settings = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
                     limits.commandLine(), limits.textLine(), limits.commandTimeout(), limits.sessionTimeout(),
-                    limits.errors(), limits.connections(), limits.connectionsPerIp(), limits.hopCount(), false);
-            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock);
+                    limits.errors(), limits.errorDelay(), limits.greetingDelay(), limits.connections(),
+                    limits.connectionsPerIp(), limits.hopCount(), config.smtp().normalizeBareLineEndings(), false);
+            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false);
             listeners.add(server);
             bound.put("smtp", bind("listen.smtp", smtp.get(), () -> server.start(smtp.get())));
         }
@@ -92,6 +96,16 @@ public final class Server implements AutoCloseable {
         }
         for (String later : List.of("submission", "submissions", "imap", "imaps", "pop3s")) {
             log.debug("listen.{}: not implemented yet, not listening", later);
+        }
+    }
+
+    /** The server's certificate: the configured PEM files, or a self-signed one kept in the data directory. */
+    private TlsContext tlsContext() throws IOException {
+        try {
+            return new TlsContext(CertificateSource.forConfig(config.tls().certificatePath().orElse(null),
+                    config.tls().privateKeyPath().orElse(null), config.server().dataDir(), config.server().hostname()));
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException("tls: " + e.getMessage(), e);
         }
     }
 

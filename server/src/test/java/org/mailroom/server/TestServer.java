@@ -37,6 +37,8 @@ final class TestServer implements AutoCloseable {
         for (String key : new String[] {"submission", "submissions", "imap", "imaps", "pop3s"}) {
             overrides.put("listen." + key, "\"\"");
         }
+        // Error replies are not slowed down here; SmtpLimitsTest checks the delay.
+        overrides.put("limits.error_delay", "\"0s\"");
         overrides.putAll(extra);
         Server server = Server.start(Config.load(Optional.empty(), overrides));
         TestServer t = new TestServer(server, dataDir);
@@ -48,6 +50,7 @@ final class TestServer implements AutoCloseable {
             d.addAlias("team@example.test", "alice@example.test");
             d.addAlias("team@example.test", "bob@example.test");
             d.addAlias("fwd@example.test", "someone@elsewhere.test");
+            d.addAlias("postmaster@example.test", "alice@example.test");
         }
         return t;
     }

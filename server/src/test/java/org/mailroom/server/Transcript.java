@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * A protocol conversation kept as data: {@code C: text} is sent with CRLF, {@code S: pattern} must match the
- * next line the server sends ({@code *} matches anything), {@code S: <closed>} expects the connection to end.
+ * next line the server sends ({@code *} matches anything), {@code S* pattern} matches any number of lines (for
+ * multi-line replies whose length does not matter), {@code S: <closed>} expects the connection to end.
  * {@code C+ text} sends without a line end; escapes {@code \r \n \0} work in C lines. Blank lines and
  * {@code #} comments are skipped.
  */
@@ -54,6 +55,17 @@ final class Transcript {
                     String text = unescape(line.substring(3)) + (line.startsWith("C: ") ? "\r\n" : "");
                     out.write(text.getBytes(StandardCharsets.UTF_8));
                     out.flush();
+                } else if (line.startsWith("S* ")) {
+                    Pattern pattern = glob(line.substring(3));
+                    while (true) {
+                        in.mark(16_384);
+                        String got = in.readLine();
+                        if (got == null || !pattern.matcher(got).matches()) {
+                            in.reset();
+                            break;
+                        }
+                        checked++;
+                    }
                 } else if (line.startsWith("S: ")) {
                     String expected = line.substring(3);
                     String got;

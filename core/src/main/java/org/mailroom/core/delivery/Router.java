@@ -36,6 +36,16 @@ public final class Router {
         return resolver.resolve(recipient).isEmpty() ? Decision.UNKNOWN_USER : Decision.LOCAL;
     }
 
+    /**
+     * The local domain that stands for this host in {@code <postmaster>} (RFC 5321 section 4.5.1) and in
+     * address literals of our own IP addresses: the host name when it is a local domain, else the first local
+     * domain in alphabetical order, else the host name.
+     */
+    public String primaryDomain(String hostname) throws IOException {
+        if (directory.isLocalDomain(hostname)) return hostname;
+        return directory.domains().stream().sorted().findFirst().orElse(hostname);
+    }
+
     /** Delivers to every recipient of the envelope: one result per recipient, local ones first. */
     public List<RecipientResult> deliver(Envelope envelope, String blobId, long size) {
         List<MailAddress> locals = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.mailroom.protocol.tls.StartTlsDecoder;
 
 /**
  * Splits the SMTP byte stream into command lines and message data, in lock step with the session.
@@ -21,21 +22,26 @@ import java.util.List;
  * treating {@code <LF>.<LF>} as an end is how SMTP smuggling (CVE-2023-51764) splits one message into two.
  * Lines are dot-unstuffed (section 4.5.2), and a line over the text limit (1000 octets with CRLF, section
  * 4.5.3.1.6) is discarded and reported; message bytes beyond the size limit are discarded and reported.
- * Either way the decoder reads on to the end of the data, so the session can reply in order.
+ * Either way the decoder reads on to the end of the data, so the session can reply in order. With
+ * {@code normalize} set, bare line endings are turned into CRLF instead of being reported (they still never end
+ * the data).
+ *
+ * <p>In {@link Mode#BDAT} (RFC 3030) it passes exactly the announced number of octets on, untouched.
  */
-public final class SmtpDecoder extends ByteToMessageDecoder {
+public final class SmtpDecoder extends ByteToMessageDecoder implements StartTlsDecoder {
 
     /** What the decoder does with the next bytes. */
-    public enum Mode { COMMAND, PAUSED, DATA }
+    public enum Mode { COMMAND, PAUSED, DATA, BDAT }
 
     /** Bytes we buffer while paused before we stop reading from the socket. */
     static final int PAUSED_BUFFER_LIMIT = 64 * 1024;
     /** Message bytes per chunk handed to the session. */
     private static final int CHUNK_SIZE = 64 * 1024;
-    private static final byte[] RECEIVED = "received:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final int commandLimit;
     private final int textLineLimit;
+    private final boolean normalize;
     private ChannelHandlerContext ctx;
     private Mode mode = Mode.PAUSED;
     private boolean discardingCommand;
@@ -46,9 +52,8 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
     private boolean tooBig;
     private boolean longLine;
     private boolean bareLineEnding;
-    private int receivedHeaders;
-    private boolean inHeaders;
     private boolean previousLineEndedWithCrlf;
+    private long chunkRemaining;
     private boolean discardingDataLine;
     private boolean lastDiscardedByteWasCr;
     private ByteBuf chunk;
@@ -56,10 +61,12 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
     /**
      * @param commandLimit  longest command line with its CRLF (RFC 5321 section 4.5.3.1.4: 512)
      * @param textLineLimit longest text line with its CRLF (section 4.5.3.1.6: 1000)
+     * @param normalize     store bare CR and LF as CRLF instead of refusing the message
      */
-    public SmtpDecoder(int commandLimit, int textLineLimit) {
+    public SmtpDecoder(int commandLimit, int textLineLimit, boolean normalize) {
         this.commandLimit = commandLimit;
         this.textLineLimit = textLineLimit;
+        this.normalize = normalize;
     }
 
     @Override
@@ -70,12 +77,13 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
     /**
      * Reads on in the given mode; called by the session (from any thread) once its reply is written.
      *
-     * @param maxSize in {@link Mode#DATA}, the message size limit in octets
+     * @param limit in {@link Mode#DATA}, the message size limit in octets; in {@link Mode#BDAT}, the chunk size
      */
-    public void resume(Mode next, long maxSize) {
+    public void resume(Mode next, long limit) {
         ctx.executor().execute(() -> {
             mode = next;
-            if (next == Mode.DATA) startData(maxSize);
+            if (next == Mode.DATA) startData(limit);
+            if (next == Mode.BDAT) chunkRemaining = limit;
             if (!ctx.channel().config().isAutoRead()) ctx.channel().config().setAutoRead(true);
             if (actualReadableBytes() > 0) {
                 try {
@@ -92,9 +100,33 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
         resume(next, 0);
     }
 
+    /**
+     * Sends the greeting and starts reading commands, in one step on the event loop: if the client had already
+     * sent something, it talked before being greeted, and the session hears {@link SmtpInput.EarlyTalker}
+     * instead. (Checking after the write would race with the client's legitimate first command.)
+     */
+    public void greet(ByteBuf greeting) {
+        ctx.executor().execute(() -> {
+            if (actualReadableBytes() > 0) {
+                greeting.release();
+                ctx.fireChannelRead(new SmtpInput.EarlyTalker());
+            } else {
+                ctx.writeAndFlush(greeting);
+                resume(Mode.COMMAND);
+            }
+        });
+    }
+
     /** Bytes received but not yet handed to the session (after STARTTLS: an injection attempt). */
+    @Override
     public int bufferedBytes() {
         return actualReadableBytes();
+    }
+
+    /** After STARTTLS: read commands again (called on the event loop by StartTls). */
+    @Override
+    public void resume() {
+        resume(Mode.COMMAND);
     }
 
     private void startData(long maxSize) {
@@ -103,8 +135,6 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
         tooBig = false;
         longLine = false;
         bareLineEnding = false;
-        receivedHeaders = 0;
-        inHeaders = true;
         previousLineEndedWithCrlf = true; // the CRLF that ended the DATA command
         discardingDataLine = false;
     }
@@ -117,6 +147,9 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
                 break;
             case DATA:
                 decodeData(in, out);
+                break;
+            case BDAT:
+                decodeChunk(in, out);
                 break;
             case PAUSED:
                 if (in.readableBytes() > PAUSED_BUFFER_LIMIT) ctx.channel().config().setAutoRead(false);
@@ -155,7 +188,7 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
         int end = lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
         String line = in.toString(start, end - start, StandardCharsets.UTF_8);
         in.readerIndex(lf + 1);
-        emitCommand(out, new SmtpInput.CommandLine(line));
+        emitCommand(out, new SmtpInput.CommandLine(line, in.isReadable()));
     }
 
     private void emitCommand(List<Object> out, SmtpInput input) {
@@ -195,7 +228,7 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
                 in.readerIndex(lf + 1);
                 flushChunk(out);
                 mode = Mode.PAUSED;
-                out.add(new SmtpInput.DataEnd(size, tooBig, longLine, bareLineEnding, receivedHeaders));
+                out.add(new SmtpInput.DataEnd(size, tooBig, longLine, bareLineEnding));
                 return;
             }
             if (length > textLineLimit) {
@@ -206,14 +239,8 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
                 continue;
             }
             int contentEnd = crlf ? lf - 1 : lf;
-            if (!crlf || in.indexOf(start, contentEnd, (byte) '\r') >= 0) bareLineEnding = true;
-            if (inHeaders) {
-                if (contentEnd == start) {
-                    inHeaders = false;
-                } else if (startsWithIgnoreCase(in, start, contentEnd, RECEIVED)) {
-                    receivedHeaders++;
-                }
-            }
+            boolean bare = !crlf || in.indexOf(start, contentEnd, (byte) '\r') >= 0;
+            if (bare && !normalize) bareLineEnding = true;
             int from = in.getByte(start) == '.' ? start + 1 : start; // dot-unstuffing, section 4.5.2
             int keep = lf + 1 - from;
             size += keep;
@@ -221,7 +248,11 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
                 tooBig = true;
             } else if (!tooBig) {
                 if (chunk == null) chunk = ctx.alloc().buffer(Math.min(CHUNK_SIZE, Math.max(256, in.readableBytes())));
-                chunk.writeBytes(in, from, keep);
+                if (bare && normalize) {
+                    writeNormalized(in, from, contentEnd);
+                } else {
+                    chunk.writeBytes(in, from, keep);
+                }
                 if (chunk.readableBytes() >= CHUNK_SIZE) flushChunk(out);
             }
             previousLineEndedWithCrlf = crlf;
@@ -241,14 +272,30 @@ public final class SmtpDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private static boolean startsWithIgnoreCase(ByteBuf in, int start, int end, byte[] prefix) {
-        if (end - start < prefix.length) return false;
-        for (int i = 0; i < prefix.length; i++) {
-            int c = in.getByte(start + i);
-            if (c >= 'A' && c <= 'Z') c += 32;
-            if (c != prefix[i]) return false;
+    /** A line with bare CRs or a bare LF end, written with every line break as CRLF. */
+    private void writeNormalized(ByteBuf in, int from, int contentEnd) {
+        for (int i = from; i < contentEnd; i++) {
+            byte b = in.getByte(i);
+            if (b == '\r') {
+                chunk.writeBytes(CRLF);
+            } else {
+                chunk.writeByte(b);
+            }
         }
-        return true;
+        chunk.writeBytes(CRLF);
+    }
+
+    /** BDAT: exactly the announced octets, as they are; then {@link SmtpInput.ChunkEnd}. */
+    private void decodeChunk(ByteBuf in, List<Object> out) {
+        if (chunkRemaining > 0 && in.isReadable()) {
+            int take = (int) Math.min(chunkRemaining, in.readableBytes());
+            out.add(new SmtpInput.DataChunk(in.readRetainedSlice(take)));
+            chunkRemaining -= take;
+        }
+        if (chunkRemaining == 0) {
+            mode = Mode.PAUSED;
+            out.add(new SmtpInput.ChunkEnd());
+        }
     }
 
     @Override

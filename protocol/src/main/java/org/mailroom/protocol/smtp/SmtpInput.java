@@ -7,8 +7,15 @@ import io.netty.buffer.DefaultByteBufHolder;
 /** What {@link SmtpDecoder} hands to {@link SmtpSession}: command lines, message data, and their faults. */
 sealed interface SmtpInput {
 
-    /** A command line without its line ending. */
-    record CommandLine(String text) implements SmtpInput {}
+    /**
+     * A command line without its line ending.
+     *
+     * @param followedByMore whether more bytes had already arrived behind it (pipelining, RFC 2920)
+     */
+    record CommandLine(String text, boolean followedByMore) implements SmtpInput {}
+
+    /** The client sent something before our greeting. */
+    record EarlyTalker() implements SmtpInput {}
 
     /** A command line longer than the limit; its bytes were discarded up to the line end. */
     record CommandTooLong() implements SmtpInput {}
@@ -32,8 +39,9 @@ sealed interface SmtpInput {
      * @param tooBig         more than the size limit arrived; the excess was discarded
      * @param longLine       a line was longer than the text line limit (RFC 5321 section 4.5.3.1.6)
      * @param bareLineEnding a CR or LF that was not part of a CRLF pair (SMTP smuggling, CVE-2023-51764)
-     * @param receivedHeaders how many Received: header fields the header section held (loop detection)
      */
-    record DataEnd(long size, boolean tooBig, boolean longLine, boolean bareLineEnding, int receivedHeaders)
-            implements SmtpInput {}
+    record DataEnd(long size, boolean tooBig, boolean longLine, boolean bareLineEnding) implements SmtpInput {}
+
+    /** The last octet of a BDAT chunk has been handed on. */
+    record ChunkEnd() implements SmtpInput {}
 }

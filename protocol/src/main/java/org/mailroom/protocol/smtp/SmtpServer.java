@@ -15,10 +15,12 @@ import org.mailroom.core.delivery.Router;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.protocol.ConnectionLimiter;
 import org.mailroom.protocol.EventLoops;
+import org.mailroom.protocol.tls.StartTls;
+import org.mailroom.protocol.tls.TlsContext;
 
 /**
- * An SMTP listener. Pipeline per connection: connection limits, idle timeout, {@link SmtpDecoder}, then
- * {@link SmtpSession} on the blocking executor.
+ * An SMTP listener. Pipeline per connection: (TLS for implicit TLS,) connection limits, idle timeout,
+ * {@link SmtpDecoder}, then {@link SmtpSession} on the blocking executor.
  */
 public final class SmtpServer implements AutoCloseable {
 
@@ -28,9 +30,19 @@ public final class SmtpServer implements AutoCloseable {
     private final EventLoops loops;
     private final Clock clock;
     private final ConnectionLimiter limiter;
+    private final TlsContext tls;
+    private final boolean implicitTls;
     private Channel listener;
 
-    public SmtpServer(SmtpSettings settings, Router router, BlobStore blobs, EventLoops loops, Clock clock) {
+    /**
+     * @param tls         offered with STARTTLS, or null for none
+     * @param implicitTls TLS from the first byte (submissions, port 465, RFC 8314) instead of STARTTLS
+     */
+    public SmtpServer(SmtpSettings settings, Router router, BlobStore blobs, EventLoops loops, Clock clock,
+                      TlsContext tls, boolean implicitTls) {
+        if (implicitTls && tls == null) throw new IllegalArgumentException("implicit TLS needs a TLS context");
+        this.tls = tls;
+        this.implicitTls = implicitTls;
         this.settings = settings;
         this.router = router;
         this.blobs = blobs;
@@ -50,13 +62,15 @@ public final class SmtpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        SmtpDecoder decoder = new SmtpDecoder(settings.commandLineLimit(), settings.textLineLimit());
+                        SmtpDecoder decoder = new SmtpDecoder(settings.commandLineLimit(), settings.textLineLimit(),
+                                settings.normalizeBareLineEndings());
                         ChannelPipeline p = ch.pipeline();
+                        if (implicitTls) p.addLast(StartTls.HANDLER_NAME, tls.newHandler(ch.alloc()));
                         p.addLast("limits", limiter);
                         p.addLast("idle", new IdleStateHandler(settings.commandTimeout().toMillis(), 0, 0,
                                 TimeUnit.MILLISECONDS));
                         p.addLast("decoder", decoder);
-                        p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock));
+                        p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls));
                     }
                 });
         listener = bootstrap.bind(address).sync().channel();

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -16,23 +17,31 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLSession;
 import org.mailroom.core.delivery.RecipientResult;
 import org.mailroom.core.delivery.Router;
+import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.mail.Envelope;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.mail.SmtpPath;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.protocol.LogText;
+import org.mailroom.protocol.tls.StartTls;
+import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SMTP server session (RFC 5321): the state machine, one method per verb.
+ * One SMTP server session (RFC 5321 with ESMTP extensions): the state machine, one method per verb.
  *
  * <p>Runs on a blocking executor, never on the event loop: it looks up recipients and writes the message to
  * the blob store as it arrives. The decoder gives it one command at a time and waits for {@link #next()}, so
@@ -46,26 +55,39 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
     private static final DateTimeFormatter RFC5322_DATE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+    /** RFC 3461 section 4.4: ENVID is at most 100 characters. */
+    private static final int MAX_ENVID = 100;
 
     /** Where the session is in the mail transaction. */
     enum State {
-        /** Greeted; EHLO or HELO expected. */
+        /** Greeted (or just out of STARTTLS); EHLO or HELO expected. */
         CONNECTED,
         /** EHLO done; MAIL expected. */
         READY,
-        /** MAIL accepted; RCPT expected. */
+        /** MAIL accepted; RCPT, DATA or BDAT expected. */
         MAIL,
         /** Receiving the message after 354. */
         DATA,
+        /** Between BDAT chunks (RFC 3030): the message is being spooled; more BDAT, RSET or QUIT expected. */
+        CHUNKING,
+        /** TLS handshake under way after STARTTLS: nothing is read until it ends. */
+        TLS_HANDSHAKE,
         /** QUIT or a fatal error: nothing more is read. */
         CLOSING
     }
+
+    /**
+     * Verbs after which a client must wait for our reply (RFC 2920 section 3.1, RFC 3207, RFC 4954): bytes
+     * already behind them mean the client is not speaking SMTP, or is smuggling.
+     */
+    private static final Set<String> MUST_END_GROUP = Set.of("EHLO", "HELO", "DATA", "STARTTLS", "AUTH", "QUIT");
 
     private final SmtpSettings settings;
     private final Router router;
     private final BlobStore blobs;
     private final SmtpDecoder decoder;
     private final Clock clock;
+    private final TlsContext tls;
 
     private ChannelHandlerContext ctx;
     private State state = State.CONNECTED;
@@ -73,6 +95,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String heloName;
     private boolean esmtp;
     private int errors;
+    private long replyDelayMillis;
     private int messagesAccepted;
     private Instant sessionStart;
     private ScheduledFuture<?> sessionTimer;
@@ -80,18 +103,30 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     // The mail transaction.
     private MailAddress sender;
     private boolean smtpUtf8;
+    private boolean binaryMime;
+    private String envid;
+    private Dsn.Ret ret;
     private final List<MailAddress> recipients = new ArrayList<>();
+    private final Map<String, Dsn.RecipientDsn> recipientDsn = new HashMap<>();
     private Instant transactionStart;
     private String messageId;
     private BlobStore.BlobWriter spool;
     private IOException spoolError;
+    private HeaderScanner headers;
+    // The BDAT chunk being read.
+    private long chunkSize;
+    private boolean lastChunk;
+    private String chunkRefusal;
+    private long chunkedSize;
 
-    SmtpSession(SmtpSettings settings, Router router, BlobStore blobs, SmtpDecoder decoder, Clock clock) {
+    SmtpSession(SmtpSettings settings, Router router, BlobStore blobs, SmtpDecoder decoder, Clock clock,
+                TlsContext tls) {
         this.settings = settings;
         this.router = router;
         this.blobs = blobs;
         this.decoder = decoder;
         this.clock = clock;
+        this.tls = tls;
     }
 
     @Override
@@ -103,16 +138,26 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         sessionTimer = ctx.executor().schedule(() -> fatal("421 4.4.2 " + settings.hostname()
                 + " Error: session time limit exceeded"), settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        reply("220 " + settings.hostname() + " ESMTP Mailroom");
-        next();
+        if (settings.greetingDelay().isZero()) {
+            greet();
+        } else {
+            ctx.executor().schedule(this::greet, settings.greetingDelay().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void greet() {
+        if (state == State.CLOSING) return;
+        decoder.greet(line("220 " + settings.hostname() + " ESMTP Mailroom"));
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (state == State.CLOSING) return;
+            replyDelayMillis = 0;
             if (msg instanceof SmtpInput.CommandLine) {
-                command(((SmtpInput.CommandLine) msg).text());
+                SmtpInput.CommandLine line = (SmtpInput.CommandLine) msg;
+                command(line.text(), line.followedByMore());
             } else if (msg instanceof SmtpInput.CommandTooLong) {
                 error("500 5.5.2 Error: line too long (the limit is " + settings.commandLineLimit() + " octets)");
                 next();
@@ -120,6 +165,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 spool(((SmtpInput.DataChunk) msg).content());
             } else if (msg instanceof SmtpInput.DataEnd) {
                 endOfData((SmtpInput.DataEnd) msg);
+            } else if (msg instanceof SmtpInput.ChunkEnd) {
+                endOfChunk();
+            } else if (msg instanceof SmtpInput.EarlyTalker) {
+                log.info("smtp client={} talked before the greeting", clientIp);
+                fatal("554 5.5.0 Error: SMTP protocol synchronization (you talked before the greeting)");
             }
         } catch (RuntimeException e) {
             // A bug must not reach the client as a stack trace, nor take other sessions down.
@@ -130,13 +180,26 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void command(String line) {
+    private void command(String line, boolean followedByMore) {
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String arg = space < 0 ? "" : line.substring(space + 1);
+        if (followedByMore && (MUST_END_GROUP.contains(verb) || !esmtp)) {
+            // Postfix's "improper command pipelining": without PIPELINING, or after a command that must end a
+            // group, the client must wait for our reply. Answering would only help a smuggler or a spam engine.
+            log.info("smtp client={} pipelined after {} without waiting", clientIp, LogText.of(verb));
+            fatal("554 5.5.0 Error: SMTP protocol synchronization");
+            return;
+        }
         if (hasControlCharacters(line)) {
             // CR, LF or NUL could forge a header line in Received or a line in our log.
             error("501 5.5.2 Error: control characters are not allowed in commands");
+            next();
+            return;
+        }
+        if (state == State.CHUNKING && !verb.equals("BDAT") && !verb.equals("RSET") && !verb.equals("QUIT")
+                && !verb.equals("NOOP")) {
+            error("503 5.5.1 Error: BDAT, RSET or QUIT expected during a chunked message");
             next();
             return;
         }
@@ -145,13 +208,15 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             case "HELO": hello(arg, false); break;
             case "MAIL": mail(arg); break;
             case "RCPT": rcpt(arg); break;
-            case "DATA": data(arg); return; // DATA resumes the decoder itself
+            case "DATA": data(arg); return; // resumes the decoder itself
+            case "BDAT": bdat(arg); return; // likewise
+            case "STARTTLS": startTls(arg); return; // likewise, through StartTls
             case "RSET": resetTransaction(); reply("250 2.0.0 Ok"); break;
             case "NOOP": reply("250 2.0.0 Ok"); break;
             case "QUIT": quit(); return;
             case "VRFY": reply("252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery"); break;
-            case "HELP": reply("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP"); break;
-            case "EXPN": case "TURN": case "ETRN": case "STARTTLS": case "AUTH": case "BDAT":
+            case "HELP": reply("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS"); break;
+            case "EXPN": case "TURN": case "ETRN": case "AUTH":
                 error("502 5.5.1 Error: command not implemented");
                 break;
             default: error("500 5.5.2 Error: command not recognized");
@@ -173,12 +238,49 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             reply("250 " + settings.hostname());
             return;
         }
-        reply("250-" + settings.hostname() + "\r\n"
-                + "250-PIPELINING\r\n"
-                + "250-SIZE " + settings.maxMessageSize() + "\r\n"
-                + "250-8BITMIME\r\n"
-                + "250-ENHANCEDSTATUSCODES\r\n"
-                + "250 SMTPUTF8");
+        List<String> lines = new ArrayList<>();
+        lines.add(settings.hostname());
+        lines.add("PIPELINING");
+        lines.add("SIZE " + settings.maxMessageSize());
+        if (tls != null && !tlsActive()) lines.add("STARTTLS");
+        lines.add("8BITMIME");
+        lines.add("BINARYMIME");
+        lines.add("CHUNKING");
+        lines.add("DSN");
+        lines.add("ENHANCEDSTATUSCODES");
+        lines.add("SMTPUTF8");
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            out.append("250").append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i));
+            if (i < lines.size() - 1) out.append("\r\n");
+        }
+        reply(out.toString());
+    }
+
+    private void startTls(String arg) {
+        if (tls == null) {
+            error("502 5.5.1 Error: command not implemented");
+            next();
+        } else if (tlsActive()) {
+            error("503 5.5.1 Error: TLS already active");
+            next();
+        } else if (!arg.isEmpty()) {
+            error("501 5.5.4 Syntax: STARTTLS");
+            next();
+        } else {
+            state = State.TLS_HANDSHAKE;
+            StartTls.upgrade(ctx.channel(), tls, line("220 2.0.0 Ready to start TLS")).addListener(handshake -> {
+                if (handshake.isSuccess()) ctx.executor().execute(this::afterTls);
+            });
+        }
+    }
+
+    /** RFC 3207 section 4.2: forget everything learned before TLS; the client starts over with EHLO. */
+    private void afterTls() {
+        resetTransaction();
+        heloName = null;
+        esmtp = false;
+        state = State.CONNECTED;
     }
 
     private void mail(String arg) {
@@ -202,11 +304,24 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             error("501 5.1.7 Bad sender address syntax: " + e.getMessage());
             return;
         }
+        List<String> params = parameters(parsed.rest());
+        if (!params.isEmpty() && !esmtp) {
+            error("555 5.5.4 Parameters need EHLO");
+            return;
+        }
         boolean utf8 = false;
-        for (String param : parameters(parsed.rest())) {
-            String key = param.contains("=") ? param.substring(0, param.indexOf('=')) : param;
-            String value = param.contains("=") ? param.substring(param.indexOf('=') + 1) : null;
-            switch (key.toUpperCase(Locale.ROOT)) {
+        boolean binary = false;
+        String envidValue = null;
+        Dsn.Ret retValue = null;
+        Set<String> seen = new java.util.HashSet<>();
+        for (String param : params) {
+            String key = keyOf(param);
+            String value = valueOf(param);
+            if (!seen.add(key)) {
+                error("501 5.5.4 Duplicate parameter " + key);
+                return;
+            }
+            switch (key) {
                 case "SIZE":
                     long declared;
                     try {
@@ -221,8 +336,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                     }
                     break;
                 case "BODY":
-                    // RFC 6152: 8-bit text is stored as it comes; 7BIT needs nothing either.
-                    if (value == null || !(value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))) {
+                    // RFC 6152: 8-bit text is stored as it comes; RFC 3030: BINARYMIME only with BDAT.
+                    if ("BINARYMIME".equalsIgnoreCase(value)) {
+                        binary = true;
+                    } else if (value == null || !(value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))) {
                         error("501 5.5.4 Bad BODY parameter");
                         return;
                     }
@@ -234,13 +351,26 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                     }
                     utf8 = true;
                     break;
+                case "RET":
+                    if ("FULL".equalsIgnoreCase(value)) {
+                        retValue = Dsn.Ret.FULL;
+                    } else if ("HDRS".equalsIgnoreCase(value)) {
+                        retValue = Dsn.Ret.HDRS;
+                    } else {
+                        error("501 5.5.4 Bad RET parameter (FULL or HDRS)");
+                        return;
+                    }
+                    break;
+                case "ENVID":
+                    envidValue = Xtext.decode(value);
+                    if (envidValue == null || envidValue.length() > MAX_ENVID) {
+                        error("501 5.5.4 Bad ENVID parameter");
+                        return;
+                    }
+                    break;
                 default:
                     error("555 5.5.4 Unsupported option: " + key);
                     return;
-            }
-            if (!esmtp) {
-                error("555 5.5.4 Parameters need EHLO");
-                return;
             }
         }
         if (parsed.address() != null && parsed.address().needsUtf8() && !utf8) {
@@ -249,7 +379,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         sender = parsed.address();
         smtpUtf8 = utf8;
+        binaryMime = binary;
+        envid = envidValue;
+        ret = retValue;
         recipients.clear();
+        recipientDsn.clear();
         transactionStart = clock.instant();
         state = State.MAIL;
         reply("250 2.1.0 Ok");
@@ -271,15 +405,40 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         SmtpPath.Parsed parsed;
         try {
-            parsed = SmtpPath.parse(path, false);
+            parsed = parseRecipient(path);
         } catch (IllegalArgumentException e) {
             error("501 5.1.3 Bad recipient address syntax: " + e.getMessage());
             return;
-        }
-        List<String> params = parameters(parsed.rest());
-        if (!params.isEmpty()) {
-            error("555 5.5.4 Unsupported option: " + params.get(0));
+        } catch (IOException e) {
+            reply("451 4.3.0 Temporary lookup failure, try again later");
             return;
+        }
+        Set<Dsn.Notify> notify = null;
+        String orcpt = null;
+        Set<String> seen = new java.util.HashSet<>();
+        for (String param : parameters(parsed.rest())) {
+            String key = keyOf(param);
+            String value = valueOf(param);
+            if (!esmtp || !seen.add(key)) {
+                error("501 5.5.4 Bad or duplicate parameter " + key);
+                return;
+            }
+            if (key.equals("NOTIFY")) {
+                notify = parseNotify(value);
+                if (notify == null) {
+                    error("501 5.5.4 Bad NOTIFY parameter (NEVER, or SUCCESS, FAILURE, DELAY)");
+                    return;
+                }
+            } else if (key.equals("ORCPT")) {
+                orcpt = parseOrcpt(value);
+                if (orcpt == null) {
+                    error("501 5.5.4 Bad ORCPT parameter (addr-type;xtext)");
+                    return;
+                }
+            } else {
+                error("555 5.5.4 Unsupported option: " + key);
+                return;
+            }
         }
         MailAddress rcpt = parsed.address();
         if (rcpt.needsUtf8() && !smtpUtf8) {
@@ -298,6 +457,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             case LOCAL:
             case REMOTE:
                 recipients.add(rcpt);
+                if (notify != null || orcpt != null) recipientDsn.put(rcpt.canonical(), new Dsn.RecipientDsn(notify, orcpt));
                 reply("250 2.1.5 Ok");
                 break;
             case UNKNOWN_USER:
@@ -309,55 +469,154 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The forward path, with the two forms that name this host rather than a domain: {@code <Postmaster>}
+     * without a domain (RFC 5321 section 4.5.1 requires it) and an address literal of the IP address the client
+     * connected to (section 4.1.3).
+     */
+    private SmtpPath.Parsed parseRecipient(String path) throws IOException {
+        if (path.regionMatches(true, 0, "<postmaster>", 0, 12)) {
+            return new SmtpPath.Parsed(new MailAddress("postmaster", router.primaryDomain(settings.hostname())),
+                    path.substring(12));
+        }
+        SmtpPath.Parsed parsed = SmtpPath.parse(path, false);
+        String domain = parsed.address().domain();
+        if (domain.startsWith("[") && isOurAddressLiteral(domain)) {
+            return new SmtpPath.Parsed(new MailAddress(parsed.address().localPart(),
+                    router.primaryDomain(settings.hostname())), parsed.rest());
+        }
+        return parsed;
+    }
+
+    private boolean isOurAddressLiteral(String literal) {
+        if (!(ctx.channel().localAddress() instanceof InetSocketAddress)) return false;
+        String ip = ((InetSocketAddress) ctx.channel().localAddress()).getAddress().getHostAddress();
+        String inner = literal.substring(1, literal.length() - 1);
+        if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) inner = inner.substring(5);
+        return inner.equalsIgnoreCase(ip);
+    }
+
     private void data(String arg) {
         if (state != State.MAIL) {
             error("503 5.5.1 Error: need RCPT command");
-            next();
-            return;
-        }
-        if (recipients.isEmpty()) {
+        } else if (recipients.isEmpty()) {
             error("554 5.5.1 Error: no valid recipients");
-            next();
-            return;
-        }
-        if (!arg.isEmpty()) {
+        } else if (!arg.isEmpty()) {
             error("501 5.5.4 Syntax: DATA");
-            next();
+        } else if (binaryMime) {
+            error("503 5.5.1 Error: BODY=BINARYMIME requires BDAT"); // RFC 3030 section 3
+        } else if (openSpool()) {
+            state = State.DATA;
+            reply("354 End data with <CR><LF>.<CR><LF>");
+            decoder.resume(SmtpDecoder.Mode.DATA, settings.maxMessageSize());
             return;
         }
+        next();
+    }
+
+    /** Starts the spool file with our trace headers; false (with the reply sent) if the store refuses. */
+    private boolean openSpool() {
         messageId = QueueIds.next(clock);
         spoolError = null;
+        headers = new HeaderScanner();
         try {
             spool = blobs.create();
             spool.write(traceHeaders().getBytes(StandardCharsets.UTF_8));
+            return true;
         } catch (IOException e) {
             log.warn("id={} cannot open spool: {}", messageId, e.toString());
             abortSpool();
             reply("451 4.3.0 Error: cannot store message now, try again later");
+            return false;
+        }
+    }
+
+    /**
+     * BDAT (RFC 3030): the chunk's octets follow the command at once, so even a refused BDAT is read to its
+     * end before the reply; only a BDAT whose size we cannot read ends the session, since we cannot find
+     * where its chunk ends.
+     */
+    private void bdat(String arg) {
+        String[] parts = arg.trim().split(" +");
+        long size;
+        try {
+            size = Long.parseLong(parts[0]);
+        } catch (NumberFormatException e) {
+            size = -1;
+        }
+        boolean last = parts.length == 2 && parts[1].equalsIgnoreCase("LAST");
+        if (size < 0 || parts.length > 2 || (parts.length == 2 && !last)) {
+            fatal("501 5.5.4 Syntax: BDAT size [LAST]; cannot find the end of this chunk, closing");
+            return;
+        }
+        chunkSize = size;
+        lastChunk = last;
+        chunkRefusal = null;
+        if (state == State.MAIL && recipients.isEmpty()) {
+            chunkRefusal = "554 5.5.1 Error: no valid recipients";
+        } else if (state != State.MAIL && state != State.CHUNKING) {
+            chunkRefusal = "503 5.5.1 Error: need RCPT command";
+        } else if (state == State.MAIL) {
+            if (openSpool()) {
+                chunkedSize = 0;
+                state = State.CHUNKING;
+            } else {
+                chunkRefusal = "451 4.3.0 Error: cannot store message now, try again later";
+                replyDelayMillis = 0;
+            }
+        }
+        if (chunkRefusal == null && chunkedSize + size > settings.maxMessageSize()) {
+            chunkRefusal = "552 5.3.4 Error: message exceeds fixed limit of " + settings.maxMessageSize() + " octets";
+        }
+        if (size == 0) {
+            endOfChunk(); // nothing to read (BDAT 0 LAST ends a message)
+        } else {
+            decoder.resume(SmtpDecoder.Mode.BDAT, size);
+        }
+    }
+
+    private void endOfChunk() {
+        if (chunkRefusal != null) {
+            if (state == State.CHUNKING) resetTransaction(); // RFC 3030 section 2: a failed chunk ends the message
+            error(chunkRefusal);
             next();
             return;
         }
-        state = State.DATA;
-        reply("354 End data with <CR><LF>.<CR><LF>");
-        decoder.resume(SmtpDecoder.Mode.DATA, settings.maxMessageSize());
+        chunkedSize += chunkSize;
+        if (!lastChunk) {
+            reply("250 2.0.0 " + chunkSize + " octets received");
+            next();
+            return;
+        }
+        finishMessage(chunkedSize, false, false, false);
     }
 
     /**
      * Return-Path (RFC 5321 section 4.4: added at final delivery; our blob serves local delivery, and the
-     * outbound client drops this first line when it relays) and our Received line.
+     * outbound client drops this first line when it relays) and our Received line, with the protocol as
+     * RFC 3848 and RFC 6531 name it.
      */
     private String traceHeaders() {
-        String protocol = smtpUtf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP"; // RFC 3848, RFC 6531
+        boolean secure = tlsActive();
+        String protocol = (smtpUtf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP") + (secure ? "S" : "");
+        String tlsComment = "";
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            SSLSession session = ssl.engine().getSession();
+            tlsComment = "\r\n\t(using " + session.getProtocol() + " with cipher " + session.getCipherSuite() + ")";
+        }
         String rcptClause = recipients.size() == 1 ? "\r\n\tfor <" + recipients.get(0) + ">" : "";
         return "Return-Path: " + (sender == null ? "<>" : "<" + sender + ">") + "\r\n"
-                + "Received: from " + heloName + " ([" + clientIp + "])\r\n"
+                + "Received: from " + heloName + " ([" + clientIp + "])" + tlsComment + "\r\n"
                 + "\tby " + settings.hostname() + " (Mailroom) with " + protocol + " id " + messageId
                 + rcptClause + ";\r\n"
                 + "\t" + RFC5322_DATE.format(clock.instant()) + "\r\n";
     }
 
     private void spool(ByteBuf chunk) {
+        if (state == State.CHUNKING && chunkRefusal != null) return; // a refused chunk is read and dropped
         if (spool == null || spoolError != null) return;
+        headers.scan(chunk);
         try {
             for (ByteBuffer b : chunk.nioBuffers()) spool.write(b);
         } catch (IOException e) {
@@ -366,29 +625,31 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void endOfData(SmtpInput.DataEnd end) {
+        finishMessage(end.size(), end.tooBig(), end.bareLineEnding(), end.longLine());
+    }
+
+    private void finishMessage(long size, boolean tooBig, boolean bareLineEnding, boolean longLine) {
         state = State.READY;
         String refusal = null;
-        if (end.tooBig()) {
+        if (tooBig) {
             refusal = "552 5.3.4 Error: message exceeds fixed limit of " + settings.maxMessageSize() + " octets";
-        } else if (end.bareLineEnding()) {
+        } else if (bareLineEnding) {
             refusal = "554 5.5.2 Error: bare <CR> or <LF> in message; lines must end with <CR><LF>";
-        } else if (end.longLine()) {
+        } else if (longLine) {
             refusal = "554 5.5.2 Error: message line longer than " + settings.textLineLimit() + " octets";
-        } else if (end.receivedHeaders() > settings.maxReceivedHeaders()) {
-            refusal = "554 5.4.6 Error: too many hops (" + end.receivedHeaders() + " Received headers), mail loop?";
+        } else if (headers.receivedHeaders() > settings.maxReceivedHeaders()) {
+            refusal = "554 5.4.6 Error: too many hops (" + headers.receivedHeaders() + " Received headers), mail loop?";
         } else if (spoolError != null) {
             log.warn("id={} spool write failed: {}", messageId, spoolError.toString());
             refusal = "451 4.3.0 Error: cannot store message now, try again later";
         }
         if (refusal != null) {
             abortSpool();
-            logMessage(end.size(), refusal);
+            logMessage(size, refusal);
             reply(refusal);
-            resetTransaction();
-            next();
-            return;
+        } else {
+            reply(deliver(size));
         }
-        reply(deliver(end.size()));
         resetTransaction();
         next();
     }
@@ -405,7 +666,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return "451 4.3.0 Error: cannot store message now, try again later";
         }
         spool = null;
-        Envelope envelope = new Envelope(messageId, sender, recipients, heloName, clientIp, transactionStart);
+        Dsn dsn = envid == null && ret == null && recipientDsn.isEmpty() ? Dsn.NONE : new Dsn(envid, ret, recipientDsn);
+        Envelope envelope = new Envelope(messageId, sender, recipients, heloName, clientIp, transactionStart, dsn, null);
         List<RecipientResult> results = router.deliver(envelope, blobId, stored);
         long accepted = results.stream().filter(RecipientResult::accepted).count();
         boolean temporary = results.stream().anyMatch(r -> r.status() == RecipientResult.Status.TEMPORARY_FAILURE);
@@ -442,8 +704,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         abortSpool();
         sender = null;
         smtpUtf8 = false;
+        binaryMime = false;
+        envid = null;
+        ret = null;
         recipients.clear();
-        if (state == State.MAIL || state == State.DATA) state = State.READY;
+        recipientDsn.clear();
+        if (state == State.MAIL || state == State.DATA || state == State.CHUNKING) state = State.READY;
     }
 
     private void abortSpool() {
@@ -465,23 +731,40 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Reads the next command. */
+    private boolean tlsActive() {
+        return StartTls.isActive(ctx.channel());
+    }
+
+    /** Reads the next command, after the error delay if one applies. */
     private void next() {
-        if (state != State.CLOSING && state != State.DATA) decoder.resume(SmtpDecoder.Mode.COMMAND);
+        if (state == State.CLOSING || state == State.DATA || state == State.TLS_HANDSHAKE) return;
+        if (replyDelayMillis > 0) {
+            ctx.executor().schedule(() -> decoder.resume(SmtpDecoder.Mode.COMMAND), replyDelayMillis, TimeUnit.MILLISECONDS);
+        } else {
+            decoder.resume(SmtpDecoder.Mode.COMMAND);
+        }
     }
 
     private void reply(String text) {
-        ctx.writeAndFlush(line(text));
+        if (replyDelayMillis > 0) {
+            ctx.executor().schedule(() -> ctx.writeAndFlush(line(text)), replyDelayMillis, TimeUnit.MILLISECONDS);
+        } else {
+            ctx.writeAndFlush(line(text));
+        }
     }
 
-    /** A refusal that counts towards the error limit; past it the session ends with 421. */
+    /**
+     * A refusal that counts towards the error limit: past half of it each error reply waits
+     * {@code errorDelay}; past it the session ends with 421.
+     */
     private void error(String text) {
         errors++;
         if (errors > settings.maxErrors()) {
             fatal("421 4.7.0 " + settings.hostname() + " Error: too many errors");
-        } else {
-            reply(text);
+            return;
         }
+        if (errors > settings.maxErrors() / 2) replyDelayMillis = settings.errorDelay().toMillis();
+        reply(text);
     }
 
     private void fatal(String text) {
@@ -513,7 +796,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause instanceof io.netty.handler.codec.DecoderException) {
             log.debug("smtp connection {} error: {}", clientIp, cause.toString());
         } else {
             log.warn("smtp connection {} error", clientIp, cause);
@@ -532,6 +815,41 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         List<String> params = new ArrayList<>();
         for (String p : rest.trim().split(" +")) if (!p.isEmpty()) params.add(p);
         return params;
+    }
+
+    private static String keyOf(String param) {
+        int eq = param.indexOf('=');
+        return (eq < 0 ? param : param.substring(0, eq)).toUpperCase(Locale.ROOT);
+    }
+
+    private static String valueOf(String param) {
+        int eq = param.indexOf('=');
+        return eq < 0 ? null : param.substring(eq + 1);
+    }
+
+    /** NOTIFY=NEVER or a comma list of SUCCESS, FAILURE, DELAY (RFC 3461 section 4.1); null if malformed. */
+    private static Set<Dsn.Notify> parseNotify(String value) {
+        if (value == null || value.isEmpty()) return null;
+        if (value.equalsIgnoreCase("NEVER")) return EnumSet.noneOf(Dsn.Notify.class);
+        Set<Dsn.Notify> set = EnumSet.noneOf(Dsn.Notify.class);
+        for (String item : value.split(",", -1)) {
+            try {
+                if (!set.add(Dsn.Notify.valueOf(item.toUpperCase(Locale.ROOT)))) return null;
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return set;
+    }
+
+    /** ORCPT=addr-type;xtext (RFC 3461 section 4.2), returned decoded as {@code type;address}; null if malformed. */
+    private static String parseOrcpt(String value) {
+        if (value == null) return null;
+        int semi = value.indexOf(';');
+        if (semi <= 0) return null;
+        String address = Xtext.decode(value.substring(semi + 1));
+        if (address == null || address.isEmpty()) return null;
+        return value.substring(0, semi) + ";" + address;
     }
 
     private static boolean hasControlCharacters(String line) {

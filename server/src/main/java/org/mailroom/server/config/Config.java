@@ -23,7 +23,8 @@ public record Config(
         StoreSection store,
         DnsSection dns,
         OutboundSection outbound,
-        LimitsSection limits) {
+        LimitsSection limits,
+        SmtpSection smtp) {
 
     /**
      * Reads the configuration.
@@ -67,12 +68,13 @@ public record Config(
         dns.validate();
         outbound.validate();
         limits.validate();
+        smtp.validate();
     }
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir());
-        return new Config(named, listen, tls, store, dns, outbound, limits);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */

@@ -67,7 +67,11 @@ public final class ConfigFile {
             new Key("limits", "auth_failures", "3", "Failed logins in one session before it is closed."),
             new Key("limits", "pop3_idle_timeout", "\"10m\"", "POP3 inactivity timeout."),
             new Key("limits", "imap_idle_timeout", "\"30m\"", "IMAP inactivity timeout (also bounds IDLE)."),
-            new Key("limits", "hop_count", "50", "Received headers after which a message is taken to loop and bounced."));
+            new Key("limits", "hop_count", "50", "Received headers after which a message is taken to loop and bounced."),
+            new Key("limits", "error_delay", "\"1s\"", "After half of limits.errors, each SMTP error reply waits this long."),
+            new Key("limits", "greeting_delay", "\"0s\"", "Wait before the SMTP greeting; clients that talk first are refused."),
+
+            new Key("smtp", "bare_line_endings", "\"reject\"", "Message text with a bare CR or LF: \"reject\" (554 5.5.2) or \"normalize\" to CRLF."));
 
     private ConfigFile() {}
 

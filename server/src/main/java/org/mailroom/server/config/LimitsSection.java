@@ -22,6 +22,9 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * @param pop3IdleTimeout  POP3 inactivity timeout (RFC 1939 section 3: at least 10 minutes)
  * @param imapIdleTimeout  IMAP inactivity timeout (RFC 9051 section 5.4: at least 30 minutes)
  * @param hopCount         Received headers beyond which a message is taken to loop (RFC 5321 section 6.3)
+ * @param errorDelay       after half of {@code errors}, each SMTP error reply waits this long
+ * @param greetingDelay    wait before the SMTP greeting; clients that talk first are refused (0 = no wait,
+ *                         the check still catches clients that do not wait for the greeting)
  */
 public record LimitsSection(
         @JsonDeserialize(using = ConfigReader.SizeDeserializer.class) long messageSize,
@@ -36,7 +39,9 @@ public record LimitsSection(
         int authFailures,
         Duration pop3IdleTimeout,
         Duration imapIdleTimeout,
-        int hopCount) {
+        int hopCount,
+        Duration errorDelay,
+        Duration greetingDelay) {
 
     void validate() {
         positive("limits.message_size", messageSize);
@@ -52,6 +57,8 @@ public record LimitsSection(
         positive("limits.session_timeout", sessionTimeout);
         positive("limits.pop3_idle_timeout", pop3IdleTimeout);
         positive("limits.imap_idle_timeout", imapIdleTimeout);
+        if (errorDelay.isNegative()) throw ConfigException.badValue("limits.error_delay", "must not be negative");
+        if (greetingDelay.isNegative()) throw ConfigException.badValue("limits.greeting_delay", "must not be negative");
     }
 
     /** Values that work but break an RFC's minimum; the server starts and logs these. */
