@@ -42,7 +42,7 @@ class SmtpDecoderFuzzTest {
                     if (text.equalsIgnoreCase("DATA")) {
                         inMessage = true;
                         decoder.resume(SmtpDecoder.Mode.DATA, 10_000);
-                    } else if (text.startsWith("BDAT ") && text.length() < 12 && text.substring(5).chars().allMatch(Character::isDigit)) {
+                    } else if (text.matches("BDAT [0-9]{1,6}")) {
                         inMessage = true;
                         long n = Long.parseLong(text.substring(5));
                         if (n == 0) {
