@@ -1,8 +1,10 @@
 package org.mailroom.core.store;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.mailroom.core.auth.ScramCredentials;
 import org.mailroom.core.mail.MailAddress;
 
 /**
@@ -10,7 +12,11 @@ import org.mailroom.core.mail.MailAddress;
  * Addresses are compared case-insensitively, in the canonical form of {@link MailAddress#canonical()}.
  *
  * <p>Changes made by one process (the {@code ./mailroom user add} command) are seen by a running server
- * without a restart. Passwords are stored only as argon2id hashes in PHC form.
+ * without a restart. Passwords are stored only as argon2id hashes in PHC form, next to the SCRAM-SHA-256 keys
+ * derived from the same password (see {@link ScramCredentials}); app passwords only as SHA-256 digests.
+ *
+ * <p>The credential methods at the end have defaults so that test fakes need not implement them: no SCRAM keys,
+ * no credential stamp (so no cached logins), no app passwords.
  */
 public interface Directory {
 
@@ -26,6 +32,9 @@ public interface Directory {
             targets = List.copyOf(targets);
         }
     }
+
+    /** An app password's name and when it was made; the password itself is never stored. */
+    record AppPassword(String name, Instant created) {}
 
     /** Neither an account nor an alias. */
     record Unknown() implements Lookup {}
@@ -54,7 +63,10 @@ public interface Directory {
 
     /**
      * Checks a login. Returns the canonical account on success. An unknown user costs the same hashing
-     * work as a wrong password, so timing does not reveal which accounts exist.
+     * work as a wrong password, so timing does not reveal which accounts exist. The password may be the
+     * account's own or one of its app passwords. When the main password matches and the stored argon2id or SCRAM
+     * parameters are below today's defaults (or the SCRAM keys are missing), they are upgraded while the password
+     * is at hand.
      */
     Optional<String> authenticate(String login, char[] password) throws IOException;
 
@@ -67,4 +79,41 @@ public interface Directory {
 
     /** Looks one address up, exactly as given (no +tag stripping, no expansion). */
     Lookup lookup(MailAddress address) throws IOException;
+
+    // ---- credentials beyond the password (added for SASL and app passwords) ----
+
+    /**
+     * The SCRAM-SHA-256 keys of an account (canonical address), empty if there is no such account or its keys
+     * were never stored (an account whose password was set before they existed; its next password login adds them).
+     */
+    default Optional<ScramCredentials> scramCredentials(String account) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * An opaque value that changes whenever the account's password or app passwords change; empty if there is no
+     * such account. A cached successful login is honoured only while the stamp is unchanged, so a new password
+     * or a revoked app password takes effect at once.
+     */
+    default Optional<String> credentialStamp(String account) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * Adds an app password: a second password for one device, revoked alone. Stores only its digest.
+     * @throws MailStoreException.NotFound (account), MailStoreException.AlreadyExists (name)
+     */
+    default void addAppPassword(String account, String name, char[] password) throws IOException {
+        throw new UnsupportedOperationException("app passwords are not supported by this directory");
+    }
+
+    /** @return false if the account has no app password of that name */
+    default boolean removeAppPassword(String account, String name) throws IOException {
+        throw new UnsupportedOperationException("app passwords are not supported by this directory");
+    }
+
+    /** The account's app passwords by name. @throws MailStoreException.NotFound (account) */
+    default List<AppPassword> appPasswords(String account) throws IOException {
+        throw new UnsupportedOperationException("app passwords are not supported by this directory");
+    }
 }

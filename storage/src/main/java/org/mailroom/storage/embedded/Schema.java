@@ -47,7 +47,18 @@ final class Schema {
                     "CREATE INDEX queue_blob ON queue (blob_id)",
                     "CREATE TABLE queue_recipient (queue_id TEXT NOT NULL REFERENCES queue(id) ON DELETE CASCADE,"
                             + " position INTEGER NOT NULL, address TEXT NOT NULL, state TEXT NOT NULL,"
-                            + " last_reply TEXT, PRIMARY KEY (queue_id, position)) WITHOUT ROWID"));
+                            + " last_reply TEXT, PRIMARY KEY (queue_id, position)) WITHOUT ROWID"),
+            // 2 (auth): SCRAM-SHA-256 keys next to the argon2id hash (NULL until the password is next set or used),
+            // and app passwords as SHA-256 digests, removed with their account.
+            List.of(
+                    "ALTER TABLE account ADD COLUMN scram_salt BLOB",
+                    "ALTER TABLE account ADD COLUMN scram_iterations INTEGER",
+                    "ALTER TABLE account ADD COLUMN scram_stored_key BLOB",
+                    "ALTER TABLE account ADD COLUMN scram_server_key BLOB",
+                    "CREATE TABLE app_password (account TEXT NOT NULL REFERENCES account(address) ON DELETE CASCADE,"
+                            + " name TEXT NOT NULL, digest TEXT NOT NULL, created INTEGER NOT NULL,"
+                            + " PRIMARY KEY (account, name)) WITHOUT ROWID",
+                    "CREATE INDEX app_password_digest ON app_password (account, digest)"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

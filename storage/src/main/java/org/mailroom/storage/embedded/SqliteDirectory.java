@@ -1,10 +1,17 @@
 package org.mailroom.storage.embedded;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.auth.PasswordHash;
+import org.mailroom.core.auth.ScramCredentials;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStoreException;
@@ -15,7 +22,8 @@ import org.mailroom.core.store.MailStoreException;
  * by the running server at once.
  *
  * <p>Password hashing (tens of milliseconds) always happens on the caller's thread, never inside the
- * write work, so it does not hold up the group commit of other writers.
+ * write work, so it does not hold up the group commit of other writers. The same holds for the SCRAM keys
+ * (PBKDF2) stored with every password.
  */
 public final class SqliteDirectory implements Directory {
 
@@ -61,6 +69,7 @@ public final class SqliteDirectory implements Directory {
         MailAddress parsed = MailAddress.parse(address);
         String account = parsed.canonical();
         String hash = PasswordHash.hash(password);
+        ScramCredentials scram = ScramCredentials.create(password);
         db.write(tx -> {
             SqlConnection sql = tx.sql();
             if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", parsed.domain())) {
@@ -72,8 +81,10 @@ public final class SqliteDirectory implements Directory {
             if (sql.exists("SELECT 1 FROM alias WHERE source = ?", account)) {
                 throw new MailStoreException.AlreadyExists("an alias of that name exists: " + account);
             }
-            sql.update("INSERT INTO account (address, domain, password, created) VALUES (?, ?, ?, ?)",
-                    account, parsed.domain(), hash, System.currentTimeMillis());
+            sql.update("INSERT INTO account (address, domain, password, created, scram_salt, scram_iterations,"
+                    + " scram_stored_key, scram_server_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    account, parsed.domain(), hash, System.currentTimeMillis(), scram.salt(), scram.iterations(),
+                    scram.storedKey(), scram.serverKey());
             return null;
         });
     }
@@ -93,8 +104,11 @@ public final class SqliteDirectory implements Directory {
     public void setPassword(String address, char[] password) throws IOException {
         String account = canonical(address);
         String hash = PasswordHash.hash(password);
+        ScramCredentials scram = ScramCredentials.create(password);
         db.write(tx -> {
-            if (tx.sql().update("UPDATE account SET password = ? WHERE address = ?", hash, account) == 0) {
+            if (tx.sql().update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
+                    + " scram_stored_key = ?, scram_server_key = ? WHERE address = ?", hash, scram.salt(),
+                    scram.iterations(), scram.storedKey(), scram.serverKey(), account) == 0) {
                 throw new MailStoreException.NotFound("no account " + account);
             }
             return null;
@@ -110,21 +124,104 @@ public final class SqliteDirectory implements Directory {
             PasswordHash.dummyVerify(password);
             return Optional.empty();
         }
-        Optional<String> stored = db.read(sql -> sql.queryOne("SELECT password FROM account WHERE address = ?",
-                rs -> rs.getString(1), account));
+        Optional<StoredPassword> stored = db.read(sql -> sql.queryOne(
+                "SELECT password, scram_iterations FROM account WHERE address = ?",
+                rs -> new StoredPassword(rs.getString(1), rs.getInt(2)), account));
         if (stored.isEmpty()) {
             PasswordHash.dummyVerify(password); // an unknown user costs what a wrong password costs
             return Optional.empty();
         }
-        String phc = stored.get();
+        // App passwords first: one indexed look-up of a digest, no argon2id (see AppPasswords).
+        String digest = AppPasswords.digest(password);
+        if (digest != null && db.read(sql -> sql.exists(
+                "SELECT 1 FROM app_password WHERE account = ? AND digest = ?", account, digest))) {
+            return Optional.of(account);
+        }
+        String phc = stored.get().phc();
         if (!PasswordHash.verify(phc, password)) return Optional.empty();
-        if (PasswordHash.needsRehash(phc)) {
+        boolean rehash = PasswordHash.needsRehash(phc);
+        // scram_iterations is 0 (NULL) for accounts made before SCRAM keys were stored.
+        boolean rescram = stored.get().scramIterations() < ScramCredentials.DEFAULT_ITERATIONS;
+        if (rehash || rescram) {
             // Upgrade to the current costs while we have the password; only if nobody changed it meanwhile.
-            String upgraded = PasswordHash.hash(password);
-            db.write(tx -> tx.sql().update("UPDATE account SET password = ? WHERE address = ? AND password = ?",
-                    upgraded, account, phc));
+            String upgraded = rehash ? PasswordHash.hash(password) : phc;
+            ScramCredentials scram = ScramCredentials.create(password);
+            db.write(tx -> tx.sql().update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
+                    + " scram_stored_key = ?, scram_server_key = ? WHERE address = ? AND password = ?",
+                    upgraded, scram.salt(), scram.iterations(), scram.storedKey(), scram.serverKey(), account, phc));
         }
         return Optional.of(account);
+    }
+
+    private record StoredPassword(String phc, int scramIterations) {}
+
+    @Override
+    public Optional<ScramCredentials> scramCredentials(String account) throws IOException {
+        return db.read(sql -> sql.queryOne("SELECT scram_salt, scram_iterations, scram_stored_key, scram_server_key"
+                + " FROM account WHERE address = ? AND scram_salt IS NOT NULL",
+                rs -> new ScramCredentials(rs.getBytes(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)), account));
+    }
+
+    @Override
+    public Optional<String> credentialStamp(String account) throws IOException {
+        return db.read(sql -> {
+            Optional<String> phc = sql.queryOne("SELECT password FROM account WHERE address = ?",
+                    rs -> rs.getString(1), account);
+            if (phc.isEmpty()) return Optional.empty();
+            StringBuilder all = new StringBuilder(phc.get());
+            for (String digest : sql.query("SELECT digest FROM app_password WHERE account = ? ORDER BY name",
+                    rs -> rs.getString(1), account)) {
+                all.append('\n').append(digest);
+            }
+            return Optional.of(sha256(all.toString()));
+        });
+    }
+
+    @Override
+    public void addAppPassword(String address, String name, char[] password) throws IOException {
+        String account = canonical(address);
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("empty app password name");
+        String digest = AppPasswords.digest(password);
+        if (digest == null) throw new IllegalArgumentException("not an app password (16 letters)");
+        db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            if (!sql.exists("SELECT 1 FROM account WHERE address = ?", account)) {
+                throw new MailStoreException.NotFound("no account " + account);
+            }
+            if (sql.update("INSERT OR IGNORE INTO app_password (account, name, digest, created) VALUES (?, ?, ?, ?)",
+                    account, name, digest, System.currentTimeMillis()) == 0) {
+                throw new MailStoreException.AlreadyExists("app password exists: " + name);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeAppPassword(String address, String name) throws IOException {
+        String account = canonical(address);
+        return db.write(tx -> tx.sql().update("DELETE FROM app_password WHERE account = ? AND name = ?",
+                account, name) > 0);
+    }
+
+    @Override
+    public List<AppPassword> appPasswords(String address) throws IOException {
+        String account = canonical(address);
+        return db.read(sql -> {
+            if (!sql.exists("SELECT 1 FROM account WHERE address = ?", account)) {
+                throw new MailStoreException.NotFound("no account " + account);
+            }
+            return sql.query("SELECT name, created FROM app_password WHERE account = ? ORDER BY name",
+                    rs -> new AppPassword(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))), account);
+        });
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

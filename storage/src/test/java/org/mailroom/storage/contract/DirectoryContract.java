@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mailroom.core.auth.AppPasswords;
+import org.mailroom.core.auth.ScramCredentials;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.Directory.Alias;
@@ -63,6 +65,56 @@ public abstract class DirectoryContract extends StorageContract {
         assertThat(directory.authenticate("alice@example.test", "new".toCharArray())).isPresent();
         assertThatThrownBy(() -> directory.setPassword("nobody@example.test", "x".toCharArray()))
                 .isInstanceOf(MailStoreException.NotFound.class);
+    }
+
+    @Test
+    void scramKeysAreStoredWithEveryPassword() throws Exception {
+        Directory directory = open().directory();
+        directory.addDomain("example.test");
+        directory.addAccount("alice@example.test", "right".toCharArray());
+        ScramCredentials keys = directory.scramCredentials("alice@example.test").orElseThrow();
+        assertThat(keys.iterations()).isEqualTo(ScramCredentials.DEFAULT_ITERATIONS);
+        assertThat(ScramCredentials.derive("right".toCharArray(), keys.salt(), keys.iterations())).isEqualTo(keys);
+
+        directory.setPassword("alice@example.test", "new".toCharArray());
+        ScramCredentials changed = directory.scramCredentials("alice@example.test").orElseThrow();
+        assertThat(ScramCredentials.derive("new".toCharArray(), changed.salt(), changed.iterations())).isEqualTo(changed);
+        assertThat(directory.scramCredentials("nobody@example.test")).isEmpty();
+    }
+
+    @Test
+    void appPasswordsWorkAloneAndAreRevokedAlone() throws Exception {
+        Directory directory = open().directory();
+        directory.addDomain("example.test");
+        directory.addAccount("alice@example.test", "right".toCharArray());
+        String stamp = directory.credentialStamp("alice@example.test").orElseThrow();
+        char[] phone = AppPasswords.generate();
+        char[] laptop = AppPasswords.generate();
+        directory.addAppPassword("Alice@example.test", "phone", phone);
+        directory.addAppPassword("alice@example.test", "laptop", laptop);
+        assertThatThrownBy(() -> directory.addAppPassword("alice@example.test", "phone", AppPasswords.generate()))
+                .isInstanceOf(MailStoreException.AlreadyExists.class);
+        assertThatThrownBy(() -> directory.addAppPassword("nobody@example.test", "phone", AppPasswords.generate()))
+                .isInstanceOf(MailStoreException.NotFound.class);
+        assertThat(directory.appPasswords("alice@example.test")).extracting(Directory.AppPassword::name)
+                .containsExactly("laptop", "phone");
+        assertThat(directory.credentialStamp("alice@example.test")).get().isNotEqualTo(stamp);
+
+        assertThat(directory.authenticate("alice@example.test", phone)).contains("alice@example.test");
+        assertThat(directory.authenticate("alice@example.test", new String(phone).replace("-", " ").toUpperCase()
+                .toCharArray())).contains("alice@example.test");
+        assertThat(directory.authenticate("alice@example.test", "right".toCharArray())).isPresent();
+
+        assertThat(directory.removeAppPassword("alice@example.test", "phone")).isTrue();
+        assertThat(directory.removeAppPassword("alice@example.test", "phone")).isFalse();
+        assertThat(directory.authenticate("alice@example.test", phone)).isEmpty();
+        assertThat(directory.authenticate("alice@example.test", laptop)).isPresent();
+
+        assertThat(directory.removeAccount("alice@example.test")).isTrue();
+        assertThat(directory.credentialStamp("alice@example.test")).isEmpty();
+        directory.addAccount("alice@example.test", "again".toCharArray());
+        assertThat(directory.appPasswords("alice@example.test")).isEmpty(); // removed with the account
+        assertThat(directory.authenticate("alice@example.test", laptop)).isEmpty();
     }
 
     @Test
