@@ -9,12 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.mailroom.core.auth.Authenticator;
+import org.mailroom.core.auth.LoginGuard;
+import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
+import org.mailroom.core.inbound.SenderOwnership;
 import org.mailroom.delivery.LocalDelivery;
 import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.pop3.Pop3Server;
 import org.mailroom.protocol.pop3.Pop3Settings;
+import org.mailroom.protocol.smtp.SmtpAuth;
 import org.mailroom.protocol.smtp.SmtpServer;
 import org.mailroom.protocol.smtp.SmtpSettings;
 import org.mailroom.protocol.tls.CertificateSource;
@@ -81,9 +86,32 @@ public final class Server implements AutoCloseable {
                     limits.commandLine(), limits.textLine(), limits.commandTimeout(), limits.sessionTimeout(),
                     limits.errors(), limits.errorDelay(), limits.greetingDelay(), limits.connections(),
                     limits.connectionsPerIp(), limits.hopCount(), config.smtp().normalizeBareLineEndings(), false);
-            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false);
+            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false, null);
             listeners.add(server);
             bound.put("smtp", bind("listen.smtp", smtp.get(), () -> server.start(smtp.get())));
+        }
+        // Submission (RFC 6409): the same SMTP server with AUTH required, and relaying allowed once authenticated.
+        SaslMechanisms mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
+        LoginGuard guard = new LoginGuard(new LoginGuard.Settings(limits.authDelay(), java.time.Duration.ofSeconds(30),
+                limits.authFailures(), limits.authAttemptsPerMinute(), java.time.Duration.ofMinutes(1),
+                java.time.Duration.ofMinutes(15), 100_000), clock);
+        SmtpAuth auth = new SmtpAuth(mechanisms, guard, new SenderOwnership(storage.directory()),
+                config.smtp().submissionPlaintextAuth(), config.smtp().submissionHideClient());
+        SmtpSettings submission = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
+                limits.commandLine(), limits.textLine(), limits.commandTimeout(), limits.sessionTimeout(),
+                limits.errors(), limits.errorDelay(), java.time.Duration.ZERO, limits.connections(),
+                limits.connectionsPerIp(), limits.hopCount(), config.smtp().normalizeBareLineEndings(), false);
+        Optional<InetSocketAddress> port587 = config.listen().submissionAddress();
+        if (port587.isPresent()) {
+            SmtpServer server = new SmtpServer(submission, router, storage.blobStore(), loops, clock, tls, false, auth);
+            listeners.add(server);
+            bound.put("submission", bind("listen.submission", port587.get(), () -> server.start(port587.get())));
+        }
+        Optional<InetSocketAddress> port465 = config.listen().submissionsAddress();
+        if (port465.isPresent()) {
+            SmtpServer server = new SmtpServer(submission, router, storage.blobStore(), loops, clock, tls, true, auth);
+            listeners.add(server);
+            bound.put("submissions", bind("listen.submissions", port465.get(), () -> server.start(port465.get())));
         }
         Optional<InetSocketAddress> pop3 = config.listen().pop3Address();
         if (pop3.isPresent()) {
@@ -94,7 +122,7 @@ public final class Server implements AutoCloseable {
             listeners.add(server);
             bound.put("pop3", bind("listen.pop3", pop3.get(), () -> server.start(pop3.get())));
         }
-        for (String later : List.of("submission", "submissions", "imap", "imaps", "pop3s")) {
+        for (String later : List.of("imap", "imaps", "pop3s")) {
             log.debug("listen.{}: not implemented yet, not listening", later);
         }
     }

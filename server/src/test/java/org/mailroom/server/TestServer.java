@@ -33,12 +33,16 @@ final class TestServer implements AutoCloseable {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.hostname", "\"mx.example.test\"");
         overrides.put("server.data_dir", org.mailroom.server.admin.StoreOptions.tomlString(dataDir.toString()));
-        for (String key : new String[] {"smtp", "pop3"}) overrides.put("listen." + key, "\"127.0.0.1:0\"");
-        for (String key : new String[] {"submission", "submissions", "imap", "imaps", "pop3s"}) {
+        for (String key : new String[] {"smtp", "submission", "submissions", "pop3"}) {
+            overrides.put("listen." + key, "\"127.0.0.1:0\"");
+        }
+        for (String key : new String[] {"imap", "imaps", "pop3s"}) {
             overrides.put("listen." + key, "\"\"");
         }
         // Error replies are not slowed down here; SmtpLimitsTest checks the delay.
         overrides.put("limits.error_delay", "\"0s\"");
+        overrides.put("limits.auth_delay", "\"0s\"");
+        overrides.put("limits.auth_attempts_per_minute", "10000");
         overrides.putAll(extra);
         Server server = Server.start(Config.load(Optional.empty(), overrides));
         TestServer t = new TestServer(server, dataDir);
@@ -57,6 +61,14 @@ final class TestServer implements AutoCloseable {
 
     InetSocketAddress smtp() {
         return server.addresses().get("smtp");
+    }
+
+    InetSocketAddress submission() {
+        return server.addresses().get("submission");
+    }
+
+    InetSocketAddress submissions() {
+        return server.addresses().get("submissions");
     }
 
     InetSocketAddress pop3() {

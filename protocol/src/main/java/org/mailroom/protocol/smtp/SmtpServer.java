@@ -32,15 +32,18 @@ public final class SmtpServer implements AutoCloseable {
     private final ConnectionLimiter limiter;
     private final TlsContext tls;
     private final boolean implicitTls;
+    private final SmtpAuth auth;
     private Channel listener;
 
     /**
      * @param tls         offered with STARTTLS, or null for none
      * @param implicitTls TLS from the first byte (submissions, port 465, RFC 8314) instead of STARTTLS
+     * @param auth        for submission listeners: AUTH required before MAIL; null for port 25
      */
     public SmtpServer(SmtpSettings settings, Router router, BlobStore blobs, EventLoops loops, Clock clock,
-                      TlsContext tls, boolean implicitTls) {
+                      TlsContext tls, boolean implicitTls, SmtpAuth auth) {
         if (implicitTls && tls == null) throw new IllegalArgumentException("implicit TLS needs a TLS context");
+        this.auth = auth;
         this.tls = tls;
         this.implicitTls = implicitTls;
         this.settings = settings;
@@ -70,7 +73,7 @@ public final class SmtpServer implements AutoCloseable {
                         p.addLast("idle", new IdleStateHandler(settings.commandTimeout().toMillis(), 0, 0,
                                 TimeUnit.MILLISECONDS));
                         p.addLast("decoder", decoder);
-                        p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls));
+                        p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth));
                     }
                 });
         listener = bootstrap.bind(address).sync().channel();

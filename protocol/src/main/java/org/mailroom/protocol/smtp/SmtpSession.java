@@ -27,6 +27,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLSession;
+import org.mailroom.core.auth.LoginGuard;
+import org.mailroom.core.auth.SaslChannel;
+import org.mailroom.core.auth.SaslExchange;
+import org.mailroom.core.auth.SaslMechanisms;
+import org.mailroom.core.auth.SaslStep;
 import org.mailroom.core.delivery.RecipientResult;
 import org.mailroom.core.delivery.Router;
 import org.mailroom.core.mail.Dsn;
@@ -35,6 +40,7 @@ import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.mail.SmtpPath;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.protocol.LogText;
+import org.mailroom.protocol.tls.ChannelBinding;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
@@ -72,6 +78,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         CHUNKING,
         /** TLS handshake under way after STARTTLS: nothing is read until it ends. */
         TLS_HANDSHAKE,
+        /** A SASL exchange (RFC 4954): the next line is the client's response, not a command. */
+        AUTH,
         /** QUIT or a fatal error: nothing more is read. */
         CLOSING
     }
@@ -88,8 +96,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private final SmtpDecoder decoder;
     private final Clock clock;
     private final TlsContext tls;
+    private final SmtpAuth auth;
 
     private ChannelHandlerContext ctx;
+    private LoginGuard.Connection guard;
+    private SaslExchange sasl;
+    /** The account that authenticated (submission), or null. */
+    private String user;
     private State state = State.CONNECTED;
     private String clientIp = "?";
     private String heloName;
@@ -113,6 +126,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private BlobStore.BlobWriter spool;
     private IOException spoolError;
     private HeaderScanner headers;
+    /** Submission only: the header section held back until it is complete (From: check, RFC 6409 fix-ups). */
+    private SubmissionHeaders submitted;
+    private String submissionRefusal;
     // The BDAT chunk being read.
     private long chunkSize;
     private boolean lastChunk;
@@ -120,7 +136,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private long chunkedSize;
 
     SmtpSession(SmtpSettings settings, Router router, BlobStore blobs, SmtpDecoder decoder, Clock clock,
-                TlsContext tls) {
+                TlsContext tls, SmtpAuth auth) {
+        this.auth = auth;
         this.settings = settings;
         this.router = router;
         this.blobs = blobs;
@@ -135,6 +152,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.sessionStart = clock.instant();
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress) {
             clientIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+            if (auth != null) guard = auth.guard().connection(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
         }
         sessionTimer = ctx.executor().schedule(() -> fatal("421 4.4.2 " + settings.hostname()
                 + " Error: session time limit exceeded"), settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -157,7 +175,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             replyDelayMillis = 0;
             if (msg instanceof SmtpInput.CommandLine) {
                 SmtpInput.CommandLine line = (SmtpInput.CommandLine) msg;
-                command(line.text(), line.followedByMore());
+                if (state == State.AUTH) {
+                    authResponse(line.text());
+                } else {
+                    command(line.text(), line.followedByMore());
+                }
             } else if (msg instanceof SmtpInput.CommandTooLong) {
                 error("500 5.5.2 Error: line too long (the limit is " + settings.commandLineLimit() + " octets)");
                 next();
@@ -216,7 +238,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             case "QUIT": quit(); return;
             case "VRFY": reply("252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery"); break;
             case "HELP": reply("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS"); break;
-            case "EXPN": case "TURN": case "ETRN": case "AUTH":
+            case "AUTH": authenticate(arg); return; // resumes the decoder itself
+            case "EXPN": case "TURN": case "ETRN":
                 error("502 5.5.1 Error: command not implemented");
                 break;
             default: error("500 5.5.2 Error: command not recognized");
@@ -243,6 +266,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         lines.add("PIPELINING");
         lines.add("SIZE " + settings.maxMessageSize());
         if (tls != null && !tlsActive()) lines.add("STARTTLS");
+        if (auth != null && user == null && mayAuthenticateHere()) {
+            lines.add("AUTH " + String.join(" ", auth.mechanisms().offered(saslChannel())));
+        }
         lines.add("8BITMIME");
         lines.add("BINARYMIME");
         lines.add("CHUNKING");
@@ -275,11 +301,111 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** AUTH may run here: under TLS, or without it where the setting allows (loopback test setups). */
+    private boolean mayAuthenticateHere() {
+        return tlsActive() || auth.plaintextWithoutTls();
+    }
+
+    private SaslChannel saslChannel() {
+        if (!tlsActive()) return SaslChannel.cleartext(auth.plaintextWithoutTls());
+        byte[] binding = null;
+        try {
+            binding = ChannelBinding.tlsServerEndPoint(ctx.channel()).orElse(null);
+        } catch (java.security.GeneralSecurityException e) {
+            log.debug("no channel binding: {}", e.toString());
+        }
+        return SaslChannel.encrypted(binding);
+    }
+
+    /** AUTH (RFC 4954 section 4), guards first; the exchange goes on in {@link #authResponse}. */
+    private void authenticate(String arg) {
+        String[] parts = arg.trim().split(" +");
+        if (auth == null) {
+            error("502 5.5.1 Error: authentication not enabled on this port");
+        } else if (state == State.CONNECTED) {
+            error("503 5.5.1 Error: send EHLO first");
+        } else if (user != null) {
+            error("503 5.5.1 Error: already authenticated");
+        } else if (state != State.READY) {
+            error("503 5.5.1 Error: AUTH not allowed during a mail transaction");
+        } else if (arg.isBlank() || parts.length > 2) {
+            error("501 5.5.4 Syntax: AUTH mechanism [initial-response]");
+        } else if (!mayAuthenticateHere()) {
+            error("538 5.7.11 Encryption required for requested authentication mechanism");
+        } else {
+            SaslChannel channel = saslChannel();
+            SaslMechanisms.Availability availability = auth.mechanisms().availability(parts[0], channel);
+            if (availability == SaslMechanisms.Availability.NEEDS_TLS) {
+                error("538 5.7.11 Encryption required for requested authentication mechanism");
+            } else if (availability != SaslMechanisms.Availability.AVAILABLE) {
+                error("504 5.5.4 Unrecognized authentication type");
+            } else if (!guard.mayAttempt()) {
+                reply("454 4.7.0 Too many authentication attempts from your network, try again later");
+            } else {
+                sasl = new SaslExchange(auth.mechanisms().start(parts[0], channel));
+                state = State.AUTH;
+                saslStep(sasl.begin(parts.length == 2 ? parts[1] : null));
+                return;
+            }
+        }
+        next();
+    }
+
+    private void authResponse(String line) {
+        saslStep(sasl.respond(line.trim()));
+    }
+
+    private void saslStep(SaslStep step) {
+        if (step instanceof SaslStep.Challenge) {
+            reply("334 " + ((SaslStep.Challenge) step).base64());
+            decoder.resume(SmtpDecoder.Mode.COMMAND);
+            return;
+        }
+        state = State.READY;
+        String mechanism = sasl.mechanism();
+        String login = sasl.claimedLogin();
+        sasl = null;
+        if (step instanceof SaslStep.Success) {
+            user = ((SaslStep.Success) step).account();
+            guard.succeeded();
+            log.info("smtp client={} authenticated as {} with {}", clientIp, LogText.of(user), mechanism);
+            reply("235 2.7.0 Authentication successful");
+            next();
+            return;
+        }
+        SaslStep.Failure failure = (SaslStep.Failure) step;
+        switch (failure.reason()) {
+            case CANCELLED:
+                reply("501 5.0.0 Authentication cancelled");
+                break;
+            case MALFORMED:
+                error("501 5.5.2 Cannot decode response");
+                break;
+            case TEMPORARY:
+                reply("454 4.7.0 Temporary authentication failure");
+                break;
+            default:
+                // Wrong password, unknown user, someone else's authzid, bad channel binding: one answer for all,
+                // after a delay that grows with the failures (the guard's, not an error count's).
+                log.info("smtp client={} failed to authenticate as {} with {}", clientIp, LogText.of(login), mechanism);
+                replyDelayMillis = guard.failed().toMillis();
+                if (guard.exhausted()) {
+                    reply("535 5.7.8 Authentication credentials invalid");
+                    ctx.executor().schedule(() -> fatal("421 4.7.0 " + settings.hostname()
+                            + " Error: too many failed authentications"), replyDelayMillis, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                reply("535 5.7.8 Authentication credentials invalid");
+        }
+        next();
+    }
+
     /** RFC 3207 section 4.2: forget everything learned before TLS; the client starts over with EHLO. */
     private void afterTls() {
         resetTransaction();
         heloName = null;
         esmtp = false;
+        user = null;
         state = State.CONNECTED;
     }
 
@@ -290,6 +416,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (state == State.MAIL) {
             error("503 5.5.1 Error: nested MAIL command");
+            return;
+        }
+        if (auth != null && user == null) {
+            error("530 5.7.0 Authentication required");
             return;
         }
         String path = afterKeyword(arg, "FROM:");
@@ -361,6 +491,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     break;
+                case "AUTH":
+                    // RFC 4954 section 5: the submitter's identity for the next hop; we know our user already.
+                    break;
                 case "ENVID":
                     envidValue = Xtext.decode(value);
                     if (envidValue == null || envidValue.length() > MAX_ENVID) {
@@ -375,6 +508,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         if (parsed.address() != null && parsed.address().needsUtf8() && !utf8) {
             error("553 5.6.7 Sender address needs SMTPUTF8"); // RFC 6531 section 3.5
+            return;
+        }
+        if (user != null && parsed.address() != null && !owns(parsed.address())) {
+            error("553 5.7.1 <" + parsed.address() + ">: Sender address rejected: not owned by user " + user);
             return;
         }
         sender = parsed.address();
@@ -447,7 +584,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         Router.Decision decision;
         try {
-            decision = router.check(rcpt, settings.mayRelay());
+            decision = router.check(rcpt, settings.mayRelay() || user != null);
         } catch (IOException e) {
             log.warn("recipient lookup failed for {}: {}", LogText.of(rcpt.toString()), e.toString());
             reply("451 4.3.0 <" + rcpt + ">: Temporary lookup failure, try again later");
@@ -519,6 +656,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         messageId = QueueIds.next(clock);
         spoolError = null;
         headers = new HeaderScanner();
+        submissionRefusal = null;
+        if (user != null) submitted = new SubmissionHeaders();
         try {
             spool = blobs.create();
             spool.write(traceHeaders().getBytes(StandardCharsets.UTF_8));
@@ -598,7 +737,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
      */
     private String traceHeaders() {
         boolean secure = tlsActive();
-        String protocol = (smtpUtf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP") + (secure ? "S" : "");
+        String protocol = (smtpUtf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP") + (secure ? "S" : "")
+                + (user != null ? "A" : "");
+        String client = auth != null && auth.hideClientAddress() ? "" : " ([" + clientIp + "])";
         String tlsComment = "";
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl != null) {
@@ -607,7 +748,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         String rcptClause = recipients.size() == 1 ? "\r\n\tfor <" + recipients.get(0) + ">" : "";
         return "Return-Path: " + (sender == null ? "<>" : "<" + sender + ">") + "\r\n"
-                + "Received: from " + heloName + " ([" + clientIp + "])" + tlsComment + "\r\n"
+                + "Received: from " + heloName + client + tlsComment + "\r\n"
                 + "\tby " + settings.hostname() + " (Mailroom) with " + protocol + " id " + messageId
                 + rcptClause + ";\r\n"
                 + "\t" + RFC5322_DATE.format(clock.instant()) + "\r\n";
@@ -617,10 +758,70 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (state == State.CHUNKING && chunkRefusal != null) return; // a refused chunk is read and dropped
         if (spool == null || spoolError != null) return;
         headers.scan(chunk);
+        if (submitted != null && !submitted.complete()) {
+            ByteBuf body = submitted.offer(chunk);
+            if (body == null) return; // still in the header section
+            try {
+                writeSubmittedHeaders();
+                write(body);
+            } finally {
+                body.release();
+            }
+            return;
+        }
+        write(chunk);
+    }
+
+    private void write(ByteBuf bytes) {
+        if (spoolError != null) return;
         try {
-            for (ByteBuffer b : chunk.nioBuffers()) spool.write(b);
+            for (ByteBuffer b : bytes.nioBuffers()) spool.write(b);
         } catch (IOException e) {
             spoolError = e; // keep reading to the end of the data, then answer 451
+        }
+    }
+
+    /**
+     * The submitted header section is complete: check that From: names the user (else the message is refused
+     * at its end), and add Message-ID and Date if the client left them out (RFC 6409 section 8.2 and 8.3).
+     */
+    private void writeSubmittedHeaders() {
+        if (submitted.tooLarge()) {
+            submissionRefusal = "552 5.3.4 Error: header section larger than " + SubmissionHeaders.MAX_HEADER_BYTES + " octets";
+        }
+        for (String from : submitted.fields("From")) {
+            for (String address : SubmissionHeaders.addresses(from)) {
+                boolean mine;
+                try {
+                    mine = owns(MailAddress.parse(address));
+                } catch (IllegalArgumentException e) {
+                    mine = false;
+                }
+                if (!mine && submissionRefusal == null) {
+                    submissionRefusal = "553 5.7.1 From: header address <" + LogText.of(address)
+                            + "> not owned by user " + user;
+                }
+            }
+        }
+        StringBuilder added = new StringBuilder();
+        if (submitted.fields("Message-ID").isEmpty()) {
+            added.append("Message-ID: <").append(messageId).append('.').append(clock.millis()).append('@')
+                 .append(settings.hostname()).append(">\r\n");
+        }
+        if (submitted.fields("Date").isEmpty()) {
+            added.append("Date: ").append(RFC5322_DATE.format(clock.instant())).append("\r\n");
+        }
+        write(Unpooled.wrappedBuffer(added.toString().getBytes(StandardCharsets.UTF_8)));
+        write(submitted.held());
+        submitted.release();
+    }
+
+    private boolean owns(MailAddress address) {
+        try {
+            return auth.ownership().owns(user, address);
+        } catch (IOException e) {
+            log.warn("ownership check failed for {}: {}", user, e.toString());
+            return false;
         }
     }
 
@@ -630,8 +831,12 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void finishMessage(long size, boolean tooBig, boolean bareLineEnding, boolean longLine) {
         state = State.READY;
-        String refusal = null;
-        if (tooBig) {
+        if (submitted != null && !submitted.complete() && spool != null) writeSubmittedHeaders(); // no body at all
+        submitted = null;
+        String refusal = submissionRefusal;
+        if (refusal != null) {
+            // From: not the user's, or a header section too large: decided while spooling.
+        } else if (tooBig) {
             refusal = "552 5.3.4 Error: message exceeds fixed limit of " + settings.maxMessageSize() + " octets";
         } else if (bareLineEnding) {
             refusal = "554 5.5.2 Error: bare <CR> or <LF> in message; lines must end with <CR><LF>";
@@ -667,7 +872,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         spool = null;
         Dsn dsn = envid == null && ret == null && recipientDsn.isEmpty() ? Dsn.NONE : new Dsn(envid, ret, recipientDsn);
-        Envelope envelope = new Envelope(messageId, sender, recipients, heloName, clientIp, transactionStart, dsn, null);
+        Envelope envelope = new Envelope(messageId, sender, recipients, heloName, clientIp, transactionStart, dsn, user);
         List<RecipientResult> results = router.deliver(envelope, blobId, stored);
         long accepted = results.stream().filter(RecipientResult::accepted).count();
         boolean temporary = results.stream().anyMatch(r -> r.status() == RecipientResult.Status.TEMPORARY_FAILURE);
@@ -713,6 +918,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void abortSpool() {
+        if (submitted != null) {
+            submitted.release();
+            submitted = null;
+        }
         if (spool != null) {
             try {
                 spool.close();

@@ -69,9 +69,13 @@ public final class ConfigFile {
             new Key("limits", "imap_idle_timeout", "\"30m\"", "IMAP inactivity timeout (also bounds IDLE)."),
             new Key("limits", "hop_count", "50", "Received headers after which a message is taken to loop and bounced."),
             new Key("limits", "error_delay", "\"1s\"", "After half of limits.errors, each SMTP error reply waits this long."),
+            new Key("limits", "auth_delay", "\"2s\"", "Wait before answering a failed login; doubles with each further failure, up to 30s."),
+            new Key("limits", "auth_attempts_per_minute", "30", "Login attempts per minute from one client network, all protocols together."),
             new Key("limits", "greeting_delay", "\"0s\"", "Wait before the SMTP greeting; clients that talk first are refused."),
 
-            new Key("smtp", "bare_line_endings", "\"reject\"", "Message text with a bare CR or LF: \"reject\" (554 5.5.2) or \"normalize\" to CRLF."));
+            new Key("smtp", "bare_line_endings", "\"reject\"", "Message text with a bare CR or LF: \"reject\" (554 5.5.2) or \"normalize\" to CRLF."),
+            new Key("smtp", "submission_plaintext_auth", "false", "Allow AUTH on port 587 before STARTTLS (test setups on loopback only)."),
+            new Key("smtp", "submission_hide_client", "false", "Leave the submitting client's IP address out of the Received header."));
 
     private ConfigFile() {}
 

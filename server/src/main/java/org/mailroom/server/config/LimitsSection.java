@@ -23,6 +23,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * @param imapIdleTimeout  IMAP inactivity timeout (RFC 9051 section 5.4: at least 30 minutes)
  * @param hopCount         Received headers beyond which a message is taken to loop (RFC 5321 section 6.3)
  * @param errorDelay       after half of {@code errors}, each SMTP error reply waits this long
+ * @param authDelay        the wait before answering a failed login, doubling with each further failure (to 30 s)
+ * @param authAttemptsPerMinute login attempts per minute from one client network, all protocols together
  * @param greetingDelay    wait before the SMTP greeting; clients that talk first are refused (0 = no wait,
  *                         the check still catches clients that do not wait for the greeting)
  */
@@ -41,7 +43,9 @@ public record LimitsSection(
         Duration imapIdleTimeout,
         int hopCount,
         Duration errorDelay,
-        Duration greetingDelay) {
+        Duration greetingDelay,
+        Duration authDelay,
+        int authAttemptsPerMinute) {
 
     void validate() {
         positive("limits.message_size", messageSize);
@@ -58,6 +62,10 @@ public record LimitsSection(
         positive("limits.pop3_idle_timeout", pop3IdleTimeout);
         positive("limits.imap_idle_timeout", imapIdleTimeout);
         if (errorDelay.isNegative()) throw ConfigException.badValue("limits.error_delay", "must not be negative");
+        if (authDelay.isNegative() || authDelay.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw ConfigException.badValue("limits.auth_delay", "must be between 0 and 30s");
+        }
+        positive("limits.auth_attempts_per_minute", authAttemptsPerMinute);
         if (greetingDelay.isNegative()) throw ConfigException.badValue("limits.greeting_delay", "must not be negative");
     }
 
