@@ -23,9 +23,13 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mailroom.core.auth.Authenticator;
+import org.mailroom.core.auth.LoginGuard;
+import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStore;
@@ -49,7 +53,8 @@ public final class Pop3Server implements AutoCloseable {
     private final Pop3Settings settings;
     private final MailStore store;
     private final BlobStore blobs;
-    private final Directory directory;
+    private final SaslMechanisms sasl;
+    private final LoginGuard guard;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventExecutorGroup blocking;
@@ -58,32 +63,57 @@ public final class Pop3Server implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private Channel listener;
 
-    /** A server with event loops and a blocking executor of its own, shut down by {@link #close()}. */
+    /**
+     * A server with event loops and a blocking executor of its own, shut down by {@link #close()}, and logins
+     * checked against {@code directory} with a guard of its own. Prefer the constructors that take the shared
+     * {@link SaslMechanisms} and {@link LoginGuard}, so that all protocols share one cache and one guard.
+     */
     public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory) {
-        this(settings, store, blobs, directory, new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()),
+        this(settings, store, blobs, defaultSasl(directory), defaultGuard(settings));
+    }
+
+    /** A server on shared groups with logins checked against {@code directory} and a guard of its own. */
+    public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory,
+                      EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
+        this(settings, store, blobs, defaultSasl(directory), defaultGuard(settings), boss, workers, blocking, false);
+    }
+
+    /** A server with groups of its own and the shared authentication. */
+    public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard) {
+        this(settings, store, blobs, sasl, guard, new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()),
                 new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), new DefaultEventExecutorGroup(BLOCKING_THREADS),
                 true);
     }
 
     /**
-     * A server on groups shared with other listeners; {@link #close()} leaves them running. The event loop
-     * groups must be NIO ({@link NioIoHandler}); {@code blocking} runs the sessions.
+     * The full form: groups shared with other listeners ({@link #close()} leaves them running; the event loop
+     * groups must be NIO, {@code blocking} runs the sessions) and the SASL mechanisms and login guard shared by
+     * all protocols. The guard's {@code maxFailuresPerConnection} is the one that closes connections.
      */
-    public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory,
+    public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard,
                       EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
-        this(settings, store, blobs, directory, boss, workers, blocking, false);
+        this(settings, store, blobs, sasl, guard, boss, workers, blocking, false);
     }
 
-    private Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory,
+    private Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard,
                        EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking, boolean ownsGroups) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
-        this.directory = Objects.requireNonNull(directory, "directory");
+        this.sasl = Objects.requireNonNull(sasl, "sasl");
+        this.guard = Objects.requireNonNull(guard, "guard");
         this.boss = Objects.requireNonNull(boss, "boss");
         this.workers = Objects.requireNonNull(workers, "workers");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
         this.ownsGroups = ownsGroups;
+    }
+
+    private static SaslMechanisms defaultSasl(Directory directory) {
+        return new SaslMechanisms(new Authenticator(Objects.requireNonNull(directory, "directory"), Clock.systemUTC()));
+    }
+
+    private static LoginGuard defaultGuard(Pop3Settings settings) {
+        return new LoginGuard(LoginGuard.Settings.defaults(settings.maxAuthFailures()), Clock.systemUTC());
     }
 
     /** Listens on the address (port 0 picks a free port) and returns the address actually bound. */
@@ -127,7 +157,7 @@ public final class Pop3Server implements AutoCloseable {
                 settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         pipeline.addLast("decoder", new Pop3Decoder(settings.maxLineLength()));
         pipeline.addLast("encoder", ENCODER);
-        pipeline.addLast(blocking, "session", new Pop3Session(settings, store, blobs, directory));
+        pipeline.addLast(blocking, "session", new Pop3Session(settings, store, blobs, sasl, guard));
     }
 
     /** Connections beyond {@link Pop3Settings#maxConnections()}: one reply, then close (RFC 2449 section 8.2). */

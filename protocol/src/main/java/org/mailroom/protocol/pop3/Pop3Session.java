@@ -10,16 +10,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +23,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.mailroom.core.auth.LoginGuard;
+import org.mailroom.core.auth.SaslChannel;
+import org.mailroom.core.auth.SaslExchange;
+import org.mailroom.core.auth.SaslMechanisms;
+import org.mailroom.core.auth.SaslStep;
 import org.mailroom.core.store.BlobStore;
-import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MessageRecord;
+import org.mailroom.protocol.tls.ChannelBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,16 +82,19 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private final Pop3Settings settings;
     private final MailStore store;
     private final BlobStore blobs;
-    private final Directory directory;
+    private final SaslMechanisms sasl;
+    private final LoginGuard loginGuard;
 
     private State state = State.AUTHORIZATION;
     /** The seam for STLS and port 995: true once the connection is encrypted. Always false until TLS exists. */
     private boolean tlsActive;
     /** USER given, waiting for PASS. */
     private String pendingUser;
-    /** AUTH PLAIN sent "+ ", the next line is the client's response (RFC 5034 section 4). */
-    private boolean awaitingPlainResponse;
-    private int authFailures;
+    /** The SASL exchange in progress: the next line is the client's response (RFC 5034 section 4). */
+    private SaslExchange exchange;
+    /** The reply to a failed login waits for the guard's delay; lines queue meanwhile. */
+    private boolean delaying;
+    private LoginGuard.Connection guard;
     private String account;
     private AutoCloseable maildropLock;
     private Maildrop maildrop;
@@ -105,17 +110,20 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private int deleted;
     private String outcome = "disconnected";
 
-    Pop3Session(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory) {
+    Pop3Session(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard loginGuard) {
         this.settings = settings;
         this.store = store;
         this.blobs = blobs;
-        this.directory = directory;
+        this.sasl = sasl;
+        this.loginGuard = loginGuard;
     }
 
     // ---- Netty events ----
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        guard = loginGuard.connection(remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null);
         // No APOP, so no timestamp in the greeting (RFC 1939 section 7).
         ctx.writeAndFlush("+OK " + settings.hostname() + " Mailroom POP3 ready");
     }
@@ -169,12 +177,12 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     private void drain(ChannelHandlerContext ctx) {
         Object next;
-        while (transfer == null && !closing && (next = pendingLines.poll()) != null) {
+        while (transfer == null && !delaying && !closing && (next = pendingLines.poll()) != null) {
             handle(ctx, next);
         }
         if (closing) pendingLines.clear();
         ctx.flush();
-        ctx.channel().config().setAutoRead(transfer == null);
+        ctx.channel().config().setAutoRead(transfer == null && !delaying);
     }
 
     /** Writes chunks of the message being sent while the channel takes them. */
@@ -208,11 +216,10 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private void handle(ChannelHandlerContext ctx, Object input) {
         try {
             if (input == Pop3Decoder.Signal.LINE_TOO_LONG) {
-                awaitingPlainResponse = false;
+                exchange = null; // a response cut short ends the exchange
                 reply(ctx, "-ERR Line too long");
-            } else if (awaitingPlainResponse) {
-                awaitingPlainResponse = false;
-                authPlainResponse(ctx, (String) input);
+            } else if (exchange != null) {
+                saslStep(ctx, exchange.respond((String) input));
             } else {
                 command(ctx, (String) input);
             }
@@ -286,87 +293,94 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         login(ctx, login, password.toCharArray());
     }
 
-    /** RFC 5034. Only PLAIN; "AUTH" alone lists the mechanisms, as many clients expect. */
+    /**
+     * RFC 5034: the shared SASL mechanisms. "AUTH" alone lists them, as many clients expect. Additional data with
+     * success (SCRAM's server signature) goes out as one more "+" challenge, answered by an empty line
+     * (RFC 5034 section 4), which {@link SaslExchange} handles.
+     */
     private void auth(ChannelHandlerContext ctx, String[] args) throws IOException {
+        SaslChannel channel = saslChannel(ctx);
         if (args.length == 0) {
-            reply(ctx, multiline("+OK SASL mechanisms follow", plaintextAuthAllowed() ? List.of("PLAIN") : List.of()));
-            return;
-        }
-        if (!args[0].equalsIgnoreCase("PLAIN")) {
-            reply(ctx, "-ERR unsupported authentication mechanism");
-            return;
-        }
-        if (!plaintextAuthAllowed()) {
-            reply(ctx, "-ERR [AUTH] plaintext authentication needs TLS");
+            reply(ctx, multiline("+OK SASL mechanisms follow", sasl.offered(channel)));
             return;
         }
         if (args.length > 2) {
-            reply(ctx, "-ERR AUTH PLAIN takes at most one initial response");
+            reply(ctx, "-ERR AUTH takes a mechanism and at most one initial response");
             return;
         }
-        if (args.length == 2) {
-            authPlainResponse(ctx, args[1]);
-        } else {
-            awaitingPlainResponse = true;
-            reply(ctx, "+ "); // an empty challenge
+        switch (sasl.availability(args[0], channel)) {
+            case UNKNOWN:
+                reply(ctx, "-ERR unsupported authentication mechanism");
+                return;
+            case NEEDS_TLS:
+                reply(ctx, "-ERR [AUTH] plaintext authentication needs TLS");
+                return;
+            default:
+                break;
+        }
+        if (!guard.mayAttempt()) {
+            tooManyAttempts(ctx);
+            return;
+        }
+        exchange = new SaslExchange(sasl.start(args[0], channel));
+        saslStep(ctx, exchange.begin(args.length == 2 ? args[1] : null));
+    }
+
+    /** The client's line during an exchange: base64, "*" to cancel, or the empty answer to the final data. */
+    private void saslStep(ChannelHandlerContext ctx, SaslStep step) throws IOException {
+        if (exchange.claimedLogin() != null) loginName = exchange.claimedLogin();
+        if (step instanceof SaslStep.Challenge) {
+            reply(ctx, "+ " + ((SaslStep.Challenge) step).base64());
+            return;
+        }
+        exchange = null;
+        if (step instanceof SaslStep.Success) {
+            guard.succeeded();
+            openMaildrop(ctx, ((SaslStep.Success) step).account());
+            return;
+        }
+        SaslStep.Failure failure = (SaslStep.Failure) step;
+        switch (failure.reason()) {
+            case CANCELLED:
+                reply(ctx, "-ERR authentication cancelled");
+                break;
+            case MALFORMED:
+                reply(ctx, "-ERR malformed authentication response");
+                break;
+            case TEMPORARY:
+                reply(ctx, "-ERR [SYS/TEMP] authentication is unavailable, try again later");
+                break;
+            default:
+                // Wrong password, unknown user, another authzid, bad channel binding: one answer for all.
+                loginFailed(ctx);
+                break;
         }
     }
 
-    /** The client's PLAIN message (RFC 4616): [authzid] NUL authcid NUL passwd, in base64. */
-    private void authPlainResponse(ChannelHandlerContext ctx, String response) throws IOException {
-        if (response.equals("*")) {
-            reply(ctx, "-ERR authentication cancelled");
-            return;
-        }
-        byte[] message;
-        try {
-            // "=" is an empty initial response (RFC 5034 section 4).
-            message = response.equals("=") ? new byte[0] : Base64.getDecoder().decode(response);
-        } catch (IllegalArgumentException e) {
-            reply(ctx, "-ERR malformed base64");
-            return;
-        }
-        try {
-            int first = indexOf(message, 0);
-            int second = first < 0 ? -1 : indexOf(message, first + 1);
-            if (second < 0 || indexOf(message, second + 1) >= 0) {
-                reply(ctx, "-ERR malformed PLAIN response");
-                return;
-            }
-            String authzid = utf8(message, 0, first);
-            String authcid = utf8(message, first + 1, second);
-            char[] password = utf8Chars(message, second + 1, message.length);
-            if (authzid == null || authcid == null || password == null) {
-                reply(ctx, "-ERR malformed PLAIN response");
-                return;
-            }
-            if (!authzid.isEmpty() && !authzid.equalsIgnoreCase(authcid)) {
-                // Acting as another user is not offered; treat it as a failed login.
-                Arrays.fill(password, '\0');
-                loginName = authcid;
-                authFailed(ctx);
-                return;
-            }
-            login(ctx, authcid, password);
-        } finally {
-            Arrays.fill(message, (byte) 0);
-        }
-    }
-
-    /** Checks the password (the array is wiped), then locks and snapshots the maildrop. */
+    /** Checks a USER/PASS login (the array is wiped) through the same cache and guard as SASL. */
     private void login(ChannelHandlerContext ctx, String login, char[] password) throws IOException {
         loginName = login;
+        if (!guard.mayAttempt()) {
+            Arrays.fill(password, '\0');
+            tooManyAttempts(ctx);
+            return;
+        }
         Optional<String> found;
         try {
-            found = directory.authenticate(login, password);
+            found = sasl.authenticator().verifyPassword(login, password);
         } finally {
             Arrays.fill(password, '\0');
         }
         if (found.isEmpty()) {
-            authFailed(ctx);
+            loginFailed(ctx);
             return;
         }
-        String who = found.get();
+        guard.succeeded();
+        openMaildrop(ctx, found.get());
+    }
+
+    /** Locks and snapshots the maildrop of an authenticated account; TRANSACTION state on success. */
+    private void openMaildrop(ChannelHandlerContext ctx, String who) throws IOException {
         loginName = who;
         Optional<AutoCloseable> lock = store.lockMaildrop(who);
         if (lock.isEmpty()) {
@@ -386,22 +400,47 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         reply(ctx, "+OK maildrop has " + maildrop.count() + " messages (" + maildrop.size() + " octets)");
     }
 
-    private void authFailed(ChannelHandlerContext ctx) {
-        authFailures++;
-        if (authFailures >= settings.maxAuthFailures()) {
-            outcome = "too many authentication failures";
+    /**
+     * A failed login: the reply waits for the guard's delay without holding a thread (the line queue pauses and
+     * the reply is scheduled), and the connection closes after the last allowed failure.
+     */
+    private void loginFailed(ChannelHandlerContext ctx) {
+        Duration delay = guard.failed();
+        boolean close = guard.exhausted();
+        if (close) outcome = "too many authentication failures";
+        if (delay.isZero()) {
+            failedReply(ctx, close);
+            return;
+        }
+        delaying = true;
+        ctx.executor().schedule(() -> {
+            delaying = false;
+            if (!ctx.channel().isActive()) return;
+            failedReply(ctx, close);
+            drain(ctx);
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void failedReply(ChannelHandlerContext ctx, boolean close) {
+        if (close) {
             replyAndClose(ctx, "-ERR [AUTH] invalid credentials");
         } else {
             reply(ctx, "-ERR [AUTH] invalid credentials");
         }
     }
 
+    /** RFC 2449 section 8.2 [SYS/TEMP]: this client network made too many attempts; nothing was checked. */
+    private void tooManyAttempts(ChannelHandlerContext ctx) {
+        outcome = "login attempts over the rate limit";
+        replyAndClose(ctx, "-ERR [SYS/TEMP] too many login attempts, try again later");
+    }
+
     /** RFC 2449 section 5. USER and SASL are offered only before login, and only where plaintext is allowed. */
     private void capa(ChannelHandlerContext ctx) {
         List<String> caps = new ArrayList<>(List.of("TOP", "UIDL"));
-        if (state == State.AUTHORIZATION && plaintextAuthAllowed()) {
-            caps.add("USER");
-            caps.add("SASL PLAIN");
+        if (state == State.AUTHORIZATION) {
+            if (plaintextAuthAllowed()) caps.add("USER");
+            caps.add("SASL " + String.join(" ", sasl.offered(saslChannel(ctx))));
         }
         caps.addAll(List.of("RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER", "IMPLEMENTATION Mailroom"));
         reply(ctx, multiline("+OK capability list follows", caps));
@@ -556,6 +595,17 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         return tlsActive || settings.plaintextAuthWithoutTls();
     }
 
+    /** What SASL needs to know of this connection: TLS, whether plaintext is allowed, the channel binding. */
+    private SaslChannel saslChannel(ChannelHandlerContext ctx) {
+        if (!tlsActive) return SaslChannel.cleartext(settings.plaintextAuthWithoutTls());
+        try {
+            return SaslChannel.encrypted(ChannelBinding.tlsServerEndPoint(ctx.channel()).orElse(null));
+        } catch (GeneralSecurityException e) {
+            LOG.debug("no channel binding: {}", e.toString());
+            return SaslChannel.encrypted(null);
+        }
+    }
+
     private Optional<MessageRecord> message(String argument) {
         return maildrop.message(parseNumber(argument));
     }
@@ -609,31 +659,5 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress) return ((InetSocketAddress) remote).getAddress().getHostAddress();
         return String.valueOf(remote);
-    }
-
-    private static int indexOf(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) if (bytes[i] == 0) return i;
-        return -1;
-    }
-
-    /** Strict UTF-8, null if the bytes are not UTF-8. */
-    private static String utf8(byte[] bytes, int from, int to) {
-        char[] chars = utf8Chars(bytes, from, to);
-        return chars == null ? null : new String(chars);
-    }
-
-    private static char[] utf8Chars(byte[] bytes, int from, int to) {
-        try {
-            CharBuffer decoded = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, from, to - from));
-            char[] chars = new char[decoded.remaining()];
-            decoded.get(chars);
-            Arrays.fill(decoded.array(), '\0');
-            return chars;
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }

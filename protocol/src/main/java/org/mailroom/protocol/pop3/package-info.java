@@ -1,5 +1,8 @@
 /**
- * POP3 server: RFC 1939, with CAPA and response codes (RFC 2449, RFC 3206) and AUTH PLAIN (RFC 5034).
+ * POP3 server: RFC 1939, with CAPA and response codes (RFC 2449, RFC 3206) and AUTH (RFC 5034) with the SASL
+ * mechanisms shared by all protocols ({@link org.mailroom.core.auth.SaslMechanisms}). USER/PASS and AUTH go through
+ * the same {@link org.mailroom.core.auth.LoginGuard}: a failed login's reply is scheduled after the guard's delay
+ * (lines queue meanwhile, no thread sleeps), the connection closes after the last allowed failure.
  *
  * <p>Design. One pipeline per connection, built in {@link org.mailroom.protocol.pop3.Pop3Server}:
  * idle timer, then {@link org.mailroom.protocol.pop3.Pop3Decoder} (line framing, length limit enforced before

@@ -6,20 +6,34 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mailroom.core.auth.ScramCredentials;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 
 /**
- * Accounts and plain-text passwords in a map, for tests only (the real directory keeps argon2id hashes).
+ * Accounts and plain-text passwords in a map, with real SCRAM keys, for tests only (the real directory keeps
+ * argon2id hashes).
  * Domains and aliases are not needed by POP3 and throw UnsupportedOperationException.
  */
 final class InMemoryDirectory implements Directory {
 
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
+    private final Map<String, ScramCredentials> scram = new ConcurrentHashMap<>();
 
     @Override
     public void addAccount(String address, char[] password) {
-        passwords.put(address.toLowerCase(Locale.ROOT), new String(password));
+        setPassword(address, password);
+    }
+
+    @Override
+    public Optional<ScramCredentials> scramCredentials(String account) {
+        return Optional.ofNullable(scram.get(account));
+    }
+
+    @Override
+    public Optional<String> credentialStamp(String account) {
+        String password = passwords.get(account);
+        return password == null ? Optional.empty() : Optional.of(Integer.toHexString(password.hashCode()));
     }
 
     @Override
@@ -42,6 +56,7 @@ final class InMemoryDirectory implements Directory {
     @Override
     public void setPassword(String address, char[] password) {
         passwords.put(address.toLowerCase(Locale.ROOT), new String(password));
+        scram.put(address.toLowerCase(Locale.ROOT), ScramCredentials.create(password));
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mailroom.core.auth.Authenticator;
+import org.mailroom.core.auth.LoginGuard;
+import org.mailroom.core.auth.SaslMechanisms;
 
 /** Conversations with a real Pop3Server on 127.0.0.1 over real sockets, backed by in-memory stores. */
 class Pop3SessionTest {
@@ -52,7 +56,11 @@ class Pop3SessionTest {
     }
 
     private InetSocketAddress start(Pop3Settings settings) throws IOException {
-        Pop3Server server = new Pop3Server(settings, store, blobs, directory);
+        // No delays here (Pop3AuthTest covers them); the same per-connection limit.
+        LoginGuard guard = new LoginGuard(new LoginGuard.Settings(Duration.ZERO, Duration.ZERO,
+                settings.maxAuthFailures(), 1000, Duration.ofMinutes(1), Duration.ofMinutes(15), 1000), Clock.systemUTC());
+        Pop3Server server = new Pop3Server(settings, store, blobs,
+                new SaslMechanisms(new Authenticator(directory, Clock.systemUTC())), guard);
         servers.add(server);
         return server.start(new InetSocketAddress("127.0.0.1", 0));
     }
@@ -103,11 +111,11 @@ class Pop3SessionTest {
     void capaBeforeAndAfterLogin() throws IOException {
         try (Pop3TestClient c = connect()) {
             assertThat(c.command("CAPA")).isEqualTo("+OK capability list follows");
-            assertThat(c.readBody()).containsExactly("TOP", "UIDL", "USER", "SASL PLAIN", "RESP-CODES",
+            assertThat(c.readBody()).containsExactly("TOP", "UIDL", "USER", "SASL SCRAM-SHA-256 PLAIN LOGIN", "RESP-CODES",
                     "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER", "IMPLEMENTATION Mailroom");
             c.login(ALICE, "secret");
             assertThat(c.command("capa")).startsWith("+OK");
-            assertThat(c.readBody()).doesNotContain("USER", "SASL PLAIN").contains("TOP", "UIDL");
+            assertThat(c.readBody()).doesNotContain("USER").noneMatch(line -> line.startsWith("SASL")).contains("TOP", "UIDL");
         }
     }
 
@@ -185,14 +193,14 @@ class Pop3SessionTest {
             assertThat(c.command("AUTH PLAIN")).isEqualTo("+ ");
             assertThat(c.command("*")).isEqualTo("-ERR authentication cancelled");
             assertThat(c.command("AUTH PLAIN")).isEqualTo("+ ");
-            assertThat(c.command("not base64!")).isEqualTo("-ERR malformed base64");
-            assertThat(c.command("AUTH PLAIN %%%")).isEqualTo("-ERR malformed base64");
-            assertThat(c.command("AUTH PLAIN =")).isEqualTo("-ERR malformed PLAIN response");
+            assertThat(c.command("not base64!")).isEqualTo("-ERR malformed authentication response");
+            assertThat(c.command("AUTH PLAIN %%%")).isEqualTo("-ERR malformed authentication response");
+            assertThat(c.command("AUTH PLAIN =")).isEqualTo("-ERR malformed authentication response");
             assertThat(c.command("AUTH PLAIN " + Base64.getEncoder().encodeToString("no nul".getBytes(StandardCharsets.US_ASCII))))
-                    .isEqualTo("-ERR malformed PLAIN response");
+                    .isEqualTo("-ERR malformed authentication response");
             assertThat(c.command("AUTH CRAM-MD5")).isEqualTo("-ERR unsupported authentication mechanism");
             assertThat(c.command("AUTH")).startsWith("+OK");
-            assertThat(c.readBody()).containsExactly("PLAIN");
+            assertThat(c.readBody()).containsExactly("SCRAM-SHA-256", "PLAIN", "LOGIN");
             // None of that counted as a failed login: a good one still works.
             assertThat(c.command("AUTH PLAIN " + plain("", ALICE, "secret"))).startsWith("+OK");
         }
@@ -415,7 +423,8 @@ class Pop3SessionTest {
         InetSocketAddress strict = start(new Pop3Settings("pop.example.test", Duration.ofMinutes(10), 255, 3, 10, false));
         try (Pop3TestClient c = connect(strict)) {
             assertThat(c.command("CAPA")).startsWith("+OK");
-            assertThat(c.readBody()).doesNotContain("USER", "SASL PLAIN");
+            assertThat(c.readBody()).doesNotContain("USER").contains("SASL SCRAM-SHA-256");
+            assertThat(c.command("AUTH LOGIN")).startsWith("-ERR [AUTH]");
             assertThat(c.command("USER " + ALICE)).startsWith("-ERR [AUTH]");
             assertThat(c.command("AUTH PLAIN " + plain("", ALICE, "secret"))).startsWith("-ERR [AUTH]");
         }

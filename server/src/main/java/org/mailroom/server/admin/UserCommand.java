@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStoreException;
@@ -23,13 +24,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mailroom user add|remove|list|passwd}: accounts in local domains.
+ * {@code mailroom user add|remove|list|passwd|app-password}: accounts in local domains, and their app passwords
+ * (one generated password per device, revoked alone; see {@link AppPasswords}).
  *
  * <p>Passwords are read, in order of preference, from standard input ({@code --password-stdin}, one
  * line: for scripts), from the terminal (asked twice, not echoed), or from {@code --password} (visible
  * to every user of the machine in {@code ps}, so it prints a warning; meant for tests).
  */
-@Command(name = "user", description = "Add, remove or list accounts, or change a password.", mixinStandardHelpOptions = true)
+@Command(name = "user", description = "Add, remove or list accounts, change a password, manage app passwords.",
+        mixinStandardHelpOptions = true)
 public final class UserCommand {
 
     private final DirectoryOpener opener;
@@ -120,6 +123,60 @@ public final class UserCommand {
                     : DomainCommand.accountsIn(directory, AdminRun.domain(only));
             accounts.sort(null);
             for (String account : accounts) out.println(account);
+        });
+    }
+
+    /** The three actions of {@code user app-password}. */
+    enum AppPasswordAction { add, list, remove }
+
+    @Command(name = "app-password", mixinStandardHelpOptions = true,
+            description = {"Manage app passwords: a generated password per device, for IMAP, POP3 and SMTP, revoked alone.",
+                    "  app-password add ADDRESS NAME      prints the new password (shown this once)",
+                    "  app-password list ADDRESS          names and creation times",
+                    "  app-password remove ADDRESS NAME   revokes it"})
+    int appPassword(@Parameters(index = "0", paramLabel = "ACTION", description = "add, list or remove") AppPasswordAction action,
+                    @Parameters(index = "1", paramLabel = "ADDRESS") String text,
+                    @Parameters(index = "2", arity = "0..1", paramLabel = "NAME") String name,
+                    @Mixin StoreOptions store) {
+        return AdminRun.run(spec, store, opener, (directory, out) -> {
+            String account = AdminRun.address(text).canonical();
+            if (action != AppPasswordAction.list && (name == null || name.isBlank())) {
+                throw new AdminException("app-password " + action + " needs a NAME, e.g. 'phone'");
+            }
+            switch (action) {
+                case add: {
+                    char[] password = AppPasswords.generate();
+                    try {
+                        directory.addAppPassword(account, name, password);
+                        out.println("app password '" + name + "' of " + account + ": " + new String(password));
+                        out.println("use it instead of the account password on that device; it is not shown again");
+                    } catch (MailStoreException.NotFound e) {
+                        throw new AdminException("no account '" + account + "'");
+                    } catch (MailStoreException.AlreadyExists e) {
+                        throw new AdminException(account + " has an app password named '" + name + "' already");
+                    } finally {
+                        Arrays.fill(password, '\0');
+                    }
+                    break;
+                }
+                case list:
+                    try {
+                        for (Directory.AppPassword p : directory.appPasswords(account)) {
+                            out.println(p.name() + "\t" + p.created());
+                        }
+                    } catch (MailStoreException.NotFound e) {
+                        throw new AdminException("no account '" + account + "'");
+                    }
+                    break;
+                case remove:
+                    if (!directory.removeAppPassword(account, name)) {
+                        throw new AdminException(account + " has no app password named '" + name + "'");
+                    }
+                    out.println("app password '" + name + "' of " + account + " removed");
+                    break;
+                default:
+                    throw new IllegalStateException(String.valueOf(action));
+            }
         });
     }
 

@@ -128,6 +128,30 @@ class AdminCommandsTest {
     }
 
     @Test
+    void appPasswordsAreAddedListedAndRemoved() {
+        assertThat(user("pw\n", "add", "alice@example.org", "--password-stdin")).isZero();
+        assertThat(user("", "app-password", "add", "Alice@example.org", "phone")).isZero();
+        assertThat(out).matches("(?s)app password 'phone' of alice@example.org: [a-z]{4}-[a-z]{4}-[a-z]{4}-[a-z]{4}\\R.*");
+        String printed = out.substring(out.indexOf(": ") + 2, out.indexOf(": ") + 21);
+        assertThat(directory.appPasswords.get("alice@example.org")).containsEntry("phone", printed);
+        assertThat(user("", "app-password", "add", "alice@example.org", "phone")).isEqualTo(1);
+        assertThat(err).contains("named 'phone' already");
+        assertThat(user("", "app-password", "add", "alice@example.org", "laptop")).isZero();
+
+        assertThat(user("", "app-password", "list", "alice@example.org")).isZero();
+        assertThat(out.lines()).extracting(l -> l.split("\t")[0]).containsExactly("laptop", "phone");
+
+        assertThat(user("", "app-password", "remove", "alice@example.org", "phone")).isZero();
+        assertThat(directory.appPasswords.get("alice@example.org")).containsOnlyKeys("laptop");
+        assertThat(user("", "app-password", "remove", "alice@example.org", "phone")).isEqualTo(1);
+        assertThat(user("", "app-password", "add", "nobody@example.org", "phone")).isEqualTo(1);
+        assertThat(err).contains("no account 'nobody@example.org'");
+        assertThat(user("", "app-password", "add", "alice@example.org")).isEqualTo(1);
+        assertThat(err).contains("needs a NAME");
+        assertThat(user("", "app-password", "revoke", "alice@example.org", "x")).isEqualTo(2);
+    }
+
+    @Test
     void passwdChangesThePassword() {
         directory.passwords.put("alice@example.org", "old");
         assertThat(user("new one\r\n", "passwd", "alice@example.org", "--password-stdin")).isZero();

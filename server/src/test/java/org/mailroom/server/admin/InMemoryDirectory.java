@@ -19,6 +19,8 @@ final class InMemoryDirectory implements Directory {
     final Set<String> domains = new LinkedHashSet<>();
     final Map<String, String> passwords = new TreeMap<>();
     final List<AliasEntry> aliases = new ArrayList<>();
+    /** account -> app password name -> the password as given (a test may keep it). */
+    final Map<String, Map<String, String>> appPasswords = new TreeMap<>();
     int opened;
     int closed;
 
@@ -103,5 +105,28 @@ final class InMemoryDirectory implements Directory {
         List<String> targets = new ArrayList<>();
         for (AliasEntry alias : aliases) if (alias.source().equals(key)) targets.add(alias.target());
         return targets.isEmpty() ? new Unknown() : new Alias(targets);
+    }
+
+    @Override
+    public void addAppPassword(String account, String name, char[] password) throws IOException {
+        if (!passwords.containsKey(account)) throw new MailStoreException.NotFound("no account " + account);
+        Map<String, String> mine = appPasswords.computeIfAbsent(account, a -> new TreeMap<>());
+        if (mine.containsKey(name)) throw new MailStoreException.AlreadyExists("app password exists: " + name);
+        mine.put(name, new String(password));
+    }
+
+    @Override
+    public boolean removeAppPassword(String account, String name) {
+        Map<String, String> mine = appPasswords.get(account);
+        return mine != null && mine.remove(name) != null;
+    }
+
+    @Override
+    public List<AppPassword> appPasswords(String account) throws IOException {
+        if (!passwords.containsKey(account)) throw new MailStoreException.NotFound("no account " + account);
+        List<AppPassword> out = new ArrayList<>();
+        appPasswords.getOrDefault(account, Map.of()).keySet()
+                .forEach(name -> out.add(new AppPassword(name, java.time.Instant.EPOCH)));
+        return out;
     }
 }
