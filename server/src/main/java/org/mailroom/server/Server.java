@@ -80,6 +80,12 @@ public final class Server implements AutoCloseable {
         String hostname = config.server().hostname();
         LimitsSection limits = config.limits();
         TlsContext tls = tlsContext();
+        // One authenticator (with its login cache) and one guard for every protocol: a password guesser is
+        // slowed down across SMTP, POP3 and IMAP alike.
+        SaslMechanisms mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
+        LoginGuard guard = new LoginGuard(new LoginGuard.Settings(limits.authDelay(), java.time.Duration.ofSeconds(30),
+                limits.authFailures(), limits.authAttemptsPerMinute(), java.time.Duration.ofMinutes(1),
+                java.time.Duration.ofMinutes(15), 100_000), clock);
         Optional<InetSocketAddress> smtp = config.listen().smtpAddress();
         if (smtp.isPresent()) {
             SmtpSettings settings = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
@@ -91,10 +97,6 @@ public final class Server implements AutoCloseable {
             bound.put("smtp", bind("listen.smtp", smtp.get(), () -> server.start(smtp.get())));
         }
         // Submission (RFC 6409): the same SMTP server with AUTH required, and relaying allowed once authenticated.
-        SaslMechanisms mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
-        LoginGuard guard = new LoginGuard(new LoginGuard.Settings(limits.authDelay(), java.time.Duration.ofSeconds(30),
-                limits.authFailures(), limits.authAttemptsPerMinute(), java.time.Duration.ofMinutes(1),
-                java.time.Duration.ofMinutes(15), 100_000), clock);
         SmtpAuth auth = new SmtpAuth(mechanisms, guard, new SenderOwnership(storage.directory()),
                 config.smtp().submissionPlaintextAuth(), config.smtp().submissionHideClient());
         SmtpSettings submission = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
@@ -117,8 +119,8 @@ public final class Server implements AutoCloseable {
         if (pop3.isPresent()) {
             Pop3Settings settings = new Pop3Settings(hostname, limits.pop3IdleTimeout(),
                     Pop3Settings.DEFAULT_MAX_LINE_LENGTH, limits.authFailures(), limits.connections(), true);
-            Pop3Server server = new Pop3Server(settings, storage.mailStore(), storage.blobStore(),
-                    storage.directory(), loops.boss(), loops.workers(), loops.blocking());
+            Pop3Server server = new Pop3Server(settings, storage.mailStore(), storage.blobStore(), mechanisms, guard,
+                    loops.boss(), loops.workers(), loops.blocking());
             listeners.add(server);
             bound.put("pop3", bind("listen.pop3", pop3.get(), () -> server.start(pop3.get())));
         }
