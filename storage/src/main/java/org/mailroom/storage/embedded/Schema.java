@@ -47,7 +47,20 @@ final class Schema {
                     "CREATE INDEX queue_blob ON queue (blob_id)",
                     "CREATE TABLE queue_recipient (queue_id TEXT NOT NULL REFERENCES queue(id) ON DELETE CASCADE,"
                             + " position INTEGER NOT NULL, address TEXT NOT NULL, state TEXT NOT NULL,"
-                            + " last_reply TEXT, PRIMARY KEY (queue_id, position)) WITHOUT ROWID"));
+                            + " last_reply TEXT, PRIMARY KEY (queue_id, position)) WITHOUT ROWID"),
+            // 2 (outbound): DSN parameters kept with the entry, the delay notice sent once, delivery history.
+            List.of(
+                    "ALTER TABLE queue ADD COLUMN envid TEXT",
+                    "ALTER TABLE queue ADD COLUMN ret TEXT",
+                    "ALTER TABLE queue ADD COLUMN warned INTEGER NOT NULL DEFAULT 0",
+                    // notify: NULL when NOTIFY was not given, "" for NEVER, else "SUCCESS,DELAY"...
+                    "ALTER TABLE queue_recipient ADD COLUMN notify TEXT",
+                    "ALTER TABLE queue_recipient ADD COLUMN orcpt TEXT",
+                    // dns and log: one line each, joined with "\n".
+                    "CREATE TABLE queue_attempt (queue_id TEXT NOT NULL REFERENCES queue(id) ON DELETE CASCADE,"
+                            + " seq INTEGER NOT NULL, at INTEGER NOT NULL, destination TEXT NOT NULL, dns TEXT NOT NULL,"
+                            + " host TEXT, tls TEXT, log TEXT NOT NULL, result TEXT NOT NULL,"
+                            + " PRIMARY KEY (queue_id, seq)) WITHOUT ROWID"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {
