@@ -18,7 +18,8 @@ import org.mailroom.delivery.MxResolver.Host;
 import org.mailroom.delivery.MxResolver.Kind;
 import org.mailroom.delivery.MxResolver.Route;
 import org.mailroom.delivery.dns.DnsjavaResolver;
-import org.mailroom.delivery.dns.TestDnsServer;
+import org.mailroom.delivery.testing.MutableClock;
+import org.mailroom.delivery.testing.TestDnsServer;
 
 /** MX resolution against a real DNS server on loopback (UDP), with the zones of RFC 5321 section 5.1. */
 class MxResolverTest {
@@ -135,33 +136,5 @@ class MxResolverTest {
         Route route = relay.resolve("nowhere.test");
         assertThat(route.kind()).isEqualTo(Kind.ROUTE);
         assertThat(route.hosts().get(0).addresses()).containsExactly(new InetSocketAddress("127.0.0.99", 587));
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package org.mailroom.delivery.dns;
+package org.mailroom.delivery.testing;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
