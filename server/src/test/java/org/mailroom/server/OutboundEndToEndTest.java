@@ -222,4 +222,46 @@ class OutboundEndToEndTest {
         assertThat(deliveryStatus(notices.get(1))).contains("Action: failed", "Status: 5.4.7",
                 "Final-Recipient: rfc822; z@down.test");
     }
+
+    @Test
+    void queueCommandsShowTheHistoryFlushAndBounce() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        nodeA = node(dirA, "mx.a.test", closedPort, new MutableClock(T0), Map.of());
+        setUpA();
+        sendFromAlice("down@a.test", "stuck");
+        MailQueue queue = nodeA.storage().mailQueue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !queue.list().isEmpty() && queue.list().get(0).attempts() == 1);
+        String id = queue.list().get(0).id();
+
+        assertThat(cli("queue", "list")).contains(id, "from <alice@a.test>", "1 pending of 1", "tries 1", "1 message");
+        String show = cli("queue", "show", id);
+        assertThat(show).contains("z@down.test  PENDING", "attempt 1 at 2026-11-29T12:00:00Z to down.test",
+                "dns: MX down.test: 10 mx.down.test.", "connect mx.down.test[127.0.0.1]:" + closedPort,
+                "tls: none");
+        assertThat(cli("queue", "flush", id)).contains(id + " flushed");
+        assertThat(cli("queue", "show", "nothing")).isEmpty();
+        assertThat(cli("queue", "bounce", id)).contains(id + " bounced");
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeA, "alice@a.test").size() == 1);
+        assertThat(deliveryStatus(inbox(nodeA, "alice@a.test").get(0))).contains("Action: failed", "Status: 5.0.0",
+                "returned to sender by the administrator");
+        assertThat(cli("queue", "list")).contains("0 messages");
+    }
+
+    /** Runs {@code mailroom ARGS --data dirA} in-process and returns its stdout. */
+    private String cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--data");
+        all.add(dirA.toString());
+        int code = cl.execute(all.toArray(new String[0]));
+        if (code != 0) assertThat(err.toString()).startsWith("mailroom: ");
+        return out.toString();
+    }
 }
