@@ -10,6 +10,7 @@ import java.util.Set;
 import org.mailroom.core.delivery.DeliveryAgent;
 import org.mailroom.core.delivery.RecipientResolver;
 import org.mailroom.core.delivery.RecipientResult;
+import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.mail.Envelope;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
@@ -46,6 +47,7 @@ public final class LocalDelivery implements DeliveryAgent {
         List<RecipientResult> results = new ArrayList<>();
         Set<String> accounts = new LinkedHashSet<>();
         Set<String> forwards = new LinkedHashSet<>();
+        Map<String, Dsn.RecipientDsn> forwardDsn = new LinkedHashMap<>();
         for (MailAddress rcpt : recipients) {
             try {
                 RecipientResolver.Resolution r = resolver.resolve(rcpt);
@@ -55,6 +57,7 @@ public final class LocalDelivery implements DeliveryAgent {
                     resolved.put(rcpt, r);
                     accounts.addAll(r.accounts());
                     r.forwards().forEach(f -> forwards.add(f.toString()));
+                    for (MailAddress f : r.forwards()) forwardDsn.put(f.canonical(), forwardedDsn(envelope.dsn(), rcpt));
                 }
             } catch (IOException e) {
                 results.add(new RecipientResult(rcpt, RecipientResult.Status.TEMPORARY_FAILURE, "directory: " + e.getMessage()));
@@ -64,7 +67,8 @@ public final class LocalDelivery implements DeliveryAgent {
         try {
             String queueId = forwards.isEmpty() ? null
                     : queue.enqueue(blobId, envelope.isNullSender() ? null : envelope.sender().toString(),
-                                    List.copyOf(forwards), envelope.received());
+                                    List.copyOf(forwards),
+                                    new Dsn(envelope.dsn().envid(), envelope.dsn().ret(), forwardDsn), envelope.received());
             List<MailStore.Target> targets = accounts.stream().map(MailStore.Target::inbox).toList();
             List<MailStore.Placed> placed = targets.isEmpty() ? List.of()
                     : store.deliver(new MailStore.NewMessage(blobId, size, envelope.received()), targets);
@@ -79,6 +83,16 @@ public final class LocalDelivery implements DeliveryAgent {
             }
         }
         return results;
+    }
+
+    /**
+     * A forwarded copy keeps the NOTIFY of the recipient it was addressed to, and names that recipient as
+     * the original one (RFC 3461 section 4.2: ORCPT is the address as the sender gave it).
+     */
+    private static Dsn.RecipientDsn forwardedDsn(Dsn dsn, MailAddress rcpt) {
+        Dsn.RecipientDsn given = dsn.forRecipient(rcpt);
+        String orcpt = given.orcpt() != null ? given.orcpt() : "rfc822;" + rcpt;
+        return new Dsn.RecipientDsn(given.notifyOn(), orcpt);
     }
 
     /** For the log: {@code alice@example.test/INBOX uid 7}, plus the queue id of forwarded copies. */

@@ -21,7 +21,7 @@ public final class QueueDelivery implements DeliveryAgent {
     public List<RecipientResult> deliver(Envelope envelope, String blobId, long size, List<MailAddress> recipients) {
         try {
             String id = queue.enqueue(blobId, envelope.isNullSender() ? null : envelope.sender().toString(),
-                    recipients.stream().map(MailAddress::toString).toList(), envelope.received());
+                    recipients.stream().map(MailAddress::toString).toList(), envelope.dsn(), envelope.received());
             return recipients.stream()
                     .map(r -> new RecipientResult(r, RecipientResult.Status.ACCEPTED, "queued as " + id))
                     .toList();

@@ -28,6 +28,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new DomainCommand(EMBEDDED))
                 .addSubcommand(new UserCommand(EMBEDDED))
                 .addSubcommand(new AliasCommand(EMBEDDED))
+                .addSubcommand(new org.mailroom.server.admin.QueueCommand(org.mailroom.server.admin.QueueCommand.EMBEDDED))
                 .addSubcommand(new ConfigCommand());
     }
 

@@ -9,14 +9,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Set;
 import org.mailroom.core.auth.Authenticator;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
 import org.mailroom.core.inbound.SenderOwnership;
+import org.mailroom.delivery.Bounces;
 import org.mailroom.delivery.LocalDelivery;
+import org.mailroom.delivery.MxResolver;
 import org.mailroom.delivery.QueueDelivery;
+import org.mailroom.delivery.QueueRunner;
+import org.mailroom.delivery.RemoteDelivery;
+import org.mailroom.delivery.dns.DnsjavaResolver;
 import org.mailroom.protocol.EventLoops;
+import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.pop3.Pop3Server;
 import org.mailroom.protocol.pop3.Pop3Settings;
 import org.mailroom.protocol.smtp.SmtpAuth;
@@ -25,7 +34,9 @@ import org.mailroom.protocol.smtp.SmtpSettings;
 import org.mailroom.protocol.tls.CertificateSource;
 import org.mailroom.protocol.tls.TlsContext;
 import org.mailroom.server.config.Config;
+import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
+import org.mailroom.server.config.OutboundSection;
 import org.mailroom.storage.embedded.EmbeddedStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +55,7 @@ public final class Server implements AutoCloseable {
     private final Router router;
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+    private QueueRunner queueRunner;
 
     private Server(Config config, EmbeddedStorage storage, EventLoops loops, Router router) {
         this.config = config;
@@ -54,11 +66,15 @@ public final class Server implements AutoCloseable {
 
     /** Opens the store and starts every configured listener; on any failure nothing is left running. */
     public static Server start(Config config) throws IOException {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Config)}, with the clock that schedules the queue (tests move it by hand). */
+    public static Server start(Config config, Clock clock) throws IOException {
         if (!config.store().isEmbedded()) {
             throw new IOException("store.backend = \"" + config.store().backend()
                     + "\" is not available yet; use \"embedded\"");
         }
-        Clock clock = Clock.systemUTC();
         EmbeddedStorage storage = EmbeddedStorage.open(config.server().dataDir());
         EventLoops loops = EventLoops.forThisMachine();
         LocalDelivery local = new LocalDelivery(storage.mailStore(), storage.mailQueue(), storage.directory());
@@ -66,6 +82,7 @@ public final class Server implements AutoCloseable {
         Server server = new Server(config, storage, loops, router);
         try {
             server.startListeners(clock);
+            server.startQueueRunner(clock);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -139,6 +156,23 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
+    private void startQueueRunner(Clock clock) {
+        OutboundSection out = config.outbound();
+        String hostname = config.server().hostname();
+        DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
+        Optional<HostPort> relay = out.relay();
+        MxResolver mx = new MxResolver(dns, out.port(), Set.of(hostname.toLowerCase(java.util.Locale.ROOT)),
+                relay.map(HostPort::host).orElse(null), relay.map(HostPort::port).orElse(0), new SecureRandom());
+        SmtpClient client = new SmtpClient(SmtpClient.Settings.defaults(hostname), loops.workers());
+        RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock);
+        Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
+        queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
+                out.retryIntervals(), out.lifetime(), out.warnAfter(), 20, 5, Duration.ofSeconds(1),
+                Duration.ofMinutes(30)), clock);
+        queueRunner.start();
+    }
+
     private interface Binder {
         InetSocketAddress bind() throws Exception;
     }
@@ -189,8 +223,14 @@ public final class Server implements AutoCloseable {
         return router;
     }
 
+    /** The outbound queue's runner; {@link QueueRunner#wakeUp()} makes it look at the queue now. */
+    public QueueRunner queueRunner() {
+        return queueRunner;
+    }
+
     @Override
     public void close() {
+        if (queueRunner != null) queueRunner.close();
         for (AutoCloseable listener : listeners) {
             try {
                 listener.close();

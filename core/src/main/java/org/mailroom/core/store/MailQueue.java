@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.mailroom.core.mail.Dsn;
 
 /**
  * Messages waiting for delivery to other hosts, with a state per recipient. A message is in the queue
@@ -24,20 +25,58 @@ public interface MailQueue {
     /**
      * A queued message.
      *
-     * @param sender the reverse path's address, or {@code null} for {@code <>}
+     * @param sender  the reverse path's address, or {@code null} for {@code <>}
+     * @param dsn     the sender's DSN parameters (RFC 3461), for bounces and to pass on
+     * @param warned  a "delayed" notice was sent already (it is sent once)
+     * @param history every delivery attempt so far, oldest first
      */
     record Entry(String id, String blobId, String sender, List<Recipient> recipients, Instant created,
-                 Instant nextAttempt, int attempts, String lastError) {
+                 Instant nextAttempt, int attempts, String lastError, Dsn dsn, boolean warned,
+                 List<Attempt> history) {
         public Entry {
             recipients = List.copyOf(recipients);
+            if (dsn == null) dsn = Dsn.NONE;
+            history = List.copyOf(history);
+        }
+
+        /** An entry without DSN parameters or history. */
+        public Entry(String id, String blobId, String sender, List<Recipient> recipients, Instant created,
+                     Instant nextAttempt, int attempts, String lastError) {
+            this(id, blobId, sender, recipients, created, nextAttempt, attempts, lastError, Dsn.NONE, false, List.of());
+        }
+    }
+
+    /**
+     * What one delivery attempt to one destination did, for {@code mailroom queue show} and the admin API.
+     *
+     * @param destination the recipient domain, or the relay host
+     * @param dns         the DNS answers used ("MX b.test: 10 mx.b.test. (ttl 300)")
+     * @param host        the last MX host and address tried, {@code mx.b.test[192.0.2.1]:25}, or null
+     * @param tls         whether that connection was encrypted, and how or why not
+     * @param log         the SMTP conversation and connection errors, in order
+     * @param result      the outcome in one line
+     */
+    record Attempt(Instant at, String destination, List<String> dns, String host, String tls, List<String> log,
+                   String result) {
+        public Attempt {
+            dns = List.copyOf(dns);
+            log = List.copyOf(log);
         }
     }
 
     /** One recipient's outcome of a delivery attempt. */
     record Outcome(String recipient, RecipientState state, String reply) {}
 
-    /** Queues a committed blob for the given recipients; due at once. Returns the queue id. */
-    String enqueue(String blobId, String sender, List<String> recipients, Instant now) throws IOException;
+    /** Queues a committed blob for the given recipients without DSN parameters; due at once. Returns the queue id. */
+    default String enqueue(String blobId, String sender, List<String> recipients, Instant now) throws IOException {
+        return enqueue(blobId, sender, recipients, Dsn.NONE, now);
+    }
+
+    /**
+     * Queues a committed blob for the given recipients; due at once. Returns the queue id. The DSN
+     * parameters of each recipient are found in {@code dsn} by the recipient's canonical address.
+     */
+    String enqueue(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now) throws IOException;
 
     /** Leases up to {@code max} entries due at {@code now} for {@code lease}; others cannot claim them meanwhile. */
     List<Entry> claimDue(Instant now, int max, Duration lease) throws IOException;
@@ -47,7 +86,16 @@ public interface MailQueue {
      * at {@code nextAttempt} while recipients are pending. An entry with no pending recipient is done and is
      * removed (its blob too, when nothing else refers to it).
      */
-    void recordAttempt(String id, List<Outcome> outcomes, Instant nextAttempt, String error) throws IOException;
+    default void recordAttempt(String id, List<Outcome> outcomes, Instant nextAttempt, String error) throws IOException {
+        recordAttempt(id, outcomes, nextAttempt, error, List.of());
+    }
+
+    /** As above, adding the attempts' records to the entry's history in the same transaction. */
+    void recordAttempt(String id, List<Outcome> outcomes, Instant nextAttempt, String error, List<Attempt> attempts)
+            throws IOException;
+
+    /** Notes that the "delayed" notice went out, so it is not sent again. False if there is no such entry. */
+    boolean markWarned(String id) throws IOException;
 
     /** Makes an entry due now (queue flush). */
     boolean flush(String id, Instant now) throws IOException;

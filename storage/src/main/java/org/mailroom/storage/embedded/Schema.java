@@ -58,7 +58,20 @@ final class Schema {
                     "CREATE TABLE app_password (account TEXT NOT NULL REFERENCES account(address) ON DELETE CASCADE,"
                             + " name TEXT NOT NULL, digest TEXT NOT NULL, created INTEGER NOT NULL,"
                             + " PRIMARY KEY (account, name)) WITHOUT ROWID",
-                    "CREATE INDEX app_password_digest ON app_password (account, digest)"));
+                    "CREATE INDEX app_password_digest ON app_password (account, digest)"),
+            // 3 (outbound): DSN parameters kept with the entry, the delay notice sent once, delivery history.
+            List.of(
+                    "ALTER TABLE queue ADD COLUMN envid TEXT",
+                    "ALTER TABLE queue ADD COLUMN ret TEXT",
+                    "ALTER TABLE queue ADD COLUMN warned INTEGER NOT NULL DEFAULT 0",
+                    // notify: NULL when NOTIFY was not given, "" for NEVER, else "SUCCESS,DELAY"...
+                    "ALTER TABLE queue_recipient ADD COLUMN notify TEXT",
+                    "ALTER TABLE queue_recipient ADD COLUMN orcpt TEXT",
+                    // dns and log: one line each, joined with "\n".
+                    "CREATE TABLE queue_attempt (queue_id TEXT NOT NULL REFERENCES queue(id) ON DELETE CASCADE,"
+                            + " seq INTEGER NOT NULL, at INTEGER NOT NULL, destination TEXT NOT NULL, dns TEXT NOT NULL,"
+                            + " host TEXT, tls TEXT, log TEXT NOT NULL, result TEXT NOT NULL,"
+                            + " PRIMARY KEY (queue_id, seq)) WITHOUT ROWID"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

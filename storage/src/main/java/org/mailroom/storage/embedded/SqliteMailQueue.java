@@ -7,8 +7,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.mailroom.core.mail.Dsn;
+import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.MailQueue;
 
 /**
@@ -23,7 +31,7 @@ public final class SqliteMailQueue implements MailQueue {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ENTRY_COLUMNS =
-            "id, blob_id, sender, created, next_attempt, attempts, last_error";
+            "id, blob_id, sender, created, next_attempt, attempts, last_error, envid, ret, warned";
 
     private final SqliteDatabase db;
 
@@ -32,20 +40,35 @@ public final class SqliteMailQueue implements MailQueue {
     }
 
     @Override
-    public String enqueue(String blobId, String sender, List<String> recipients, Instant now) throws IOException {
+    public String enqueue(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now)
+            throws IOException {
         if (recipients.isEmpty()) throw new IllegalArgumentException("no recipients");
         String id = newId(now);
         List<String> addresses = List.copyOf(recipients);
+        Dsn d = dsn == null ? Dsn.NONE : dsn;
         return db.write(tx -> {
             SqlConnection sql = tx.sql();
-            sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt) VALUES (?, ?, ?, ?, ?)",
-                    id, blobId, sender, now.toEpochMilli(), now.toEpochMilli());
+            sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt, envid, ret)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)", id, blobId, sender, now.toEpochMilli(), now.toEpochMilli(),
+                    d.envid(), d.ret() == null ? null : d.ret().name());
             for (int i = 0; i < addresses.size(); i++) {
-                sql.update("INSERT INTO queue_recipient (queue_id, position, address, state) VALUES (?, ?, ?, ?)",
-                        id, i, addresses.get(i), RecipientState.PENDING.name());
+                Dsn.RecipientDsn r = d.recipients().get(canonical(addresses.get(i)));
+                String notify = r == null || r.notifyOn() == null ? null
+                        : r.notifyOn().stream().map(Enum::name).sorted().collect(Collectors.joining(","));
+                sql.update("INSERT INTO queue_recipient (queue_id, position, address, state, notify, orcpt)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)", id, i, addresses.get(i), RecipientState.PENDING.name(),
+                        notify, r == null ? null : r.orcpt());
             }
             return id;
         });
+    }
+
+    private static String canonical(String address) {
+        try {
+            return MailAddress.parse(address).canonical();
+        } catch (IllegalArgumentException e) {
+            return address;
+        }
     }
 
     @Override
@@ -67,12 +90,18 @@ public final class SqliteMailQueue implements MailQueue {
     }
 
     @Override
-    public void recordAttempt(String id, List<Outcome> outcomes, Instant nextAttempt, String error)
-            throws IOException {
+    public void recordAttempt(String id, List<Outcome> outcomes, Instant nextAttempt, String error,
+                              List<Attempt> attempts) throws IOException {
         db.write(tx -> {
             SqlConnection sql = tx.sql();
             Optional<String> blobId = sql.queryOne("SELECT blob_id FROM queue WHERE id = ?", rs -> rs.getString(1), id);
             if (blobId.isEmpty()) return null;
+            long seq = sql.queryLong("SELECT COALESCE(MAX(seq), 0) FROM queue_attempt WHERE queue_id = ?", id).orElse(0L);
+            for (Attempt a : attempts) {
+                sql.update("INSERT INTO queue_attempt (queue_id, seq, at, destination, dns, host, tls, log, result)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, ++seq, a.at().toEpochMilli(), a.destination(),
+                        String.join("\n", a.dns()), a.host(), a.tls(), String.join("\n", a.log()), a.result());
+            }
             for (Outcome outcome : outcomes) {
                 sql.update("UPDATE queue_recipient SET state = ?, last_reply = ? WHERE queue_id = ? AND address = ?",
                         outcome.state().name(), outcome.reply(), id, outcome.recipient());
@@ -93,6 +122,11 @@ public final class SqliteMailQueue implements MailQueue {
     public boolean flush(String id, Instant now) throws IOException {
         return db.write(tx -> tx.sql().update("UPDATE queue SET next_attempt = ? WHERE id = ?",
                 now.toEpochMilli(), id) > 0);
+    }
+
+    @Override
+    public boolean markWarned(String id) throws IOException {
+        return db.write(tx -> tx.sql().update("UPDATE queue SET warned = 1 WHERE id = ?", id) > 0);
     }
 
     @Override
@@ -124,26 +158,52 @@ public final class SqliteMailQueue implements MailQueue {
 
     private static void remove(SqliteDatabase.WriteTx tx, String id, String blobId) throws SQLException {
         tx.sql().update("DELETE FROM queue_recipient WHERE queue_id = ?", id);
+        tx.sql().update("DELETE FROM queue_attempt WHERE queue_id = ?", id);
         tx.sql().update("DELETE FROM queue WHERE id = ?", id);
         tx.releaseBlob(blobId);
     }
 
     private static Optional<Entry> load(SqlConnection sql, String id) throws SQLException {
         Optional<Entry> entry = sql.queryOne("SELECT " + ENTRY_COLUMNS + " FROM queue WHERE id = ?",
-                rs -> entry(rs, List.of()), id);
+                SqliteMailQueue::entry, id);
         if (entry.isEmpty()) return entry;
-        List<Recipient> recipients = sql.query("SELECT address, state, last_reply FROM queue_recipient"
-                + " WHERE queue_id = ? ORDER BY position",
-                rs -> new Recipient(rs.getString(1), RecipientState.valueOf(rs.getString(2)), rs.getString(3)), id);
+        Map<String, Dsn.RecipientDsn> dsnByRecipient = new LinkedHashMap<>();
+        List<Recipient> recipients = sql.query("SELECT address, state, last_reply, notify, orcpt FROM queue_recipient"
+                + " WHERE queue_id = ? ORDER BY position", rs -> {
+                    String notify = rs.getString(4);
+                    String orcpt = rs.getString(5);
+                    if (notify != null || orcpt != null) {
+                        dsnByRecipient.put(canonical(rs.getString(1)), new Dsn.RecipientDsn(notifySet(notify), orcpt));
+                    }
+                    return new Recipient(rs.getString(1), RecipientState.valueOf(rs.getString(2)), rs.getString(3));
+                }, id);
+        List<Attempt> history = sql.query("SELECT at, destination, dns, host, tls, log, result FROM queue_attempt"
+                + " WHERE queue_id = ? ORDER BY seq", rs -> new Attempt(Instant.ofEpochMilli(rs.getLong(1)),
+                        rs.getString(2), lines(rs.getString(3)), rs.getString(4), rs.getString(5), lines(rs.getString(6)),
+                        rs.getString(7)), id);
         Entry e = entry.get();
+        Dsn dsn = new Dsn(e.dsn().envid(), e.dsn().ret(), dsnByRecipient);
         return Optional.of(new Entry(e.id(), e.blobId(), e.sender(), recipients, e.created(), e.nextAttempt(),
-                e.attempts(), e.lastError()));
+                e.attempts(), e.lastError(), dsn, e.warned(), history));
     }
 
-    private static Entry entry(ResultSet rs, List<Recipient> recipients) throws SQLException {
-        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), recipients,
+    private static Entry entry(ResultSet rs) throws SQLException {
+        String ret = rs.getString(9);
+        Dsn dsn = new Dsn(rs.getString(8), ret == null ? null : Dsn.Ret.valueOf(ret), Map.of());
+        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), List.of(),
                 Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)), rs.getInt(6),
-                rs.getString(7));
+                rs.getString(7), dsn, rs.getInt(10) != 0, List.of());
+    }
+
+    private static Set<Dsn.Notify> notifySet(String notify) {
+        if (notify == null) return null;
+        Set<Dsn.Notify> set = EnumSet.noneOf(Dsn.Notify.class);
+        for (String word : notify.split(",")) if (!word.isEmpty()) set.add(Dsn.Notify.valueOf(word));
+        return set;
+    }
+
+    private static List<String> lines(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split("\n", -1));
     }
 
     /** Time-ordered, so {@code ls}-like listings read in arrival order; random bits make it unique. */

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailQueue.Entry;
 import org.mailroom.core.store.MailQueue.Outcome;
@@ -158,5 +161,38 @@ public abstract class MailQueueContract extends StorageContract {
         assertThat(readBlob(reopened.blobStore(), blob)).isEqualTo("durable");
         assertThat(reopened.mailQueue().claimDue(T0.plus(LEASE), 10, LEASE)).extracting(Entry::id)
                 .containsExactly(id);
+    }
+
+    @Test
+    void dsnParametersAndHistoryAreKept() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        Dsn dsn = new Dsn("env-1", Dsn.Ret.HDRS, Map.of(
+                "x@remote.test", new Dsn.RecipientDsn(Set.of(Dsn.Notify.SUCCESS, Dsn.Notify.DELAY), "rfc822;X@remote.test"),
+                "y@remote.test", new Dsn.RecipientDsn(Set.of(), null)));
+        String id = queue.enqueue(writeBlob(backend.blobStore(), "m"), "a@example.test",
+                List.of("X@remote.test", "y@remote.test", "z@remote.test"), dsn, T0);
+        Entry entry = queue.get(id).orElseThrow();
+        assertThat(entry.dsn()).isEqualTo(dsn);
+        assertThat(entry.dsn().forRecipient(new org.mailroom.core.mail.MailAddress("z", "remote.test")).notifyOn()).isNull();
+        assertThat(entry.warned()).isFalse();
+        assertThat(entry.history()).isEmpty();
+
+        MailQueue.Attempt first = new MailQueue.Attempt(T0, "remote.test", List.of("MX remote.test: 10 mx.remote.test."),
+                "mx.remote.test[192.0.2.1]:25", "TLSv1.3", List.of("C: MAIL FROM:<a@example.test>", "S: 451 4.3.0 later"),
+                "451 4.3.0 later");
+        queue.recordAttempt(id, List.of(new Outcome("X@remote.test", RecipientState.PENDING, "451")), T0.plusSeconds(60),
+                "451", List.of(first));
+        assertThat(queue.markWarned(id)).isTrue();
+        assertThat(queue.markWarned("nothing")).isFalse();
+        MailQueue.Attempt second = new MailQueue.Attempt(T0.plusSeconds(60), "remote.test", List.of(), null, "none",
+                List.of(), "connection refused");
+        queue.recordAttempt(id, List.of(), T0.plusSeconds(120), "refused", List.of(second));
+
+        close(backend);
+        Entry reopened = open().mailQueue().get(id).orElseThrow();
+        assertThat(reopened.warned()).isTrue();
+        assertThat(reopened.history()).containsExactly(first, second);
+        assertThat(reopened.dsn()).isEqualTo(dsn);
     }
 }

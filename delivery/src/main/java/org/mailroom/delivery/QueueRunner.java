@@ -1,0 +1,238 @@
+package org.mailroom.delivery;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.MailQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works the outbound queue: takes the entries that are due, delivers each to its recipients' domains (one
+ * transaction per domain), records the outcome and schedules the next try.
+ *
+ * <h2>Design note</h2>
+ * <ul>
+ *   <li>One scheduler thread claims due entries ({@link MailQueue#claimDue}, with a lease, so a crashed
+ *       worker's entries come back) only as many as there are free workers: the total concurrency limit.
+ *       A semaphore per destination domain limits parallel connections to one site, as Postfix's
+ *       per-destination concurrency does, so a big provider is not hammered.</li>
+ *   <li>Schedule: after the n-th failed try the next waits {@code retryIntervals[n-1]}, the last one
+ *       repeating. Once the message is older than {@code lifetime}, a temporary failure becomes a bounce
+ *       (5.4.7). Past {@code warnAfter} the sender gets one "delayed" notice.</li>
+ *   <li>Every time comes from the injected {@link Clock}, so tests run days of retries in seconds.</li>
+ *   <li>Notices are sent before the outcome is recorded: a crash between the two repeats a notice rather
+ *       than losing it.</li>
+ * </ul>
+ */
+public final class QueueRunner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
+
+    /**
+     * @param maxConcurrent       messages delivered at once, in total
+     * @param maxPerDestination   deliveries at once to one domain
+     * @param pollInterval        how often the queue is looked at when nobody wakes the runner
+     * @param lease               how long a claimed entry is ours before another worker may take it
+     */
+    public record Settings(List<Duration> retryIntervals, Duration lifetime, Duration warnAfter, int maxConcurrent,
+                           int maxPerDestination, Duration pollInterval, Duration lease) {
+        public Settings {
+            retryIntervals = List.copyOf(retryIntervals);
+        }
+
+        public Duration retryInterval(int failedAttempts) {
+            int index = Math.min(Math.max(failedAttempts, 1), retryIntervals.size()) - 1;
+            return retryIntervals.get(index);
+        }
+    }
+
+    private final MailQueue queue;
+    private final RemoteDelivery remote;
+    private final Bounces bounces;
+    private final Settings settings;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final Object wake = new Object();
+    private Thread scheduler;
+    private volatile boolean running;
+
+    public QueueRunner(MailQueue queue, RemoteDelivery remote, Bounces bounces, Settings settings, Clock clock) {
+        this.queue = queue;
+        this.remote = remote;
+        this.bounces = bounces;
+        this.settings = settings;
+        this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(settings.maxConcurrent(), r -> {
+            Thread t = new Thread(r, "queue-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public synchronized void start() {
+        if (running) return;
+        running = true;
+        scheduler = new Thread(this::schedule, "queue-runner");
+        scheduler.setDaemon(true);
+        scheduler.start();
+    }
+
+    /** Looks at the queue now (after a flush, or a test moving its clock). */
+    public void wakeUp() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    private void schedule() {
+        while (running) {
+            try {
+                int free = settings.maxConcurrent() - busy.get();
+                if (free > 0) {
+                    List<MailQueue.Entry> due = queue.claimDue(clock.instant(), free, settings.lease());
+                    for (MailQueue.Entry entry : due) {
+                        busy.incrementAndGet();
+                        workers.execute(() -> {
+                            try {
+                                process(entry);
+                            } catch (RuntimeException | IOException e) {
+                                log.warn("queue={} delivery round failed: {}", entry.id(), e.toString());
+                            } finally {
+                                busy.decrementAndGet();
+                                wakeUp();
+                            }
+                        });
+                    }
+                    if (!due.isEmpty()) continue;
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("queue runner: {}", e.toString());
+            }
+            synchronized (wake) {
+                try {
+                    if (running) wake.wait(settings.pollInterval().toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One delivery round of one entry: every pending recipient, grouped by domain. */
+    void process(MailQueue.Entry entry) throws IOException {
+        Map<String, List<String>> byDomain = new LinkedHashMap<>();
+        for (MailQueue.Recipient r : entry.recipients()) {
+            if (r.state() != MailQueue.RecipientState.PENDING) continue;
+            byDomain.computeIfAbsent(domainOf(r.address()), d -> new ArrayList<>()).add(r.address());
+        }
+        List<RemoteDelivery.RecipientOutcome> outcomes = new ArrayList<>();
+        List<MailQueue.Attempt> attempts = new ArrayList<>();
+        for (Map.Entry<String, List<String>> group : byDomain.entrySet()) {
+            Semaphore limit = perDestination.computeIfAbsent(group.getKey(),
+                    d -> new Semaphore(settings.maxPerDestination()));
+            limit.acquireUninterruptibly();
+            try {
+                RemoteDelivery.DomainResult result = remote.deliver(entry, group.getKey(), group.getValue());
+                outcomes.addAll(result.outcomes());
+                attempts.add(result.attempt());
+            } finally {
+                limit.release();
+            }
+        }
+        Instant now = clock.instant();
+        Instant expires = entry.created().plus(settings.lifetime());
+        boolean expired = !now.isBefore(expires);
+        List<Bounces.Report> failed = new ArrayList<>();
+        List<Bounces.Report> delivered = new ArrayList<>();
+        List<Bounces.Report> delayed = new ArrayList<>();
+        List<MailQueue.Outcome> recorded = new ArrayList<>();
+        String lastError = null;
+        for (RemoteDelivery.RecipientOutcome o : outcomes) {
+            switch (o.result()) {
+                case DELIVERED:
+                    recorded.add(new MailQueue.Outcome(o.address(), MailQueue.RecipientState.DELIVERED, o.diagnostic()));
+                    // RFC 3461 section 5.2.2: a server that knows DSN got NOTIFY and reports itself; else "relayed".
+                    if (!o.remoteDsn()) {
+                        delivered.add(new Bounces.Report(o.address(), Bounces.Action.RELAYED, o.status(),
+                                o.diagnostic(), o.remoteMta()));
+                    }
+                    break;
+                case PERMANENT:
+                    recorded.add(new MailQueue.Outcome(o.address(), MailQueue.RecipientState.FAILED, o.diagnostic()));
+                    failed.add(new Bounces.Report(o.address(), Bounces.Action.FAILED, o.status(), o.diagnostic(),
+                            o.remoteMta()));
+                    break;
+                default:
+                    lastError = o.diagnostic();
+                    if (expired) {
+                        recorded.add(new MailQueue.Outcome(o.address(), MailQueue.RecipientState.FAILED, o.diagnostic()));
+                        failed.add(new Bounces.Report(o.address(), Bounces.Action.FAILED, "5.4.7",
+                                "gave up after " + settings.lifetime() + ": " + o.diagnostic(), o.remoteMta()));
+                    } else {
+                        recorded.add(new MailQueue.Outcome(o.address(), MailQueue.RecipientState.PENDING, o.diagnostic()));
+                        delayed.add(new Bounces.Report(o.address(), Bounces.Action.DELAYED, o.status(), o.diagnostic(),
+                                o.remoteMta()));
+                    }
+            }
+        }
+        if (!failed.isEmpty()) bounces.send(entry, failed, null);
+        if (!delivered.isEmpty()) bounces.send(entry, delivered, null);
+        boolean warnNow = !delayed.isEmpty() && !entry.warned() && !settings.warnAfter().isZero()
+                && !now.isBefore(entry.created().plus(settings.warnAfter()));
+        if (warnNow) {
+            bounces.send(entry, delayed, expires);
+            queue.markWarned(entry.id());
+        }
+        Instant next = now.plus(settings.retryInterval(entry.attempts() + 1));
+        queue.recordAttempt(entry.id(), recorded, next, lastError, attempts);
+        log.info("queue={} attempt {}: {} delivered, {} failed, {} deferred{}", entry.id(), entry.attempts() + 1,
+                recorded.stream().filter(o -> o.state() == MailQueue.RecipientState.DELIVERED).count(), failed.size(),
+                delayed.size(), delayed.isEmpty() ? "" : " until " + next);
+    }
+
+    private static String domainOf(String address) {
+        try {
+            return MailAddress.parse(address).asciiDomain();
+        } catch (IllegalArgumentException e) {
+            int at = address.lastIndexOf('@');
+            return at < 0 ? address : address.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wakeUp();
+        Thread t = scheduler;
+        if (t != null) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) workers.shutdownNow();
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

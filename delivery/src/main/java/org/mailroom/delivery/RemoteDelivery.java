@@ -1,0 +1,267 @@
+package org.mailroom.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.mailroom.core.mail.Dsn;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.BlobStore;
+import org.mailroom.core.store.MailQueue;
+import org.mailroom.protocol.smtp.client.OutboundMessage;
+import org.mailroom.protocol.smtp.client.SmtpClient;
+import org.mailroom.protocol.smtp.client.SmtpClientException;
+import org.mailroom.protocol.smtp.client.SmtpConnection;
+import org.mailroom.protocol.smtp.client.SmtpReply;
+import org.mailroom.protocol.smtp.client.WireFormat;
+
+/**
+ * Delivers one queued message to the recipients of one domain in one SMTP transaction, trying the
+ * domain's MX hosts and their addresses in order until one answers (RFC 5321 section 5.1), and says what
+ * became of each recipient.
+ *
+ * <p>Which failure tries the next host: no connection, no or a negative greeting or EHLO, a 421, a broken
+ * connection before the message was sent. Which does not: a reply to MAIL, RCPT or the message itself,
+ * since that server has spoken for the domain. A connection lost after the message was sent is a temporary
+ * failure: the server may have it already, and sending it twice is better than losing it.
+ */
+public final class RemoteDelivery {
+
+    public enum Result { DELIVERED, TEMPORARY, PERMANENT }
+
+    /**
+     * One recipient's fate.
+     *
+     * @param status     RFC 3463 code ("2.0.0", "5.1.1", "4.4.1")
+     * @param diagnostic the remote reply ("550 5.1.1 no such user") or our own reason
+     * @param remoteMta  the host that answered, or null
+     */
+    public record RecipientOutcome(String address, Result result, String status, String diagnostic, String remoteMta,
+                                   boolean remoteDsn) {}
+
+    /** The outcomes of one domain and the attempt's record for the history. */
+    public record DomainResult(List<RecipientOutcome> outcomes, MailQueue.Attempt attempt) {}
+
+    private final MxResolver mx;
+    private final SmtpClient client;
+    private final BlobStore blobs;
+    private final Clock clock;
+
+    public RemoteDelivery(MxResolver mx, SmtpClient client, BlobStore blobs, Clock clock) {
+        this.mx = mx;
+        this.client = client;
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    public DomainResult deliver(MailQueue.Entry entry, String domain, List<String> recipients) {
+        java.time.Instant started = clock.instant();
+        List<String> log = new ArrayList<>();
+        MxResolver.Route route = mx.resolve(domain);
+        if (route.kind() != MxResolver.Kind.ROUTE) {
+            Result r = route.kind() == MxResolver.Kind.PERMANENT_FAILURE ? Result.PERMANENT : Result.TEMPORARY;
+            return finish(started, domain, route, null, "none", log,
+                    all(recipients, r, route.status(), route.diagnostic(), null, false), route.diagnostic());
+        }
+        OutboundMessage message;
+        try {
+            message = message(entry, recipients);
+        } catch (IOException e) {
+            return finish(started, domain, route, null, "none", log,
+                    all(recipients, Result.TEMPORARY, "4.3.0", "cannot read the queued message: " + e.getMessage(),
+                            null, false), "local error");
+        }
+        String lastHost = null;
+        String tls = "none";
+        String lastError = "no MX host could be reached";
+        String lastStatus = "4.4.1";
+        for (MxResolver.Host host : route.hosts()) {
+            for (InetSocketAddress address : host.addresses()) {
+                lastHost = host.name() + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
+                boolean plainText = client.settings().tls() == SmtpClient.TlsPolicy.NONE;
+                for (int pass = 0; pass < 2; pass++) {
+                    Session session = new Session(host.name(), address, plainText, log);
+                    Attempted a = session.run(message, recipients);
+                    tls = session.tls;
+                    if (a.outcomes != null) {
+                        return finish(started, domain, route, lastHost, tls, log, a.outcomes, a.summary);
+                    }
+                    lastError = a.summary;
+                    lastStatus = a.status;
+                    if (!a.retryInPlainText) break;
+                    plainText = true; // RFC 7435: opportunistic TLS that fails falls back to plain text
+                }
+            }
+        }
+        return finish(started, domain, route, lastHost, tls, log,
+                all(recipients, Result.TEMPORARY, lastStatus, lastError, null, false), lastError);
+    }
+
+    /** What one connection achieved: outcomes when a server spoke for the domain, else why not. */
+    private static final class Attempted {
+        List<RecipientOutcome> outcomes;
+        String summary;
+        String status = "4.4.1";
+        boolean retryInPlainText;
+    }
+
+    /** One connection to one address. */
+    private final class Session {
+        final String hostName;
+        final InetSocketAddress address;
+        final boolean plainText;
+        final List<String> log;
+        String tls = "none";
+
+        Session(String hostName, InetSocketAddress address, boolean plainText, List<String> log) {
+            this.hostName = hostName;
+            this.address = address;
+            this.plainText = plainText;
+            this.log = log;
+        }
+
+        Attempted run(OutboundMessage message, List<String> recipients) {
+            Attempted a = new Attempted();
+            String where = hostName + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
+            log.add("connect " + where + (plainText ? " (plain text)" : ""));
+            SmtpConnection c;
+            try {
+                c = client.connect(address, hostName);
+            } catch (SmtpClientException e) {
+                log.add("  " + e.getMessage());
+                a.summary = e.getMessage();
+                return a;
+            }
+            try {
+                SmtpReply greeting = c.greeting();
+                if (!greeting.isPositive()) return skip(a, c, where + " greeted with " + greeting);
+                SmtpReply hello = c.hello();
+                if (!hello.isPositive()) return skip(a, c, where + " refused EHLO/HELO: " + hello);
+                if (!plainText && c.capabilities().startTls()) {
+                    try {
+                        SmtpReply ready = c.startTls();
+                        if (ready.code() == 220) {
+                            tls = c.tlsDescription();
+                            hello = c.hello();
+                            if (!hello.isPositive()) return skip(a, c, where + " refused EHLO after STARTTLS: " + hello);
+                        } else {
+                            tls = "none: STARTTLS refused (" + ready + ")";
+                        }
+                    } catch (SmtpClientException e) {
+                        if (e.kind() != SmtpClientException.Kind.TLS && e.kind() != SmtpClientException.Kind.TIMEOUT) throw e;
+                        tls = "none: " + e.getMessage() + "; retrying in plain text";
+                        a.retryInPlainText = client.settings().tls() == SmtpClient.TlsPolicy.OPPORTUNISTIC;
+                        return skip(a, c, where + ": " + e.getMessage());
+                    }
+                } else {
+                    tls = plainText && client.settings().tls() != SmtpClient.TlsPolicy.NONE
+                            ? "none: plain text after a failed TLS handshake" : "none: STARTTLS not offered";
+                }
+                if (client.settings().tls() == SmtpClient.TlsPolicy.VERIFY && !c.isTls()) {
+                    return skip(a, c, where + " offers no TLS, which the policy requires");
+                }
+                SmtpConnection.Result result = c.send(message);
+                if (result.mail().code() == 421) return skip(a, c, where + " closing: " + result.mail());
+                a.outcomes = outcomes(recipients, result, hostName, c.capabilities().dsn());
+                a.summary = summary(a.outcomes);
+                c.quit();
+                return a;
+            } catch (IOException e) {
+                if (c.messageMayHaveArrived()) {
+                    // The message was on its way: the server may have it. Retry later (maybe a duplicate).
+                    a.outcomes = all(recipients, Result.TEMPORARY, "4.4.2",
+                            "connection to " + where + " lost after sending the message: " + e.getMessage(), hostName,
+                            false);
+                    a.summary = a.outcomes.get(0).diagnostic();
+                    return a;
+                }
+                a.status = "4.4.2"; // bad connection (RFC 3463)
+                return skip(a, c, where + ": " + e.getMessage());
+            } finally {
+                log.addAll(indent(c.transcript()));
+                c.close();
+            }
+        }
+
+        private Attempted skip(Attempted a, SmtpConnection c, String why) {
+            a.summary = why;
+            if (c.isOpen()) c.quit();
+            return a;
+        }
+    }
+
+    private static List<String> indent(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) out.add("  " + l);
+        return out;
+    }
+
+    private static List<RecipientOutcome> outcomes(List<String> recipients, SmtpConnection.Result result, String host,
+                                                   boolean remoteDsn) {
+        List<RecipientOutcome> out = new ArrayList<>();
+        for (int i = 0; i < recipients.size(); i++) {
+            SmtpReply reply = result.replyFor(i);
+            Result r = reply.isPositive() ? Result.DELIVERED : reply.isTransient() ? Result.TEMPORARY : Result.PERMANENT;
+            String status = reply.enhancedStatus();
+            if (status == null) status = reply.isPositive() ? "2.0.0" : reply.isTransient() ? "4.0.0" : "5.0.0";
+            out.add(new RecipientOutcome(recipients.get(i), r, status, reply.toString(), host, remoteDsn));
+        }
+        return out;
+    }
+
+    private static List<RecipientOutcome> all(List<String> recipients, Result r, String status, String diagnostic,
+                                              String host, boolean remoteDsn) {
+        List<RecipientOutcome> out = new ArrayList<>();
+        for (String rcpt : recipients) out.add(new RecipientOutcome(rcpt, r, status, diagnostic, host, remoteDsn));
+        return out;
+    }
+
+    private static String summary(List<RecipientOutcome> outcomes) {
+        List<String> parts = new ArrayList<>();
+        for (RecipientOutcome o : outcomes) parts.add(o.address() + ": " + o.result() + " " + o.diagnostic());
+        return String.join("; ", parts);
+    }
+
+    private DomainResult finish(java.time.Instant started, String domain, MxResolver.Route route, String host,
+                                String tls, List<String> log, List<RecipientOutcome> outcomes, String summary) {
+        return new DomainResult(outcomes, new MailQueue.Attempt(started, domain, route.dns(), host, tls, log,
+                summary == null ? summary(outcomes) : summary));
+    }
+
+    private OutboundMessage message(MailQueue.Entry entry, List<String> recipients) throws IOException {
+        boolean eightBit;
+        try (InputStream in = blobs.open(entry.blobId())) {
+            eightBit = WireFormat.hasEightBit(in);
+        }
+        boolean utf8 = entry.sender() != null && needsUtf8(entry.sender());
+        List<OutboundMessage.Recipient> rcpts = new ArrayList<>();
+        Dsn dsn = entry.dsn();
+        for (String r : recipients) {
+            utf8 |= needsUtf8(r);
+            Dsn.RecipientDsn d = dsn.recipients().get(canonical(r));
+            String notify = null;
+            if (d != null && d.notifyOn() != null) {
+                notify = d.notifyOn().isEmpty() ? "NEVER" : String.join(",",
+                        d.notifyOn().stream().map(Enum::name).sorted().toList());
+            }
+            rcpts.add(new OutboundMessage.Recipient(r, notify, d == null ? null : d.orcpt()));
+        }
+        return new OutboundMessage(entry.sender(), rcpts, blobs.size(entry.blobId()), eightBit, utf8, dsn.envid(),
+                dsn.ret() == null ? null : dsn.ret().name(), () -> blobs.open(entry.blobId()));
+    }
+
+    private static boolean needsUtf8(String address) {
+        for (int i = 0; i < address.length(); i++) if (address.charAt(i) >= 0x80) return true;
+        return false;
+    }
+
+    static String canonical(String address) {
+        try {
+            return MailAddress.parse(address).canonical();
+        } catch (IllegalArgumentException e) {
+            return address.toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}

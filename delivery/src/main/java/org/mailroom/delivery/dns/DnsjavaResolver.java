@@ -1,0 +1,210 @@
+package org.mailroom.delivery.dns;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mailroom.core.dns.DnsResolver;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+// org.xbill.DNS.Record clashes with java.lang.Record: imported by name.
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * {@link DnsResolver} on dnsjava: asks the configured servers (or the system's) directly, follows CNAME
+ * chains, and keeps answers for their TTL (negative answers for the SOA minimum, RFC 2308), read from an
+ * injectable clock. Temporary failures are never cached: the next attempt asks again.
+ */
+public final class DnsjavaResolver implements DnsResolver {
+
+    /** RFC 1034 section 3.6.2 allows chains; eight links are plenty and stop a loop. */
+    private static final int MAX_CNAME_LINKS = 8;
+    private static final Duration NEGATIVE_TTL_DEFAULT = Duration.ofMinutes(1);
+    private static final Duration MAX_TTL = Duration.ofDays(1);
+
+    private record Key(String name, int type) {}
+
+    private record Cached(Lookup lookup, Instant expires) {}
+
+    /** The records of one name and type, after CNAMEs, with the detail line and the TTL to keep them. */
+    private record Lookup(Status status, List<Record> records, String detail, Duration ttl) {}
+
+    private final Resolver resolver;
+    private final Clock clock;
+    private final ConcurrentHashMap<Key, Cached> cache = new ConcurrentHashMap<>();
+
+    /**
+     * @param servers the resolvers to ask, in order; empty for the system's (/etc/resolv.conf)
+     * @param timeout per query and server
+     */
+    public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, Clock clock) {
+        ExtendedResolver extended;
+        if (servers.isEmpty()) {
+            extended = new ExtendedResolver();
+        } else {
+            List<Resolver> each = new ArrayList<>();
+            for (InetSocketAddress server : servers) each.add(new SimpleResolver(server));
+            extended = new ExtendedResolver(each);
+        }
+        extended.setTimeout(timeout);
+        extended.setRetries(1);
+        this.resolver = extended;
+        this.clock = clock;
+    }
+
+    @Override
+    public Answer<Mx> mx(String domain) {
+        Lookup lookup = lookup(domain, Type.MX);
+        List<Mx> mx = new ArrayList<>();
+        for (Record r : lookup.records()) {
+            MXRecord m = (MXRecord) r;
+            mx.add(new Mx(m.getPriority(), hostName(m.getTarget())));
+        }
+        return new Answer<>(lookup.status(), mx, lookup.detail());
+    }
+
+    @Override
+    public Answer<InetAddress> addresses(String host) {
+        Lookup six = lookup(host, Type.AAAA);
+        Lookup four = lookup(host, Type.A);
+        List<InetAddress> found = new ArrayList<>();
+        for (Record r : six.records()) found.add(((AAAARecord) r).getAddress());
+        for (Record r : four.records()) found.add(((ARecord) r).getAddress());
+        Status status;
+        if (!found.isEmpty()) status = Status.FOUND;
+        else if (six.status() == Status.TEMPORARY_FAILURE || four.status() == Status.TEMPORARY_FAILURE) {
+            status = Status.TEMPORARY_FAILURE;
+        } else if (four.status() == Status.NO_SUCH_DOMAIN) status = Status.NO_SUCH_DOMAIN;
+        else status = Status.NO_RECORDS;
+        return new Answer<>(status, found, six.detail() + "; " + four.detail());
+    }
+
+    @Override
+    public Answer<String> txt(String name) {
+        Lookup lookup = lookup(name, Type.TXT);
+        List<String> texts = new ArrayList<>();
+        for (Record r : lookup.records()) texts.add(String.join("", ((TXTRecord) r).getStrings()));
+        return new Answer<>(lookup.status(), texts, lookup.detail());
+    }
+
+    private Lookup lookup(String name, int type) {
+        Key key = new Key(name.toLowerCase(Locale.ROOT), type);
+        Instant now = clock.instant();
+        Cached cached = cache.get(key);
+        if (cached != null && now.isBefore(cached.expires())) return cached.lookup();
+        Lookup fresh = query(key.name(), type);
+        if (fresh.status() != Status.TEMPORARY_FAILURE) {
+            Duration ttl = fresh.ttl().compareTo(MAX_TTL) > 0 ? MAX_TTL : fresh.ttl();
+            cache.put(key, new Cached(fresh, now.plus(ttl)));
+        }
+        return fresh;
+    }
+
+    private Lookup query(String name, int type) {
+        String what = Type.string(type) + " " + name;
+        Name current;
+        try {
+            current = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            return new Lookup(Status.NO_SUCH_DOMAIN, List.of(), what + ": not a domain name", NEGATIVE_TTL_DEFAULT);
+        }
+        StringBuilder chain = new StringBuilder();
+        for (int link = 0; link <= MAX_CNAME_LINKS; link++) {
+            Message response;
+            try {
+                response = resolver.send(Message.newQuery(Record.newRecord(current, type, DClass.IN)));
+            } catch (IOException e) {
+                return new Lookup(Status.TEMPORARY_FAILURE, List.of(), what + chain + ": " + describe(e), Duration.ZERO);
+            }
+            int rcode = response.getRcode();
+            if (rcode == Rcode.NXDOMAIN) {
+                return new Lookup(Status.NO_SUCH_DOMAIN, List.of(), what + chain + ": NXDOMAIN", negativeTtl(response));
+            }
+            if (rcode != Rcode.NOERROR) {
+                return new Lookup(Status.TEMPORARY_FAILURE, List.of(), what + chain + ": " + Rcode.string(rcode),
+                        Duration.ZERO);
+            }
+            // A recursive server answers with the chain and the target's records; follow it name by name.
+            List<Record> answer = response.getSection(Section.ANSWER);
+            Name target = current;
+            for (int i = 0; i <= MAX_CNAME_LINKS; i++) {
+                Name next = cnameOf(answer, target);
+                if (next == null) break;
+                chain.append(" -> CNAME ").append(hostName(next));
+                target = next;
+            }
+            List<Record> records = new ArrayList<>();
+            long ttl = Long.MAX_VALUE;
+            for (Record r : answer) {
+                if (r.getType() == type && r.getName().equals(target)) {
+                    records.add(r);
+                    ttl = Math.min(ttl, r.getTTL());
+                }
+            }
+            if (!records.isEmpty()) {
+                List<String> shown = new ArrayList<>();
+                for (Record r : records) shown.add(r.rdataToString());
+                return new Lookup(Status.FOUND, records, what + chain + ": " + String.join(", ", shown)
+                        + " (ttl " + ttl + ")", Duration.ofSeconds(ttl));
+            }
+            if (target.equals(current)) {
+                return new Lookup(Status.NO_RECORDS, List.of(), what + chain + ": no records", negativeTtl(response));
+            }
+            current = target; // the server gave the CNAME only: ask for its target
+        }
+        return new Lookup(Status.TEMPORARY_FAILURE, List.of(), what + chain + ": CNAME chain too long", Duration.ZERO);
+    }
+
+    private static Name cnameOf(List<Record> answer, Name name) {
+        for (Record r : answer) {
+            if (r.getType() == Type.CNAME && r.getName().equals(name)) return ((CNAMERecord) r).getTarget();
+        }
+        return null;
+    }
+
+    /** RFC 2308 section 5: a negative answer lives for the SOA's minimum (capped by the SOA's own TTL). */
+    private static Duration negativeTtl(Message response) {
+        for (Record r : response.getSection(Section.AUTHORITY)) {
+            if (r instanceof SOARecord) {
+                return Duration.ofSeconds(Math.min(r.getTTL(), ((SOARecord) r).getMinimum()));
+            }
+        }
+        return NEGATIVE_TTL_DEFAULT;
+    }
+
+    private static String hostName(Name name) {
+        if (name.equals(Name.root)) return ".";
+        String s = name.toString(true);
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
+    }
+
+    /** Forgets every cached answer (tests; an admin command later). */
+    public void clearCache() {
+        cache.clear();
+    }
+}

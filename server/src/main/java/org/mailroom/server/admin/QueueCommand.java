@@ -1,0 +1,169 @@
+package org.mailroom.server.admin;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.mailroom.core.delivery.Router;
+import org.mailroom.core.store.MailQueue;
+import org.mailroom.delivery.Bounces;
+import org.mailroom.delivery.LocalDelivery;
+import org.mailroom.delivery.QueueDelivery;
+import org.mailroom.server.config.Config;
+import org.mailroom.server.config.ConfigException;
+import org.mailroom.storage.embedded.EmbeddedStorage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mailroom queue list|show|flush|delete|bounce}: the outbound queue, inspected and changed while the
+ * server runs (the same SQLite file; the server looks at the queue every second, so a flush takes effect
+ * at once).
+ */
+@Command(name = "queue", description = "Inspect and manage the outbound queue.", mixinStandardHelpOptions = true)
+public final class QueueCommand {
+
+    /** The queue and what a bounce needs, opened from the configuration. */
+    public interface Opener {
+        Opened open(Config config) throws IOException;
+    }
+
+    public record Opened(MailQueue queue, Bounces bounces, AutoCloseable onClose) {}
+
+    /** The embedded store of {@code server.data_dir}. */
+    public static final Opener EMBEDDED = config -> {
+        if (!config.store().isEmbedded()) {
+            throw new IOException("store.backend = \"" + config.store().backend() + "\" is not available yet");
+        }
+        EmbeddedStorage s = EmbeddedStorage.open(config.server().dataDir());
+        Router router = new Router(s.directory(), new LocalDelivery(s.mailStore(), s.mailQueue(), s.directory()),
+                new QueueDelivery(s.mailQueue()));
+        Bounces bounces = new Bounces(router, s.blobStore(), config.server().hostname(), Clock.systemUTC());
+        return new Opened(s.mailQueue(), bounces, s::close);
+    };
+
+    private interface Action {
+        void run(Opened opened, PrintWriter out) throws IOException, AdminException;
+    }
+
+    private final Opener opener;
+
+    @Spec
+    CommandSpec spec;
+
+    public QueueCommand(Opener opener) {
+        this.opener = opener;
+    }
+
+    @Command(name = "list", description = "One line per queued message.", mixinStandardHelpOptions = true)
+    int list(@Mixin StoreOptions store) {
+        return run(store, (o, out) -> {
+            List<MailQueue.Entry> entries = o.queue().list();
+            for (MailQueue.Entry e : entries) {
+                long pending = e.recipients().stream().filter(r -> r.state() == MailQueue.RecipientState.PENDING).count();
+                out.printf("%s  %s  from <%s>  %d pending of %d  tries %d  next %s%s%n", e.id(), e.created(),
+                        e.sender() == null ? "" : e.sender(), pending, e.recipients().size(), e.attempts(),
+                        e.nextAttempt(), e.lastError() == null ? "" : "  last: " + e.lastError());
+            }
+            out.println(entries.size() + (entries.size() == 1 ? " message" : " messages"));
+        });
+    }
+
+    @Command(name = "show", description = "A message's recipients and every delivery attempt.", mixinStandardHelpOptions = true)
+    int show(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
+        return run(store, (o, out) -> {
+            MailQueue.Entry e = entry(o, id);
+            out.println("id:        " + e.id());
+            out.println("sender:    <" + (e.sender() == null ? "" : e.sender()) + ">");
+            out.println("queued:    " + e.created());
+            out.println("attempts:  " + e.attempts());
+            out.println("next:      " + e.nextAttempt());
+            if (e.dsn().envid() != null || e.dsn().ret() != null) {
+                out.println("dsn:       envid=" + e.dsn().envid() + " ret=" + e.dsn().ret());
+            }
+            out.println("delay notice sent: " + (e.warned() ? "yes" : "no"));
+            out.println("recipients:");
+            for (MailQueue.Recipient r : e.recipients()) {
+                out.println("  " + r.address() + "  " + r.state() + (r.lastReply() == null ? "" : "  " + r.lastReply()));
+            }
+            int n = 0;
+            for (MailQueue.Attempt a : e.history()) {
+                out.println("attempt " + (++n) + " at " + a.at() + " to " + a.destination() + ": " + a.result());
+                for (String d : a.dns()) out.println("  dns: " + d);
+                if (a.host() != null) out.println("  host: " + a.host());
+                out.println("  tls: " + a.tls());
+                for (String line : a.log()) out.println("  " + line);
+            }
+        });
+    }
+
+    @Command(name = "flush", description = "Try the given message, or every message, now.", mixinStandardHelpOptions = true)
+    int flush(@Parameters(paramLabel = "ID", arity = "0..1") String id, @Mixin StoreOptions store) {
+        return run(store, (o, out) -> {
+            Instant now = Instant.now();
+            if (id != null) {
+                if (!o.queue().flush(id, now)) throw new AdminException("no queued message " + id);
+                out.println(id + " flushed");
+                return;
+            }
+            int n = 0;
+            for (MailQueue.Entry e : o.queue().list()) if (o.queue().flush(e.id(), now)) n++;
+            out.println(n + " flushed");
+        });
+    }
+
+    @Command(name = "delete", description = "Remove a message without delivering it or telling the sender.",
+            mixinStandardHelpOptions = true)
+    int delete(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
+        return run(store, (o, out) -> {
+            if (!o.queue().delete(id)) throw new AdminException("no queued message " + id);
+            out.println(id + " deleted");
+        });
+    }
+
+    @Command(name = "bounce", description = "Give up on a message now: its sender gets a bounce.",
+            mixinStandardHelpOptions = true)
+    int bounce(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
+        return run(store, (o, out) -> {
+            MailQueue.Entry e = entry(o, id);
+            o.bounces().giveUp(o.queue(), e, "5.0.0", "returned to sender by the administrator");
+            out.println(id + " bounced");
+        });
+    }
+
+    private static MailQueue.Entry entry(Opened o, String id) throws IOException, AdminException {
+        return o.queue().get(id).orElseThrow(() -> new AdminException("no queued message " + id));
+    }
+
+    private int run(StoreOptions store, Action action) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            Config config = store.config();
+            Opened opened = opener.open(config);
+            try {
+                action.run(opened, out);
+            } finally {
+                try {
+                    opened.onClose().close();
+                } catch (Exception e) {
+                    // closing after the work: nothing left to save
+                }
+            }
+            out.flush();
+            return 0;
+        } catch (AdminException | ConfigException e) {
+            return AdminRun.fail(err, e.getMessage());
+        } catch (IOException e) {
+            return AdminRun.fail(err, "storage error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return AdminRun.fail(err, "internal error: " + e);
+        } finally {
+            out.flush();
+        }
+    }
+}

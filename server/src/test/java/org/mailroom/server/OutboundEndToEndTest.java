@@ -1,0 +1,267 @@
+package org.mailroom.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailQueue;
+import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.Mailbox;
+import org.mailroom.core.store.MessageRecord;
+import org.mailroom.delivery.testing.MutableClock;
+import org.mailroom.delivery.testing.TestDnsServer;
+import org.mailroom.server.admin.StoreOptions;
+import org.mailroom.server.config.Config;
+
+/**
+ * Two Mailroom servers on loopback, node A (a.test) and node B (b.test), and a DNS server of our own that
+ * gives b.test's MX as 127.0.0.1; A's {@code outbound.port} is B's SMTP port. Mail goes from A's queue to B
+ * over real SMTP, and B's refusals come back to A's sender as RFC 3464 reports in the INBOX.
+ */
+class OutboundEndToEndTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
+
+    @TempDir
+    Path dirA;
+    @TempDir
+    Path dirB;
+
+    TestDnsServer dns;
+    Server nodeA;
+    Server nodeB;
+
+    @BeforeEach
+    void start() throws Exception {
+        dns = TestDnsServer.start();
+        dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.1")
+                .nullMx("nomail.test")
+                .mx("down.test", 10, "mx.down.test").a("mx.down.test", "127.0.0.1");
+    }
+
+    @AfterEach
+    void stop() {
+        if (nodeA != null) nodeA.close();
+        if (nodeB != null) nodeB.close();
+        dns.close();
+    }
+
+    private Server node(Path dir, String hostname, int outboundPort, Clock clock, Map<String, String> extra)
+            throws IOException {
+        Map<String, String> o = new HashMap<>();
+        o.put("server.hostname", "\"" + hostname + "\"");
+        o.put("server.data_dir", StoreOptions.tomlString(dir.toString()));
+        o.put("listen.smtp", "\"127.0.0.1:0\"");
+        for (String key : new String[] {"pop3", "submission", "submissions", "imap", "imaps", "pop3s"}) {
+            o.put("listen." + key, "\"\"");
+        }
+        o.put("dns.servers", "[\"127.0.0.1:" + dns.address().getPort() + "\"]");
+        o.put("outbound.port", String.valueOf(outboundPort));
+        o.put("outbound.retry_intervals", "[\"1m\", \"2m\", \"4m\"]");
+        o.putAll(extra);
+        return Server.start(Config.load(Optional.empty(), o), clock);
+    }
+
+    private void startBoth(Clock clock) throws IOException {
+        nodeB = node(dirB, "mx.b.test", 25, Clock.systemUTC(), Map.of());
+        Directory b = nodeB.storage().directory();
+        b.addDomain("b.test");
+        b.addAccount("bob@b.test", "secret".toCharArray());
+        nodeA = node(dirA, "mx.a.test", nodeB.addresses().get("smtp").getPort(), clock, Map.of());
+        setUpA();
+    }
+
+    private void setUpA() throws IOException {
+        Directory a = nodeA.storage().directory();
+        a.addDomain("a.test");
+        a.addAccount("alice@a.test", "secret".toCharArray());
+        a.addAlias("bob@a.test", "bob@b.test");
+        a.addAlias("ghost@a.test", "nobody@b.test");
+        a.addAlias("nomail@a.test", "x@nomail.test");
+        a.addAlias("nowhere@a.test", "y@nowhere.test");
+        a.addAlias("down@a.test", "z@down.test");
+    }
+
+    /** alice@a.test sends over SMTP to node A (Angus Mail); A's aliases forward to the outside. */
+    private void sendFromAlice(String to, String subject) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(nodeA.addresses().get("smtp").getPort()));
+        props.put("mail.smtp.localhost", "client.a.test");
+        props.put("mail.smtp.timeout", "10000");
+        MimeMessage m = new MimeMessage(Session.getInstance(props));
+        m.setFrom(new InternetAddress("alice@a.test"));
+        m.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
+        m.setSubject(subject);
+        m.setText("Hello from A.\n.leading dot\nbye\n");
+        Transport.send(m);
+    }
+
+    private static List<MimeMessage> inbox(Server node, String account) throws Exception {
+        MailStore store = node.storage().mailStore();
+        Optional<Mailbox> inbox = store.mailbox(account, Mailbox.INBOX);
+        List<MimeMessage> out = new ArrayList<>();
+        if (inbox.isEmpty()) return out;
+        for (MessageRecord r : store.messages(inbox.get().id())) {
+            try (InputStream in = node.storage().blobStore().open(r.blobId())) {
+                out.add(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(in.readAllBytes())));
+            }
+        }
+        return out;
+    }
+
+    private static String deliveryStatus(MimeMessage report) throws Exception {
+        assertThat(report.getContentType()).startsWith("multipart/report").contains("report-type=delivery-status");
+        MimeMultipart parts = new MimeMultipart(report.getDataHandler().getDataSource());
+        assertThat(parts.getCount()).isEqualTo(3);
+        assertThat(parts.getBodyPart(1).getContentType()).startsWith("message/delivery-status");
+        try (InputStream in = parts.getBodyPart(1).getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void messageTravelsFromAToBobsInboxOnB() throws Exception {
+        startBoth(Clock.systemUTC());
+        sendFromAlice("bob@a.test", "across");
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeB, "bob@b.test").size() == 1);
+        MimeMessage got = inbox(nodeB, "bob@b.test").get(0);
+        assertThat(got.getSubject()).isEqualTo("across");
+        assertThat(got.getHeader("Return-Path")).as("one Return-Path, B's").containsExactly("<alice@a.test>");
+        assertThat(got.getHeader("Received")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(((String) got.getContent()).replace("\r\n", "\n")).isEqualTo("Hello from A.\n.leading dot\nbye\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.storage().mailQueue().list().isEmpty());
+        assertThat(inbox(nodeA, "alice@a.test")).as("no notice for a success without NOTIFY").isEmpty();
+    }
+
+    @Test
+    void unknownUserOnBComesBackAsABounceInAlicesInbox() throws Exception {
+        startBoth(Clock.systemUTC());
+        sendFromAlice("ghost@a.test", "to nobody");
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeA, "alice@a.test").size() == 1);
+        MimeMessage bounce = inbox(nodeA, "alice@a.test").get(0);
+        assertThat(bounce.getHeader("Return-Path")).containsExactly("<>");
+        assertThat(bounce.getSubject()).isEqualTo("Undelivered Mail Returned to Sender");
+        String status = deliveryStatus(bounce);
+        assertThat(status).contains("Reporting-MTA: dns; mx.a.test", "Final-Recipient: rfc822; nobody@b.test",
+                "Original-Recipient: rfc822; ghost@a.test", "Action: failed", "Status: 5.1.1",
+                "Remote-MTA: dns; mx.b.test", "Diagnostic-Code: smtp; 550");
+        MimeMultipart parts = new MimeMultipart(bounce.getDataHandler().getDataSource());
+        assertThat(parts.getBodyPart(2).getContentType()).startsWith("message/rfc822");
+        assertThat(nodeA.storage().mailQueue().list()).isEmpty();
+    }
+
+    @Test
+    void nullMxAndNonExistentDomainsBounceAtOnce() throws Exception {
+        nodeA = node(dirA, "mx.a.test", 25, Clock.systemUTC(), Map.of());
+        setUpA();
+        sendFromAlice("nomail@a.test", "null mx");
+        sendFromAlice("nowhere@a.test", "nxdomain");
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeA, "alice@a.test").size() == 2);
+        List<String> statuses = new ArrayList<>();
+        for (MimeMessage m : inbox(nodeA, "alice@a.test")) statuses.add(deliveryStatus(m));
+        assertThat(String.join("\n", statuses)).contains("Final-Recipient: rfc822; x@nomail.test", "Status: 5.1.10",
+                "Final-Recipient: rfc822; y@nowhere.test", "Status: 5.1.2");
+    }
+
+    @Test
+    void retriesFollowTheScheduleThenADelayNoticeThenABounceAtExpiry() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort(); // nothing listens there once closed: connection refused
+        }
+        MutableClock clock = new MutableClock(T0);
+        nodeA = node(dirA, "mx.a.test", closedPort, clock,
+                Map.of("outbound.lifetime", "\"10m\"", "outbound.warn_after", "\"3m\""));
+        setUpA();
+        sendFromAlice("down@a.test", "patience");
+        MailQueue queue = nodeA.storage().mailQueue();
+        // Expected tries: T0, +1m, +3m (delay notice: older than warn_after), +7m, +11m (expired: bounce).
+        long[] expectedMinutes = {0, 1, 3, 7, 11};
+        for (int i = 0; i < expectedMinutes.length - 1; i++) {
+            int attempts = i + 1;
+            await().atMost(Duration.ofSeconds(20)).until(() -> queue.list().get(0).attempts() == attempts);
+            MailQueue.Entry entry = queue.list().get(0);
+            Duration wait = Duration.between(clock.instant(), entry.nextAttempt());
+            Duration configured = Duration.ofMinutes(expectedMinutes[i + 1] - expectedMinutes[i]);
+            assertThat((double) wait.toMillis()).as("wait after try %d", attempts)
+                    .isCloseTo(configured.toMillis(), org.assertj.core.data.Percentage.withPercentage(5));
+            clock.set(entry.nextAttempt());
+            nodeA.queueRunner().wakeUp();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> queue.list().isEmpty());
+        List<MimeMessage> notices = inbox(nodeA, "alice@a.test");
+        assertThat(notices).extracting(MimeMessage::getSubject)
+                .containsExactly("Delayed Mail (still being retried)", "Undelivered Mail Returned to Sender");
+        assertThat(deliveryStatus(notices.get(0))).contains("Action: delayed", "Status: 4.4.1", "Will-Retry-Until:");
+        assertThat(deliveryStatus(notices.get(1))).contains("Action: failed", "Status: 5.4.7",
+                "Final-Recipient: rfc822; z@down.test");
+    }
+
+    @Test
+    void queueCommandsShowTheHistoryFlushAndBounce() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        nodeA = node(dirA, "mx.a.test", closedPort, new MutableClock(T0), Map.of());
+        setUpA();
+        sendFromAlice("down@a.test", "stuck");
+        MailQueue queue = nodeA.storage().mailQueue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !queue.list().isEmpty() && queue.list().get(0).attempts() == 1);
+        String id = queue.list().get(0).id();
+
+        assertThat(cli("queue", "list")).contains(id, "from <alice@a.test>", "1 pending of 1", "tries 1", "1 message");
+        String show = cli("queue", "show", id);
+        assertThat(show).contains("z@down.test  PENDING", "attempt 1 at 2026-11-29T12:00:00Z to down.test",
+                "dns: MX down.test: 10 mx.down.test.", "connect mx.down.test[127.0.0.1]:" + closedPort,
+                "tls: none");
+        assertThat(cli("queue", "flush", id)).contains(id + " flushed");
+        assertThat(cli("queue", "show", "nothing")).isEmpty();
+        assertThat(cli("queue", "bounce", id)).contains(id + " bounced");
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeA, "alice@a.test").size() == 1);
+        assertThat(deliveryStatus(inbox(nodeA, "alice@a.test").get(0))).contains("Action: failed", "Status: 5.0.0",
+                "returned to sender by the administrator");
+        assertThat(cli("queue", "list")).contains("0 messages");
+    }
+
+    /** Runs {@code mailroom ARGS --data dirA} in-process and returns its stdout. */
+    private String cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--data");
+        all.add(dirA.toString());
+        int code = cl.execute(all.toArray(new String[0]));
+        if (code != 0) assertThat(err.toString()).startsWith("mailroom: ");
+        return out.toString();
+    }
+}
