@@ -120,7 +120,12 @@ final class MimeParser {
         // Where are we? At the end, or at a boundary line whose preceding line end belongs to it.
         long end = in.offset();
         long lfAtEnd = in.lfCount();
-        if (in.load() && in.prevTerm() > 0 && end - in.prevTerm() >= bodyOffset) {
+        // Never end before what is inside: an empty last part (a delimiter line right before the outer one)
+        // starts after that line end already.
+        long floor = bodyOffset;
+        MimePart last = inner != null ? inner : children.isEmpty() ? null : children.get(children.size() - 1);
+        if (last != null) floor = Math.max(floor, last.bodyOffset() + last.bodyLength());
+        if (in.load() && in.prevTerm() > 0 && end - in.prevTerm() >= floor) {
             end -= in.prevTerm();
             lfAtEnd--;
         }

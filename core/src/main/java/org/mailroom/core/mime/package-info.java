@@ -10,9 +10,9 @@
  *
  * <p><b>Why not mime4j.</b> DEPENDENCIES.md names Apache mime4j, and 0.8.14/0.8.15 resolve here, but its
  * token stream does not report byte offsets of parts, and serving BODY[section] from ranges of the blob is
- * the point; counting bytes under its buffered reader is not possible, and its line handling would have
+ * the point; its buffered reader hides the position of each token, and its line handling would have
  * to be re-done anyway for body-fld-lines. The grammar needed (headers, boundaries, parameters, addresses)
- * is small, so it is written here (about 1,000 lines).
+ * is small, so it is written here (about 1,500 lines).
  *
  * <p><b>Robustness.</b> Nothing in a message makes the parser throw: RFC 2045's defaults stand in for
  * missing or invalid fields (text/plain; charset=us-ascii, 7bit), a missing close delimiter ends a
