@@ -12,7 +12,7 @@
  * token stream does not report byte offsets of parts, and serving BODY[section] from ranges of the blob is
  * the point; its buffered reader hides the position of each token, and its line handling would have
  * to be re-done anyway for body-fld-lines. The grammar needed (headers, boundaries, parameters, addresses)
- * is small, so it is written here (about 1,500 lines).
+ * is small, so it is written here (about 2,000 lines).
  *
  * <p><b>Robustness.</b> Nothing in a message makes the parser throw: RFC 2045's defaults stand in for
  * missing or invalid fields (text/plain; charset=us-ascii, 7bit), a missing close delimiter ends a

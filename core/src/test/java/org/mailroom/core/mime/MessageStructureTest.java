@@ -251,16 +251,17 @@ class MessageStructureTest {
 
     @Test
     void b64rfc822() {
-        // base64 message/rfc822 still has the message form
+        // base64 message/rfc822 still has the message form (as in Dovecot, with the same size and line
+        // count: the inner header swallows the base64 line, so the part cannot end before its CRLF)
         MessageStructure m = MessageStructure.parse(Messages.B64RFC822);
         assertThat(m.envelope()).isEqualTo("(NIL \"encoded message part\" ((NIL NIL \"q\" \"example.com\")) "
                 + "((NIL NIL \"q\" \"example.com\")) ((NIL NIL \"q\" \"example.com\")) "
                 + "NIL NIL NIL NIL NIL)");
-        assertThat(m.bodyStructure()).isEqualTo("((\"message\" \"rfc822\" NIL NIL NIL \"base64\" 20 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) "
+        assertThat(m.bodyStructure()).isEqualTo("((\"message\" \"rfc822\" NIL NIL NIL \"base64\" 22 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) "
                 + "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL) "
-                + "0 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"z\") NIL NIL NIL)");
-        assertThat(m.body()).isEqualTo("((\"message\" \"rfc822\" NIL NIL NIL \"base64\" 20 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) "
-                + "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0) 0) \"mixed\")");
+                + "1 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"z\") NIL NIL NIL)");
+        assertThat(m.body()).isEqualTo("((\"message\" \"rfc822\" NIL NIL NIL \"base64\" 22 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) "
+                + "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0) 1) \"mixed\")");
     }
 
     @Test
