@@ -28,7 +28,7 @@ import picocli.CommandLine.Mixin;
  * {@code mailroom demo}: the real server on loopback and unprivileged ports, with a fresh data directory,
  * the domain example.test, two users and a welcome message each, so a new user can try every protocol.
  */
-@Command(name = "demo", description = "Run a demo server on 127.0.0.1 (SMTP 2525, POP3 2110) with example users.")
+@Command(name = "demo", description = "Run a demo server on 127.0.0.1 (SMTP 2525, submission 2587/2465, POP3 2110) with example users.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String DOMAIN = "example.test";
@@ -39,8 +39,8 @@ final class DemoCommand implements Callable<Integer> {
     static final Map<String, String> DEMO_LISTENERS = Map.of(
             "listen.smtp", "\"127.0.0.1:2525\"",
             "listen.pop3", "\"127.0.0.1:2110\"",
-            "listen.submission", "\"\"",
-            "listen.submissions", "\"\"",
+            "listen.submission", "\"127.0.0.1:2587\"",
+            "listen.submissions", "\"127.0.0.1:2465\"",
             "listen.imap", "\"\"",
             "listen.imaps", "\"\"",
             "listen.pop3s", "\"\"");
@@ -123,15 +123,23 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  printf 'Subject: hello\\r\\n\\r\\nHi Alice!\\r\\n' | curl -s smtp://" + hostPort(smtp)
                     + " --mail-from bob@" + DOMAIN + " --mail-rcpt alice@" + DOMAIN + " --upload-file -");
         }
+        InetSocketAddress submission = server.addresses().get("submission");
+        if (submission != null) {
+            out.println("Submission " + hostPort(submission) + " (STARTTLS + AUTH; 465-style implicit TLS on "
+                    + hostPort(server.addresses().get("submissions")) + "), send as alice:");
+            out.println("  printf 'From: alice@" + DOMAIN + "\\r\\nSubject: hi Bob\\r\\n\\r\\nHello!\\r\\n' | curl -s --ssl-reqd -k smtp://"
+                    + hostPort(submission) + " --user alice@" + DOMAIN + ":" + PASSWORD + " --mail-from alice@" + DOMAIN
+                    + " --mail-rcpt bob@" + DOMAIN + " --upload-file -");
+        }
         if (pop3 != null) {
             out.println("POP3   " + hostPort(pop3) + "   list and read:");
             out.println("  curl -s pop3://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(pop3) + "/");
             out.println("  curl -s pop3://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(pop3) + "/1");
         }
         out.println();
-        out.println("Mail client: incoming POP3 " + (pop3 == null ? "-" : hostPort(pop3))
-                + ", outgoing SMTP " + (smtp == null ? "-" : hostPort(smtp))
-                + ", no encryption, user name = full address. Press Ctrl-C to stop.");
+        out.println("Mail client: incoming POP3 " + (pop3 == null ? "-" : hostPort(pop3)) + " (no encryption yet)"
+                + ", outgoing " + (submission == null ? "-" : hostPort(submission) + " with STARTTLS")
+                + " (self-signed certificate), user name = full address. Press Ctrl-C to stop.");
         out.flush();
     }
 
