@@ -57,6 +57,23 @@ class InteropTest {
     }
 
     @Test
+    void pythonUsesEveryAnnouncedExtension() throws Exception {
+        server.server.storage().directory().addAccount("jörg@example.test", "x".toCharArray());
+        server.server.storage().directory().addAccount("carol@example.test", "x".toCharArray());
+        Path script = Path.of(InteropTest.class.getResource("/interop/esmtp_extensions.py").toURI());
+        String out = run(null, List.of("python3", script.toString(), "127.0.0.1",
+                String.valueOf(server.smtp().getPort()), "jörg@example.test", "carol@example.test"), null);
+        assertThat(out).contains("8bitmime + dsn ok", "smtputf8 ok", "size ok");
+        var store = server.server.storage().mailStore();
+        var box = store.mailbox("jörg@example.test", "INBOX").orElseThrow();
+        assertThat(store.messages(box.id())).hasSize(1);
+        try (var in = server.server.storage().blobStore().open(store.messages(box.id()).get(0).blobId())) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("with UTF8SMTP id").contains("for <jörg@example.test>");
+        }
+    }
+
+    @Test
     void curlSendsOverSmtpAndReadsBackOverPop3() throws Exception {
         String message = "From: curl@elsewhere.test\r\nTo: alice@example.test\r\nSubject: via curl\r\n\r\nSent by curl.\r\n";
         run(null, List.of("curl", "-sS", "--max-time", "20", "smtp://127.0.0.1:" + server.smtp().getPort(),
