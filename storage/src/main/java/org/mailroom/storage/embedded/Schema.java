@@ -47,7 +47,14 @@ final class Schema {
                     "CREATE INDEX queue_blob ON queue (blob_id)",
                     "CREATE TABLE queue_recipient (queue_id TEXT NOT NULL REFERENCES queue(id) ON DELETE CASCADE,"
                             + " position INTEGER NOT NULL, address TEXT NOT NULL, state TEXT NOT NULL,"
-                            + " last_reply TEXT, PRIMARY KEY (queue_id, position)) WITHOUT ROWID"));
+                            + " last_reply TEXT, PRIMARY KEY (queue_id, position)) WITHOUT ROWID"),
+            // 2 (IMAP): special-use attributes (RFC 6154) and subscriptions, which name mailboxes that may not
+            // exist (RFC 9051 section 6.3.7), so they are names, not mailbox ids.
+            List.of(
+                    "ALTER TABLE mailbox ADD COLUMN special_use TEXT",
+                    "CREATE TABLE subscription (account TEXT NOT NULL, name TEXT NOT NULL,"
+                            + " PRIMARY KEY (account, name)) WITHOUT ROWID",
+                    "CREATE INDEX expunged_modseq ON expunged (mailbox_id, modseq)"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {
