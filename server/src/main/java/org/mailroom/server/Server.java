@@ -13,6 +13,9 @@ import org.mailroom.core.delivery.Router;
 import org.mailroom.delivery.LocalDelivery;
 import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.protocol.EventLoops;
+import org.mailroom.protocol.imap.ImapServer;
+import org.mailroom.protocol.imap.ImapSettings;
+import org.mailroom.protocol.imap.SimpleMessageStructure;
 import org.mailroom.protocol.pop3.Pop3Server;
 import org.mailroom.protocol.pop3.Pop3Settings;
 import org.mailroom.protocol.smtp.SmtpServer;
@@ -90,7 +93,19 @@ public final class Server implements AutoCloseable {
             listeners.add(server);
             bound.put("pop3", bind("listen.pop3", pop3.get(), () -> server.start(pop3.get())));
         }
-        for (String later : List.of("submission", "submissions", "imap", "imaps", "pop3s")) {
+        Optional<InetSocketAddress> imap = config.listen().imapAddress();
+        if (imap.isPresent()) {
+            // No STARTTLS yet, so LOGIN works in the clear (as POP3 does today).
+            ImapSettings settings = new ImapSettings(hostname, ImapSettings.DEFAULT_IDLE_TIMEOUT,
+                    ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.authFailures(),
+                    limits.connections(), true);
+            ImapServer server = new ImapServer(settings, storage.mailStore(), storage.blobStore(),
+                    new SimpleMessageStructure(storage.blobStore()), storage.directory()::authenticate,
+                    loops.boss(), loops.workers(), loops.blocking());
+            listeners.add(server);
+            bound.put("imap", bind("listen.imap", imap.get(), () -> server.start(imap.get())));
+        }
+        for (String later : List.of("submission", "submissions", "imaps", "pop3s")) {
             log.debug("listen.{}: not implemented yet, not listening", later);
         }
     }

@@ -33,8 +33,8 @@ final class TestServer implements AutoCloseable {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.hostname", "\"mx.example.test\"");
         overrides.put("server.data_dir", org.mailroom.server.admin.StoreOptions.tomlString(dataDir.toString()));
-        for (String key : new String[] {"smtp", "pop3"}) overrides.put("listen." + key, "\"127.0.0.1:0\"");
-        for (String key : new String[] {"submission", "submissions", "imap", "imaps", "pop3s"}) {
+        for (String key : new String[] {"smtp", "pop3", "imap"}) overrides.put("listen." + key, "\"127.0.0.1:0\"");
+        for (String key : new String[] {"submission", "submissions", "imaps", "pop3s"}) {
             overrides.put("listen." + key, "\"\"");
         }
         overrides.putAll(extra);
@@ -54,6 +54,10 @@ final class TestServer implements AutoCloseable {
 
     InetSocketAddress smtp() {
         return server.addresses().get("smtp");
+    }
+
+    InetSocketAddress imap() {
+        return server.addresses().get("imap");
     }
 
     InetSocketAddress pop3() {
