@@ -184,7 +184,10 @@ public final class ImapDecoder extends ByteToMessageDecoder {
 
     static String tagOf(byte[] bytes) {
         int end = 0;
-        while (end < bytes.length && end < 64 && bytes[end] > ' ' && bytes[end] < 127 && bytes[end] != '{') end++;
+        while (end < bytes.length && end < 64 && bytes[end] > ' ' && bytes[end] < 127
+                && "{}()\"%*+\\".indexOf(bytes[end]) < 0) {
+            end++;
+        }
         return end == 0 ? "*" : new String(bytes, 0, end, StandardCharsets.US_ASCII);
     }
 
