@@ -234,8 +234,8 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         if (state == State.NOT_AUTHENTICATED) {
             caps.append(plaintextAuthAllowed() ? " AUTH=PLAIN SASL-IR" : " LOGINDISABLED");
         }
-        caps.append(" LITERAL+ ENABLE ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED")
-                .append(" LIST-STATUS STATUS=SIZE ESEARCH CONDSTORE APPENDLIMIT=").append(settings.maxLiteralSize());
+        caps.append(" LITERAL+ ENABLE ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED BINARY")
+                .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE APPENDLIMIT=").append(settings.maxLiteralSize());
         return caps.toString();
     }
 

@@ -27,6 +27,8 @@ public final class SelectedMailbox {
     /** Gone from the store, still numbered here: the EXPUNGE is owed. */
     private final Set<Long> expungedPending = new TreeSet<>();
     private boolean changed;
+    /** The result of the last SEARCH RETURN (SAVE), as UIDs (RFC 5182); empty until one ran. */
+    private List<Long> savedSearch = List.of();
 
     private SelectedMailbox(MailStore store, Mailbox mailbox, boolean readOnly, List<MessageRecord> messages) {
         this.store = store;
@@ -60,8 +62,18 @@ public final class SelectedMailbox {
         return expungedPending.contains(uid);
     }
 
+    public void saveSearch(List<Long> uids) {
+        savedSearch = List.copyOf(uids);
+    }
+
+    /** A sequence set from a command: {@code $} is the saved search result (RFC 5182 section 2.1). */
+    public SequenceSet sequenceSet(String text) throws BadCommandException {
+        return text.equals("$") ? SequenceSet.ofUids(savedSearch) : SequenceSet.parse(text);
+    }
+
     /** Messages of a sequence set, ascending; with {@code byUid} the set holds UIDs. Expunged ones are left out. */
     public List<Integer> resolve(SequenceSet set, boolean byUid) {
+        byUid = byUid || set.holdsUids();
         List<Integer> out = new ArrayList<>();
         if (messages.isEmpty()) return out;
         long maxUid = messages.get(messages.size() - 1).uid();

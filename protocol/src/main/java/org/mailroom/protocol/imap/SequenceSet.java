@@ -15,10 +15,24 @@ public final class SequenceSet {
 
     private final long[] lows;
     private final long[] highs;
+    /** A set of UIDs whatever the command: the saved search result {@code $} (SEARCHRES, RFC 5182). */
+    private final boolean uids;
 
-    private SequenceSet(long[] lows, long[] highs) {
+    private SequenceSet(long[] lows, long[] highs, boolean uids) {
         this.lows = lows;
         this.highs = highs;
+        this.uids = uids;
+    }
+
+    /** The given UIDs, matched as UIDs even by a command without the UID prefix. */
+    public static SequenceSet ofUids(List<Long> uids) {
+        long[] a = new long[uids.size()];
+        for (int i = 0; i < a.length; i++) a[i] = uids.get(i);
+        return new SequenceSet(a, a.clone(), true);
+    }
+
+    public boolean holdsUids() {
+        return uids;
     }
 
     public static SequenceSet parse(String text) throws BadCommandException {
@@ -32,7 +46,7 @@ public final class SequenceSet {
             lows[i] = number(colon < 0 ? part : part.substring(0, colon));
             highs[i] = colon < 0 ? lows[i] : number(part.substring(colon + 1));
         }
-        return new SequenceSet(lows, highs);
+        return new SequenceSet(lows, highs, false);
     }
 
     public static boolean looksLikeOne(String text) {

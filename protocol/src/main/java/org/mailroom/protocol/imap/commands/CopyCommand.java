@@ -17,7 +17,7 @@ import org.mailroom.protocol.imap.SequenceSet;
 public final class CopyCommand implements ImapCommand {
     @Override
     public void execute(ImapSession session, Request request) throws IOException, BadCommandException {
-        SequenceSet set = SequenceSet.parse(request.args().atom("the sequence set"));
+        SequenceSet set = session.selected().sequenceSet(request.args().atom("the sequence set"));
         String name = MailboxNames.fromClient(request.args().astring("the target mailbox"));
         request.args().end();
         Mailbox target = session.store().mailbox(session.account(), name).orElse(null);

@@ -18,7 +18,7 @@ import org.mailroom.protocol.imap.SequenceSet;
 public final class ExpungeCommand implements ImapCommand {
     @Override
     public void execute(ImapSession session, Request request) throws IOException, BadCommandException {
-        SequenceSet set = request.uid() ? SequenceSet.parse(request.args().atom("the UID set")) : null;
+        SequenceSet set = request.uid() ? session.selected().sequenceSet(request.args().atom("the UID set")) : null;
         request.args().end();
         SelectedMailbox selected = session.selected();
         if (selected.readOnly()) {

@@ -25,10 +25,12 @@ import org.mailroom.protocol.imap.MessageStructureSource.Section;
 import org.mailroom.protocol.imap.Request;
 import org.mailroom.protocol.imap.SelectedMailbox;
 import org.mailroom.protocol.imap.SequenceSet;
+import org.mailroom.protocol.imap.TransferDecoding;
 
 /**
  * FETCH and UID FETCH (RFC 9051 section 6.4.5): FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE,
- * UID, MODSEQ (RFC 7162), RFC822, RFC822.HEADER, RFC822.TEXT, BODY[section]&lt;partial&gt; and BODY.PEEK. Sections:
+ * UID, MODSEQ (RFC 7162), RFC822, RFC822.HEADER, RFC822.TEXT, BODY[section]&lt;partial&gt;, BODY.PEEK, and
+ * BINARY, BINARY.PEEK, BINARY.SIZE (RFC 3516: the part with its transfer encoding undone). Sections:
  * part numbers, HEADER, HEADER.FIELDS (.NOT), TEXT, MIME. A non-PEEK body fetch sets \Seen (not on EXAMINE).
  * The {@code (CHANGEDSINCE n)} modifier (RFC 7162 section 3.1.4.1) limits the answer to messages changed after n.
  */
@@ -43,7 +45,7 @@ public final class FetchCommand implements ImapCommand {
 
     @Override
     public void execute(ImapSession session, Request request) throws IOException, BadCommandException {
-        SequenceSet set = SequenceSet.parse(request.args().atom("the sequence set"));
+        SequenceSet set = session.selected().sequenceSet(request.args().atom("the sequence set"));
         List<Item> items = new ArrayList<>();
         ImapValue what = request.args().value("the fetch items");
         if (what instanceof ImapValue.ListValue list) {
@@ -75,7 +77,12 @@ public final class FetchCommand implements ImapCommand {
         for (int msn : selected.resolve(set, request.uid())) {
             MessageRecord m = selected.get(msn);
             if (changedSince >= 0 && m.modSeq() <= changedSince) continue;
-            session.send(response(session, selected, msn, m, items));
+            try {
+                session.send(response(session, selected, msn, m, items));
+            } catch (UnknownEncoding e) {
+                session.no(request, "[UNKNOWN-CTE] Cannot decode " + e.getMessage());
+                return;
+            }
         }
         session.ok(request, request.fullName() + " completed");
     }
@@ -93,6 +100,7 @@ public final class FetchCommand implements ImapCommand {
             }
             default -> { }
         }
+        if (upper.startsWith("BINARY")) return binaryItem(raw, upper);
         boolean peek = upper.startsWith("BODY.PEEK[");
         if (!peek && !upper.startsWith("BODY[")) throw new BadCommandException("Unknown fetch item " + raw);
         int open = upper.indexOf('[');
@@ -145,10 +153,58 @@ public final class FetchCommand implements ImapCommand {
         return new Item("SECTION", name, peek, part, textKind, fields, start, length);
     }
 
+    /** BINARY[part]&lt;partial&gt;, BINARY.PEEK[part]&lt;partial&gt;, BINARY.SIZE[part] (RFC 3516 section 4.2). */
+    private static Item binaryItem(String raw, String upper) throws BadCommandException {
+        boolean size = upper.startsWith("BINARY.SIZE[");
+        boolean peek = upper.startsWith("BINARY.PEEK[");
+        if (!size && !peek && !upper.startsWith("BINARY[")) throw new BadCommandException("Unknown fetch item " + raw);
+        int open = upper.indexOf('[');
+        int close = upper.indexOf(']');
+        if (close < open) throw new BadCommandException("Bad section " + raw);
+        String part = upper.substring(open + 1, close);
+        if (!part.isEmpty() && !part.matches("[1-9][0-9]*(\\.[1-9][0-9]*)*")) {
+            throw new BadCommandException("BINARY takes part numbers only");
+        }
+        String rest = upper.substring(close + 1);
+        long start = -1;
+        long length = -1;
+        if (!rest.isEmpty()) {
+            if (size || !rest.matches("<[0-9]+\\.[0-9]+>")) throw new BadCommandException("Bad partial " + rest);
+            String[] nums = rest.substring(1, rest.length() - 1).split("\\.");
+            start = Arguments.number(nums[0], "the partial start");
+            length = Arguments.number(nums[1], "the partial length");
+        }
+        String name = (size ? "BINARY.SIZE[" : "BINARY[") + part + "]" + (start >= 0 ? "<" + start + ">" : "");
+        return new Item(size ? "BINARY.SIZE" : "BINARY", name, peek || size, part, "", List.of(), start, length);
+    }
+
+    /** A part with its transfer encoding undone; the whole message (part "") as it is. */
+    private static byte[] binary(ImapSession session, MessageRecord m, byte[] bytes, String part)
+            throws IOException, UnknownEncoding {
+        if (part.isEmpty()) return bytes;
+        Optional<Section> found = session.structure().locate(m, part);
+        if (found.isEmpty()) return new byte[0];
+        Section s = found.get();
+        String encoding = MessageHeaders.parse(bytes, (int) s.start(), (int) s.bodyStart())
+                .get("Content-Transfer-Encoding");
+        byte[] body = java.util.Arrays.copyOfRange(bytes, (int) s.bodyStart(), (int) s.end());
+        byte[] decoded = TransferDecoding.decode(body, encoding);
+        if (decoded == null) throw new UnknownEncoding(encoding);
+        return decoded;
+    }
+
+    /** A transfer encoding BINARY cannot undo: the command ends with NO [UNKNOWN-CTE] (RFC 3516 section 4.3). */
+    static final class UnknownEncoding extends Exception {
+        UnknownEncoding(String encoding) {
+            super(encoding);
+        }
+    }
+
     private static byte[] response(ImapSession session, SelectedMailbox selected, int msn, MessageRecord m,
-                                   List<Item> items) throws IOException {
+                                   List<Item> items) throws IOException, UnknownEncoding {
         boolean setsSeen = !selected.readOnly() && !m.flags().contains("\\Seen") && items.stream().anyMatch(
-                i -> (i.kind.equals("SECTION") && !i.peek) || i.kind.equals("RFC822") || i.kind.equals("RFC822.TEXT"));
+                i -> ((i.kind.equals("SECTION") || i.kind.equals("BINARY")) && !i.peek) || i.kind.equals("RFC822")
+                        || i.kind.equals("RFC822.TEXT"));
         boolean flagsAsked = items.stream().anyMatch(i -> i.kind.equals("FLAGS"));
         if (setsSeen) {
             for (MessageRecord changed : session.store().updateFlags(m.mailboxId(), List.of(m.uid()), FlagOp.ADD,
@@ -173,6 +229,20 @@ public final class FetchCommand implements ImapCommand {
                 case "ENVELOPE" -> write(out, "ENVELOPE " + session.structure().envelope(m));
                 case "BODY" -> write(out, "BODY " + session.structure().bodyStructure(m, false));
                 case "BODYSTRUCTURE" -> write(out, "BODYSTRUCTURE " + session.structure().bodyStructure(m, true));
+                case "BINARY.SIZE", "BINARY" -> {
+                    if (bytes == null) bytes = read(session, m);
+                    byte[] data = binary(session, m, bytes, item.part);
+                    if (item.kind.equals("BINARY.SIZE")) {
+                        write(out, item.name + " " + data.length);
+                    } else {
+                        data = partial(data, item);
+                        // literal8 only when the data holds NUL, which a plain literal may not (RFC 3516 section 4.3).
+                        boolean nul = false;
+                        for (byte b : data) nul |= b == 0;
+                        write(out, item.name + (nul ? " ~{" : " {") + data.length + "}\r\n");
+                        out.write(data);
+                    }
+                }
                 default -> {
                     if (bytes == null) bytes = read(session, m);
                     String name = item.name;
@@ -235,12 +305,14 @@ public final class FetchCommand implements ImapCommand {
         } else {
             data = java.util.Arrays.copyOfRange(bytes, from, to);
         }
-        if (item.partialStart >= 0) {
-            int a = (int) Math.min(item.partialStart, data.length);
-            int b = (int) Math.min(data.length, a + item.partialLength);
-            data = java.util.Arrays.copyOfRange(data, a, b);
-        }
-        return data;
+        return partial(data, item);
+    }
+
+    private static byte[] partial(byte[] data, Item item) {
+        if (item.partialStart < 0) return data;
+        int a = (int) Math.min(item.partialStart, data.length);
+        int b = (int) Math.min(data.length, a + item.partialLength);
+        return java.util.Arrays.copyOfRange(data, a, b);
     }
 
     /** The named fields (or all but them), raw as stored, then the empty line that ends a header. */

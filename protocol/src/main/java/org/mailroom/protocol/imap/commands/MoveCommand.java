@@ -19,7 +19,7 @@ import org.mailroom.protocol.imap.SequenceSet;
 public final class MoveCommand implements ImapCommand {
     @Override
     public void execute(ImapSession session, Request request) throws IOException, BadCommandException {
-        SequenceSet set = SequenceSet.parse(request.args().atom("the sequence set"));
+        SequenceSet set = session.selected().sequenceSet(request.args().atom("the sequence set"));
         String name = MailboxNames.fromClient(request.args().astring("the target mailbox"));
         request.args().end();
         SelectedMailbox selected = session.selected();

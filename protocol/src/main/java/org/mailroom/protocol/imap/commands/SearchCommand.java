@@ -27,7 +27,8 @@ import org.mailroom.protocol.imap.SequenceSet;
 
 /**
  * SEARCH and UID SEARCH (RFC 9051 section 6.4.4) with every RFC 3501 key, MODSEQ (RFC 7162), CHARSET US-ASCII
- * or UTF-8, and ESEARCH return options MIN, MAX, COUNT, ALL (RFC 4731). The answer is {@code * SEARCH} unless
+ * or UTF-8, ESEARCH return options MIN, MAX, COUNT, ALL (RFC 4731) and SAVE with {@code $} (SEARCHRES,
+ * RFC 5182). The answer is {@code * SEARCH} unless
  * the client asked for RETURN options or enabled IMAP4rev2, then {@code * ESEARCH}.
  *
  * <p>Text keys compare case-insensitively against the raw header values and body (no transfer decoding yet,
@@ -90,7 +91,7 @@ public final class SearchCommand implements ImapCommand {
             returns = new TreeSet<>();
             for (ImapValue v : args.list("return options")) {
                 String option = Arguments.text(v, "a return option").toUpperCase(Locale.ROOT);
-                if (!Set.of("MIN", "MAX", "COUNT", "ALL").contains(option)) {
+                if (!Set.of("MIN", "MAX", "COUNT", "ALL", "SAVE").contains(option)) {
                     throw new BadCommandException("Unknown return option " + option);
                 }
                 returns.add(option);
@@ -121,13 +122,32 @@ public final class SearchCommand implements ImapCommand {
         int count = selected.count();
         long maxUid = count == 0 ? 0 : selected.get(count).uid();
         List<Long> found = new ArrayList<>();
+        List<Long> foundUids = new ArrayList<>();
         long highestModSeq = 0;
         for (int msn = 1; msn <= count; msn++) {
             MessageRecord m = selected.get(msn);
             if (selected.isExpunged(m.uid())) continue;
             if (all.matches(new Candidate(session, msn, m, maxUid, count))) {
                 found.add(request.uid() ? m.uid() : (long) msn);
+                foundUids.add(m.uid());
                 highestModSeq = Math.max(highestModSeq, m.modSeq());
+            }
+        }
+        if (returns != null && returns.contains("SAVE")) {
+            // RFC 5182 section 2.1: kept as UIDs, so it survives expunges; SAVE alone sends no ESEARCH. With only
+            // MIN and/or MAX beside it, only those are saved (section 2.4).
+            List<Long> saved = foundUids;
+            if (!foundUids.isEmpty() && !returns.contains("ALL") && !returns.contains("COUNT")
+                    && (returns.contains("MIN") || returns.contains("MAX"))) {
+                saved = new ArrayList<>();
+                if (returns.contains("MIN")) saved.add(foundUids.get(0));
+                if (returns.contains("MAX") && foundUids.size() > 1) saved.add(foundUids.get(foundUids.size() - 1));
+            }
+            selected.saveSearch(saved);
+            returns.remove("SAVE");
+            if (returns.isEmpty()) {
+                session.ok(request, request.fullName() + " completed, result saved");
+                return;
             }
         }
         if (returns == null && !session.rev2()) {
@@ -222,8 +242,12 @@ public final class SearchCommand implements ImapCommand {
                 };
             }
             case "UID": {
-                SequenceSet set = SequenceSet.parse(string(it, "a UID set"));
+                SequenceSet set = session.selected().sequenceSet(string(it, "a UID set"));
                 return c -> set.contains(c.record.uid(), c.maxUid);
+            }
+            case "$": {
+                SequenceSet saved = session.selected().sequenceSet("$");
+                return c -> saved.contains(c.record.uid(), c.maxUid);
             }
             case "NOT": {
                 Key inner = key(it, usesModSeq, session);

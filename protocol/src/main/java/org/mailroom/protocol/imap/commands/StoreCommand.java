@@ -25,7 +25,7 @@ import org.mailroom.protocol.imap.SequenceSet;
 public final class StoreCommand implements ImapCommand {
     @Override
     public void execute(ImapSession session, Request request) throws IOException, BadCommandException {
-        SequenceSet set = SequenceSet.parse(request.args().atom("the sequence set"));
+        SequenceSet set = session.selected().sequenceSet(request.args().atom("the sequence set"));
         long unchangedSince = -1;
         if (request.args().peekList()) {
             List<ImapValue> modifiers = request.args().list("store modifiers");
