@@ -2,9 +2,7 @@ package org.mailroom.protocol.imap;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.mailroom.core.store.MailStore;
@@ -27,16 +25,25 @@ public final class SelectedMailbox {
     /** Gone from the store, still numbered here: the EXPUNGE is owed. */
     private final Set<Long> expungedPending = new TreeSet<>();
     private boolean changed;
+    /** New messages not yet announced with EXISTS. */
+    private boolean arrived;
+    /** Every change up to this MODSEQ is in {@link #messages} (or {@link #expungedPending}). */
+    private long knownModSeq;
     /** The result of the last SEARCH RETURN (SAVE), as UIDs (RFC 5182); empty until one ran. */
     private List<Long> savedSearch = List.of();
 
     private SelectedMailbox(MailStore store, Mailbox mailbox, boolean readOnly, List<MessageRecord> messages) {
         this.store = store;
         this.mailbox = mailbox;
+        this.knownModSeq = mailbox.highestModSeq();
         this.readOnly = readOnly;
         this.messages = new ArrayList<>(messages);
     }
 
+    /**
+     * Opens with the message list read after the mailbox record, so nothing older than its HIGHESTMODSEQ is
+     * missing; newer changes are read again at the first sync.
+     */
     static SelectedMailbox open(MailStore store, Mailbox mailbox, boolean readOnly) throws IOException {
         return new SelectedMailbox(store, mailbox, readOnly, store.messages(mailbox.id()));
     }
@@ -117,35 +124,45 @@ public final class SelectedMailbox {
     public void sync(ImapSession session, boolean mayExpunge) throws IOException {
         if (changed) {
             changed = false;
-            List<MessageRecord> now = store.messages(mailbox.id());
-            Map<Long, MessageRecord> byUid = new HashMap<>(now.size() * 2);
-            for (MessageRecord m : now) byUid.put(m.uid(), m);
-            long lastUid = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
-            for (int i = 0; i < messages.size(); i++) {
-                MessageRecord known = messages.get(i);
-                MessageRecord current = byUid.get(known.uid());
-                if (current == null) {
-                    expungedPending.add(known.uid());
-                } else if (!current.flags().equals(known.flags()) || current.modSeq() != known.modSeq()) {
-                    messages.set(i, current);
-                    if (!current.flags().equals(known.flags())) {
-                        session.untagged((i + 1) + " FETCH (" + FetchItems.flags(session, current) + ")");
-                    }
-                }
-            }
-            boolean arrived = false;
-            for (MessageRecord m : now) {
-                if (m.uid() > lastUid) {
-                    messages.add(m);
-                    arrived = true;
-                }
-            }
-            mailbox = store.mailbox(mailbox.account(), mailbox.name()).orElse(mailbox);
-            if (mayExpunge) expunge(session);
-            if (arrived) session.untagged(messages.size() + " EXISTS");
-        } else if (mayExpunge) {
-            expunge(session);
+            readChanges(session);
         }
+        if (mayExpunge) expunge(session);
+        if (arrived) {
+            arrived = false;
+            session.untagged(messages.size() + " EXISTS");
+        }
+    }
+
+    /**
+     * Reads only what changed since the MODSEQ last seen (new and changed messages, expunged UIDs), not the whole
+     * mailbox: a change in a 10,000-message mailbox costs each session on it a few rows. The mailbox's
+     * HIGHESTMODSEQ is read first, so every change up to it is in the two answers; a change seen early, again
+     * next time, is harmless (each step below is idempotent).
+     */
+    private void readChanges(ImapSession session) throws IOException {
+        Mailbox now = store.mailbox(mailbox.account(), mailbox.name()).orElse(null);
+        if (now == null || now.id() != mailbox.id()) return; // renamed or deleted under us: nothing to compare
+        long lastUid = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
+        for (long uid : store.expungedSince(mailbox.id(), knownModSeq)) {
+            if (msnOf(uid) > 0) expungedPending.add(uid);
+        }
+        for (MessageRecord current : store.changedSince(mailbox.id(), knownModSeq)) {
+            if (current.uid() > lastUid) {
+                messages.add(current);
+                lastUid = current.uid();
+                arrived = true;
+                continue;
+            }
+            int msn = msnOf(current.uid());
+            if (msn == 0) continue;
+            MessageRecord known = messages.get(msn - 1);
+            messages.set(msn - 1, current);
+            if (!current.flags().equals(known.flags())) {
+                session.untagged(msn + " FETCH (" + FetchItems.flags(session, current) + ")");
+            }
+        }
+        knownModSeq = Math.max(knownModSeq, now.highestModSeq());
+        mailbox = now;
     }
 
     private void expunge(ImapSession session) {

@@ -66,13 +66,14 @@ public final class StoreCommand implements ImapCommand {
             if (unchangedSince >= 0 && m.modSeq() > unchangedSince) modified.add(request.uid() ? m.uid() : msn);
             else uids.add(m.uid());
         }
+        Set<Long> toChange = new java.util.HashSet<>(uids);
         for (MessageRecord changed : session.store().updateFlags(selected.mailbox().id(), uids, op, flags)) {
             selected.updated(changed);
         }
         if (!silent || unchangedSince >= 0) {
             for (int msn : msns) {
                 MessageRecord m = selected.get(msn);
-                if (!uids.contains(m.uid())) continue;
+                if (!toChange.contains(m.uid())) continue;
                 session.untagged(msn + " FETCH (" + FetchItems.flags(session, m) + ")");
             }
         }
