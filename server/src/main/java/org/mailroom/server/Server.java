@@ -26,6 +26,9 @@ import org.mailroom.delivery.RemoteDelivery;
 import org.mailroom.delivery.dns.DnsjavaResolver;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
+import org.mailroom.protocol.imap.ImapServer;
+import org.mailroom.protocol.imap.ImapSettings;
+import org.mailroom.protocol.imap.SimpleMessageStructure;
 import org.mailroom.protocol.pop3.Pop3Server;
 import org.mailroom.protocol.pop3.Pop3Settings;
 import org.mailroom.protocol.smtp.SmtpAuth;
@@ -141,7 +144,19 @@ public final class Server implements AutoCloseable {
             listeners.add(server);
             bound.put("pop3", bind("listen.pop3", pop3.get(), () -> server.start(pop3.get())));
         }
-        for (String later : List.of("imap", "imaps", "pop3s")) {
+        Optional<InetSocketAddress> imap = config.listen().imapAddress();
+        if (imap.isPresent()) {
+            // No STARTTLS yet, so LOGIN works in the clear (as POP3 does today).
+            ImapSettings settings = new ImapSettings(hostname, ImapSettings.DEFAULT_IDLE_TIMEOUT,
+                    ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.authFailures(),
+                    limits.connections(), true);
+            ImapServer server = new ImapServer(settings, storage.mailStore(), storage.blobStore(),
+                    new SimpleMessageStructure(storage.blobStore()), storage.directory()::authenticate,
+                    loops.boss(), loops.workers(), loops.blocking());
+            listeners.add(server);
+            bound.put("imap", bind("listen.imap", imap.get(), () -> server.start(imap.get())));
+        }
+        for (String later : List.of("imaps", "pop3s")) {
             log.debug("listen.{}: not implemented yet, not listening", later);
         }
     }

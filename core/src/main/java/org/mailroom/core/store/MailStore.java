@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -82,4 +83,75 @@ public interface MailStore {
 
     /** Listens to changes of one account's mailboxes; close the handle to stop. */
     AutoCloseable subscribe(String account, Consumer<MailboxEvent> listener);
+
+    // ---- for IMAP (RFC 9051 and extensions) ----
+
+    /**
+     * Where copied or moved messages landed (UIDPLUS COPYUID, RFC 4315 section 3): {@code sourceUids.get(i)}
+     * became {@code targetUids.get(i)} in the target mailbox, whose UIDVALIDITY is given. Missing source UIDs
+     * are left out.
+     */
+    record Copied(long targetUidValidity, List<Long> sourceUids, List<Long> targetUids) {
+        public Copied {
+            sourceUids = List.copyOf(sourceUids);
+            targetUids = List.copyOf(targetUids);
+        }
+    }
+
+    /**
+     * Copies messages into another mailbox of the same account: new UIDs in the target (ascending in source
+     * UID order), the same blob, the same flags and internal date. Atomic. Example: IMAP COPY.
+     */
+    default Copied copy(long fromMailboxId, Collection<Long> uids, long toMailboxId) throws IOException {
+        throw new UnsupportedOperationException("copy is not supported by " + getClass().getSimpleName());
+    }
+
+    /**
+     * Like {@link #copy}, then expunges the sources, in one transaction (RFC 6851 section 3.3: the client
+     * never sees the message in both mailboxes, or in neither). The sources are recorded as expunged.
+     */
+    default Copied move(long fromMailboxId, Collection<Long> uids, long toMailboxId) throws IOException {
+        throw new UnsupportedOperationException("move is not supported by " + getClass().getSimpleName());
+    }
+
+    /**
+     * Creates a mailbox with a special-use attribute (RFC 6154: {@code \Sent}, {@code \Drafts}, ...), or none if
+     * {@code specialUse} is null.
+     */
+    default Mailbox createMailbox(String account, String name, String specialUse) throws IOException {
+        if (specialUse != null) throw new UnsupportedOperationException("special-use is not supported");
+        return createMailbox(account, name);
+    }
+
+    /** The special-use attribute of each of the account's mailboxes that has one, by mailbox name. */
+    default Map<String, String> specialUses(String account) throws IOException {
+        return Map.of();
+    }
+
+    /** Adds a name to the account's subscriptions (IMAP SUBSCRIBE); the mailbox need not exist. */
+    default void addSubscription(String account, String name) throws IOException {
+        throw new UnsupportedOperationException("subscriptions are not supported");
+    }
+
+    /** @return false if the name was not subscribed */
+    default boolean removeSubscription(String account, String name) throws IOException {
+        throw new UnsupportedOperationException("subscriptions are not supported");
+    }
+
+    /** The subscribed names, sorted. */
+    default List<String> subscriptions(String account) throws IOException {
+        return List.of();
+    }
+
+    /** The messages whose MODSEQ is above {@code modSeq} (CONDSTORE CHANGEDSINCE, RFC 7162 section 3.1.4.1). */
+    default List<MessageRecord> changedSince(long mailboxId, long modSeq) throws IOException {
+        List<MessageRecord> changed = new java.util.ArrayList<>();
+        for (MessageRecord m : messages(mailboxId)) if (m.modSeq() > modSeq) changed.add(m);
+        return changed;
+    }
+
+    /** The UIDs expunged with a MODSEQ above {@code modSeq}, ascending (QRESYNC VANISHED, RFC 7162 section 3.2.10). */
+    default List<Long> expungedSince(long mailboxId, long modSeq) throws IOException {
+        throw new UnsupportedOperationException("expunge records are not supported");
+    }
 }

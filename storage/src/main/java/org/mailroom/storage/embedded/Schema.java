@@ -71,7 +71,14 @@ final class Schema {
                     "CREATE TABLE queue_attempt (queue_id TEXT NOT NULL REFERENCES queue(id) ON DELETE CASCADE,"
                             + " seq INTEGER NOT NULL, at INTEGER NOT NULL, destination TEXT NOT NULL, dns TEXT NOT NULL,"
                             + " host TEXT, tls TEXT, log TEXT NOT NULL, result TEXT NOT NULL,"
-                            + " PRIMARY KEY (queue_id, seq)) WITHOUT ROWID"));
+                            + " PRIMARY KEY (queue_id, seq)) WITHOUT ROWID"),
+            // 4 (IMAP): special-use attributes (RFC 6154) and subscriptions, which name mailboxes that may not
+            // exist (RFC 9051 section 6.3.7), so they are names, not mailbox ids.
+            List.of(
+                    "ALTER TABLE mailbox ADD COLUMN special_use TEXT",
+                    "CREATE TABLE subscription (account TEXT NOT NULL, name TEXT NOT NULL,"
+                            + " PRIMARY KEY (account, name)) WITHOUT ROWID",
+                    "CREATE INDEX expunged_modseq ON expunged (mailbox_id, modseq)"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

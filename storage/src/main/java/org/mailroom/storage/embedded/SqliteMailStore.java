@@ -66,6 +66,11 @@ public final class SqliteMailStore implements MailStore {
 
     @Override
     public Mailbox createMailbox(String account, String name) throws IOException {
+        return createMailbox(account, name, null);
+    }
+
+    @Override
+    public Mailbox createMailbox(String account, String name, String specialUse) throws IOException {
         String owner = account(account);
         String mailboxName = mailboxName(name);
         return db.write(tx -> {
@@ -73,6 +78,9 @@ public final class SqliteMailStore implements MailStore {
                 throw new MailStoreException.AlreadyExists("mailbox exists: " + mailboxName);
             }
             Mailbox created = insertMailbox(tx, owner, mailboxName);
+            if (specialUse != null) {
+                tx.sql().update("UPDATE mailbox SET special_use = ? WHERE id = ?", specialUse, created.id());
+            }
             publishAfterCommit(tx, created, MailboxEvent.Kind.MAILBOX_CHANGED, List.of(), created.highestModSeq());
             return created;
         });
@@ -238,6 +246,112 @@ public final class SqliteMailStore implements MailStore {
         });
     }
 
+    @Override
+    public Copied copy(long fromMailboxId, Collection<Long> uids, long toMailboxId) throws IOException {
+        return copyOrMove(fromMailboxId, uids, toMailboxId, false);
+    }
+
+    @Override
+    public Copied move(long fromMailboxId, Collection<Long> uids, long toMailboxId) throws IOException {
+        return copyOrMove(fromMailboxId, uids, toMailboxId, true);
+    }
+
+    /** One piece of work, so a move is never seen half done. The blob is shared, never copied. */
+    private Copied copyOrMove(long fromMailboxId, Collection<Long> uids, long toMailboxId, boolean move)
+            throws IOException {
+        Set<Long> sortedUids = new TreeSet<>(uids);
+        return db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            Mailbox from = byId(sql, fromMailboxId);
+            Mailbox to = byId(sql, toMailboxId);
+            if (!from.account().equals(to.account())) throw new MailStoreException("copy across accounts");
+            if (from.id() == to.id() && move) throw new MailStoreException("move into the same mailbox");
+            long targetModSeq = to.highestModSeq() + 1;
+            long uid = to.uidNext();
+            List<Long> sources = new ArrayList<>();
+            List<Long> targets = new ArrayList<>();
+            long size = 0;
+            for (long source : sortedUids) {
+                Optional<MessageRecord> found = sql.queryOne("SELECT " + MESSAGE_COLUMNS + " FROM message"
+                        + " WHERE mailbox_id = ? AND uid = ?", SqliteMailStore::message, fromMailboxId, source);
+                if (found.isEmpty()) continue;
+                MessageRecord m = found.get();
+                sql.update("INSERT INTO message (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        toMailboxId, uid, m.blobId(), m.size(), m.internalDate().toEpochMilli(),
+                        encodeFlags(m.flags()), targetModSeq);
+                sources.add(source);
+                targets.add(uid);
+                size += m.size();
+                uid++;
+            }
+            if (sources.isEmpty()) return new Copied(to.uidValidity(), List.of(), List.of());
+            sql.update("UPDATE mailbox SET uidnext = ?, highestmodseq = ?, messages = messages + ?, size = size + ?"
+                    + " WHERE id = ?", uid, targetModSeq, sources.size(), size, toMailboxId);
+            publishAfterCommit(tx, to, MailboxEvent.Kind.APPENDED, targets, targetModSeq);
+            if (move) {
+                long sourceModSeq = from.highestModSeq() + 1;
+                for (long source : sources) {
+                    sql.update("DELETE FROM message WHERE mailbox_id = ? AND uid = ?", fromMailboxId, source);
+                    sql.update("INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)",
+                            fromMailboxId, source, sourceModSeq);
+                }
+                sql.update("UPDATE mailbox SET highestmodseq = ?, messages = messages - ?, size = size - ?"
+                        + " WHERE id = ?", sourceModSeq, sources.size(), size, fromMailboxId);
+                publishAfterCommit(tx, from, MailboxEvent.Kind.EXPUNGED, sources, sourceModSeq);
+            }
+            return new Copied(to.uidValidity(), sources, targets);
+        });
+    }
+
+    @Override
+    public Map<String, String> specialUses(String account) throws IOException {
+        String owner = account(account);
+        return db.read(sql -> {
+            Map<String, String> uses = new LinkedHashMap<>();
+            for (String[] row : sql.query("SELECT name, special_use FROM mailbox WHERE account = ?"
+                    + " AND special_use IS NOT NULL ORDER BY name", rs -> new String[] {rs.getString(1), rs.getString(2)},
+                    owner)) {
+                uses.put(row[0], row[1]);
+            }
+            return uses;
+        });
+    }
+
+    @Override
+    public void addSubscription(String account, String name) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        db.write(tx -> tx.sql().update("INSERT OR IGNORE INTO subscription (account, name) VALUES (?, ?)",
+                owner, mailboxName));
+    }
+
+    @Override
+    public boolean removeSubscription(String account, String name) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        return db.write(tx -> tx.sql().update("DELETE FROM subscription WHERE account = ? AND name = ?",
+                owner, mailboxName) > 0);
+    }
+
+    @Override
+    public List<String> subscriptions(String account) throws IOException {
+        String owner = account(account);
+        return db.read(sql -> sql.query("SELECT name FROM subscription WHERE account = ? ORDER BY name",
+                rs -> rs.getString(1), owner));
+    }
+
+    @Override
+    public List<MessageRecord> changedSince(long mailboxId, long modSeq) throws IOException {
+        return db.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ?"
+                + " AND modseq > ? ORDER BY uid", SqliteMailStore::message, mailboxId, modSeq));
+    }
+
+    @Override
+    public List<Long> expungedSince(long mailboxId, long modSeq) throws IOException {
+        return db.read(sql -> sql.query("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                rs -> rs.getLong(1), mailboxId, modSeq));
+    }
+
     /** An in-process lock: one server process serves POP3 for a data directory. */
     @Override
     public Optional<AutoCloseable> lockMaildrop(String account) {
@@ -317,8 +431,13 @@ public final class SqliteMailStore implements MailStore {
         return name.equalsIgnoreCase(Mailbox.INBOX) ? Mailbox.INBOX : name;
     }
 
+    /**
+     * IMAP flags and keywords compare case-insensitively (RFC 9051 section 2.3.2): adding {@code $junk} to a
+     * message with {@code $Junk} changes nothing, and removing it removes {@code $Junk}. A flag keeps the spelling
+     * it was first stored with.
+     */
     private static Set<String> applyFlags(Set<String> current, FlagOp op, Set<String> given) {
-        Set<String> after = new TreeSet<>();
+        Set<String> after = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         switch (op) {
             case REPLACE -> after.addAll(given);
             case ADD -> {
@@ -327,10 +446,11 @@ public final class SqliteMailStore implements MailStore {
             }
             case REMOVE -> {
                 after.addAll(current);
-                after.removeAll(given);
+                for (String flag : given) after.remove(flag); // not removeAll: it may use given's equality
+
             }
         }
-        return after;
+        return new TreeSet<>(after);
     }
 
     /** Flags as one space-separated, sorted text: IMAP flags are atoms and never hold a space. */

@@ -404,4 +404,113 @@ public abstract class MailStoreContract extends StorageContract {
         assertThat(backend.mailStore().messages(inbox.id())).singleElement()
                 .satisfies(r -> assertThat(r.internalDate()).isEqualTo(date));
     }
+
+    // ---- IMAP additions ----
+
+    @Test
+    void copyGivesNewUidsSharesTheBlobAndKeepsFlags() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        NewMessage first = newMessage(backend.blobStore(), "one");
+        store.deliver(first, List.of(new Target(ALICE, "INBOX", Set.of("\\Flagged"))));
+        store.deliver(newMessage(backend.blobStore(), "two"), List.of(Target.inbox(ALICE)));
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        Mailbox archive = store.createMailbox(ALICE, "Archive");
+        store.deliver(newMessage(backend.blobStore(), "already"), List.of(new Target(ALICE, "Archive", Set.of())));
+
+        MailStore.Copied copied = store.copy(inbox.id(), List.of(2L, 1L, 42L), archive.id());
+
+        assertThat(copied.targetUidValidity()).isEqualTo(archive.uidValidity());
+        assertThat(copied.sourceUids()).containsExactly(1L, 2L);
+        assertThat(copied.targetUids()).containsExactly(2L, 3L);
+        List<MessageRecord> inArchive = store.messages(archive.id());
+        assertThat(inArchive).extracting(MessageRecord::uid).containsExactly(1L, 2L, 3L);
+        assertThat(inArchive.get(1).blobId()).isEqualTo(first.blobId());
+        assertThat(inArchive.get(1).flags()).containsExactly("\\Flagged");
+        assertThat(inArchive.get(1).internalDate()).isEqualTo(WHEN);
+        assertThat(store.messages(inbox.id())).hasSize(2);
+        Mailbox after = store.mailbox(ALICE, "Archive").orElseThrow();
+        assertThat(after.uidNext()).isEqualTo(4);
+        assertThat(after.messages()).isEqualTo(3);
+
+        store.expunge(inbox.id(), List.of(1L));
+        assertThat(blobExists(backend.blobStore(), first.blobId())).as("the copy still refers to it").isTrue();
+    }
+
+    @Test
+    void moveIsCopyAndExpungeAtOnceAndRecordsTheExpunge() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        NewMessage message = newMessage(backend.blobStore(), "moving");
+        store.deliver(message, List.of(Target.inbox(ALICE)));
+        store.deliver(newMessage(backend.blobStore(), "staying"), List.of(Target.inbox(ALICE)));
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        Mailbox trash = store.createMailbox(ALICE, "Trash");
+        List<MailboxEvent> events = new CopyOnWriteArrayList<>();
+        try (AutoCloseable sub = store.subscribe(ALICE, events::add)) {
+            MailStore.Copied moved = store.move(inbox.id(), List.of(1L), trash.id());
+            assertThat(moved.sourceUids()).containsExactly(1L);
+            assertThat(moved.targetUids()).containsExactly(1L);
+        }
+        assertThat(store.messages(inbox.id())).extracting(MessageRecord::uid).containsExactly(2L);
+        assertThat(store.messages(trash.id())).singleElement()
+                .satisfies(r -> assertThat(r.blobId()).isEqualTo(message.blobId()));
+        assertThat(blobExists(backend.blobStore(), message.blobId())).isTrue();
+        assertThat(store.expungedSince(inbox.id(), inbox.highestModSeq())).containsExactly(1L);
+        assertThat(events).extracting(MailboxEvent::kind)
+                .containsExactlyInAnyOrder(MailboxEvent.Kind.APPENDED, MailboxEvent.Kind.EXPUNGED);
+        Mailbox inboxAfter = store.mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(inboxAfter.messages()).isEqualTo(1);
+    }
+
+    @Test
+    void changedAndExpungedSinceAModSeq() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        for (String text : List.of("1", "2", "3")) {
+            store.deliver(newMessage(backend.blobStore(), text), List.of(Target.inbox(ALICE)));
+        }
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        long before = inbox.highestModSeq();
+        store.updateFlags(inbox.id(), List.of(2L), FlagOp.ADD, Set.of("\\Seen"));
+        long middle = store.mailbox(ALICE, "INBOX").orElseThrow().highestModSeq();
+        store.expunge(inbox.id(), List.of(3L));
+
+        assertThat(store.changedSince(inbox.id(), before)).extracting(MessageRecord::uid).containsExactly(2L);
+        assertThat(store.changedSince(inbox.id(), middle)).isEmpty();
+        assertThat(store.changedSince(inbox.id(), 0)).hasSize(2);
+        assertThat(store.expungedSince(inbox.id(), before)).containsExactly(3L);
+        assertThat(store.expungedSince(inbox.id(), store.mailbox(ALICE, "INBOX").orElseThrow().highestModSeq()))
+                .isEmpty();
+    }
+
+    @Test
+    void keywordsAreCaseInsensitive() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        store.deliver(newMessage(backend.blobStore(), "k"), List.of(new Target(ALICE, "INBOX", Set.of("$Junk"))));
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(store.updateFlags(inbox.id(), List.of(1L), FlagOp.ADD, Set.of("$JUNK"))).isEmpty();
+        assertThat(store.updateFlags(inbox.id(), List.of(1L), FlagOp.REMOVE, Set.of("$junk"))).singleElement()
+                .satisfies(r -> assertThat(r.flags()).isEmpty());
+    }
+
+    @Test
+    void subscriptionsAndSpecialUse() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        store.createMailbox(ALICE, "Sent", "\\Sent");
+        store.createMailbox(ALICE, "Stuff");
+        assertThat(store.specialUses(ALICE)).containsExactly(java.util.Map.entry("Sent", "\\Sent"));
+        assertThat(store.specialUses(BOB)).isEmpty();
+
+        store.addSubscription(ALICE, "Stuff");
+        store.addSubscription(ALICE, "Stuff");
+        store.addSubscription(ALICE, "Not/There");
+        assertThat(store.subscriptions(ALICE)).containsExactly("Not/There", "Stuff");
+        assertThat(store.removeSubscription(ALICE, "Stuff")).isTrue();
+        assertThat(store.removeSubscription(ALICE, "Stuff")).isFalse();
+        assertThat(store.subscriptions(ALICE)).containsExactly("Not/There");
+        assertThat(store.subscriptions(BOB)).isEmpty();
+    }
 }

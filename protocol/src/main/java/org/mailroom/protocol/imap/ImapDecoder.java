@@ -1,0 +1,217 @@
+package org.mailroom.protocol.imap;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Cuts the client's bytes into whole IMAP commands: a line, and when the line ends in a literal announcement
+ * ({@code {n}}, {@code {n+}}, or {@code ~{n}} for BINARY), the n octets that follow and the rest of the command
+ * after them, which is again a line. Emits one {@link Command} per command, holding the bytes exactly as sent
+ * (literals inline, CRLF after each announcement, no CRLF at the end), for {@link ImapParser}; or a
+ * {@link Refused} when a limit is crossed. The decoder knows no commands: continuation lines of AUTHENTICATE
+ * and IDLE's DONE come out as commands too, and the session decides what they are.
+ *
+ * <p>Modes: {@link Mode#LINE} reads up to a line feed; {@link Mode#LITERAL} copies octets, whatever they are;
+ * the two DISCARD modes throw away the rest of a refused command. For a synchronizing literal the decoder
+ * itself sends {@code + Ready for literal data} (RFC 9051 section 7.5), on the event loop, as soon as the
+ * announcement is read: the session may be busy with an earlier command, and the client waits.
+ *
+ * <p>Limits, checked before anything is buffered: a line holds at most {@code maxLineLength} octets (CRLF
+ * included), a literal at most {@code maxLiteralSize}, a whole command at most {@code maxLiteralSize} plus
+ * {@code 8 * maxLineLength}. An oversized synchronizing literal is refused before the client sends it (it
+ * waits for our "+"); an oversized non-synchronizing one (RFC 7888) is read and discarded.
+ */
+public final class ImapDecoder extends ByteToMessageDecoder {
+
+    /** One complete command, as sent. */
+    public record Command(byte[] bytes) {
+        @Override
+        public String toString() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A command refused by a limit; {@code tag} is what the line began with (may be "*" if unknown). */
+    public record Refused(String tag, String reason) {}
+
+    enum Mode { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL }
+
+    private static final byte[] READY = "+ Ready for literal data\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final int maxLineLength;
+    private final long maxLiteralSize;
+    private final long maxCommandSize;
+    private Mode mode = Mode.LINE;
+    private ByteArrayOutputStream command = new ByteArrayOutputStream(128);
+    private long literalRemaining;
+    private String discardedTag;
+
+    public ImapDecoder(int maxLineLength, long maxLiteralSize) {
+        if (maxLineLength < 64) throw new IllegalArgumentException("max line length below 64: " + maxLineLength);
+        if (maxLiteralSize < 0) throw new IllegalArgumentException("negative literal size");
+        this.maxLineLength = maxLineLength;
+        this.maxLiteralSize = maxLiteralSize;
+        this.maxCommandSize = maxLiteralSize + 8L * maxLineLength;
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        switch (mode) {
+            case LINE -> line(ctx, in, out);
+            case LITERAL -> literal(in);
+            case DISCARD_LITERAL -> discardLiteral(in);
+            case DISCARD_LINE -> discardLine(in, out);
+            default -> throw new IllegalStateException("mode " + mode);
+        }
+    }
+
+    private void line(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            if (in.readableBytes() > maxLineLength - 1) {
+                String tag = tagOf(in, in.readableBytes());
+                in.skipBytes(in.readableBytes());
+                refuseRestOfCommand(tag, out);
+            }
+            return;
+        }
+        int length = lf - in.readerIndex();
+        int text = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
+        if (text + 2 > maxLineLength || command.size() + (long) text > maxCommandSize) {
+            String tag = tagOf(in, text);
+            discardedTag = tag;
+            command = new ByteArrayOutputStream(128);
+            // Let DISCARD_LINE read this line again: it knows whether a literal follows.
+            mode = Mode.DISCARD_LINE;
+            discardLine(in, out);
+            return;
+        }
+        byte[] bytes = new byte[text];
+        in.getBytes(in.readerIndex(), bytes);
+        in.skipBytes(length + 1);
+        command.write(bytes, 0, bytes.length);
+        Literal announced = Literal.at(bytes);
+        if (announced == null) {
+            out.add(new Command(command.toByteArray()));
+            command = new ByteArrayOutputStream(128);
+            return;
+        }
+        if (announced.size > maxLiteralSize || command.size() + announced.size > maxCommandSize) {
+            String tag = tagOf(command.toByteArray());
+            command = new ByteArrayOutputStream(128);
+            if (announced.synchronizing) {
+                // The client waits for "+" and sends nothing more of this command.
+                out.add(new Refused(tag, "[TOOBIG] Literal too big (at most " + maxLiteralSize + " octets)"));
+            } else {
+                literalRemaining = announced.size;
+                discardedTag = tag;
+                mode = Mode.DISCARD_LITERAL;
+            }
+            return;
+        }
+        command.write('\r');
+        command.write('\n');
+        literalRemaining = announced.size;
+        mode = Mode.LITERAL;
+        if (announced.synchronizing) ctx.writeAndFlush(Unpooled.wrappedBuffer(READY));
+        if (literalRemaining == 0) mode = Mode.LINE;
+    }
+
+    private void literal(ByteBuf in) {
+        int n = (int) Math.min(in.readableBytes(), literalRemaining);
+        byte[] chunk = new byte[n];
+        in.readBytes(chunk);
+        command.write(chunk, 0, n);
+        literalRemaining -= n;
+        if (literalRemaining == 0) mode = Mode.LINE;
+    }
+
+    private void discardLiteral(ByteBuf in) {
+        int n = (int) Math.min(in.readableBytes(), literalRemaining);
+        in.skipBytes(n);
+        literalRemaining -= n;
+        if (literalRemaining == 0) mode = Mode.DISCARD_LINE;
+    }
+
+    /** Throws away up to the end of a line; if that line announces another literal, that one goes too. */
+    private void discardLine(ByteBuf in, List<Object> out) {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            // Keep a short tail: a literal announcement may be split across reads.
+            if (in.readableBytes() > 31) in.skipBytes(in.readableBytes() - 31);
+            return;
+        }
+        int length = lf - in.readerIndex();
+        int text = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
+        int from = Math.max(0, text - 32);
+        byte[] tail = new byte[text - from];
+        in.getBytes(in.readerIndex() + from, tail);
+        in.skipBytes(length + 1);
+        Literal announced = Literal.at(tail);
+        if (announced != null && !announced.synchronizing) {
+            literalRemaining = announced.size;
+            mode = Mode.DISCARD_LITERAL;
+            return;
+        }
+        // A synchronizing literal here gets no "+": the client learns from the tagged reply that the command is over.
+        mode = Mode.LINE;
+        out.add(new Refused(discardedTag, "[TOOBIG] Command too long"));
+        discardedTag = null;
+    }
+
+    private void refuseRestOfCommand(String tag, List<Object> out) {
+        command = new ByteArrayOutputStream(128);
+        discardedTag = tag;
+        mode = Mode.DISCARD_LINE;
+    }
+
+    /** The tag of the command being read, for the refusal; from the buffered command or the current line. */
+    private String tagOf(ByteBuf in, int available) {
+        if (command.size() > 0) return tagOf(command.toByteArray());
+        byte[] head = new byte[Math.min(available, 64)];
+        in.getBytes(in.readerIndex(), head);
+        return tagOf(head);
+    }
+
+    static String tagOf(byte[] bytes) {
+        int end = 0;
+        while (end < bytes.length && end < 64 && bytes[end] > ' ' && bytes[end] < 127
+                && "{}()\"%*+\\".indexOf(bytes[end]) < 0) {
+            end++;
+        }
+        return end == 0 ? "*" : new String(bytes, 0, end, StandardCharsets.US_ASCII);
+    }
+
+    /** A literal announcement at the end of a line: {@code {123}} or {@code {123+}} (LITERAL+, RFC 7888). */
+    static final class Literal {
+        final long size;
+        final boolean synchronizing;
+
+        private Literal(long size, boolean synchronizing) {
+            this.size = size;
+            this.synchronizing = synchronizing;
+        }
+
+        static Literal at(byte[] line) {
+            int end = line.length;
+            if (end < 3 || line[end - 1] != '}') return null;
+            int i = end - 2;
+            boolean plus = line[i] == '+';
+            if (plus) i--;
+            int digitsEnd = i + 1;
+            while (i >= 0 && line[i] >= '0' && line[i] <= '9') i--;
+            if (i < 0 || line[i] != '{' || i + 1 == digitsEnd || digitsEnd - (i + 1) > 18) return null;
+            long size = Long.parseLong(new String(line, i + 1, digitsEnd - (i + 1), StandardCharsets.US_ASCII));
+            return new Literal(size, !plus);
+        }
+    }
+}

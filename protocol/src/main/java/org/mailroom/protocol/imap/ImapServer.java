@@ -1,0 +1,132 @@
+package org.mailroom.protocol.imap;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mailroom.core.store.BlobStore;
+import org.mailroom.core.store.MailStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An IMAP listener on shared event loops. Example: {@code new ImapServer(settings, store, blobs, structure,
+ * directory::authenticate, boss, workers, blocking).start(address)}.
+ *
+ * <p>Pipeline per connection: idle timer → {@link ImapDecoder} → {@link ImapSession}, the session on the
+ * blocking executor group so that store reads and password hashing never stall the event loop. The session
+ * writes bytes itself (responses hold literals), so there is no encoder.
+ */
+public final class ImapServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImapServer.class);
+
+    private final ImapSettings settings;
+    private final MailStore store;
+    private final BlobStore blobs;
+    private final MessageStructureSource structure;
+    private final PasswordCheck passwords;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final EventExecutorGroup blocking;
+    private final ChannelGroup connections = new DefaultChannelGroup("imap", GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger open = new AtomicInteger();
+    private Channel listener;
+
+    public ImapServer(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
+                      PasswordCheck passwords, EventLoopGroup boss, EventLoopGroup workers,
+                      EventExecutorGroup blocking) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.store = Objects.requireNonNull(store, "store");
+        this.blobs = Objects.requireNonNull(blobs, "blobs");
+        this.structure = Objects.requireNonNull(structure, "structure");
+        this.passwords = Objects.requireNonNull(passwords, "passwords");
+        this.boss = Objects.requireNonNull(boss, "boss");
+        this.workers = Objects.requireNonNull(workers, "workers");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
+    }
+
+    /** Listens on the address (port 0 picks a free port) and returns the address actually bound. */
+    public synchronized InetSocketAddress start(InetSocketAddress address) throws IOException {
+        if (listener != null) throw new IllegalStateException("IMAP server already started");
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        initConnection(channel);
+                    }
+                });
+        ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bind.isSuccess()) throw new IOException("IMAP cannot listen on " + address, bind.cause());
+        listener = bind.channel();
+        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        LOG.info("IMAP listening on {}", bound);
+        return bound;
+    }
+
+    // XXX: Netty 4.2 deprecates handlers with their own EventExecutorGroup; kept on purpose, as in Pop3Server.
+    @SuppressWarnings("deprecation")
+    private void initConnection(SocketChannel channel) {
+        connections.add(channel);
+        int count = open.incrementAndGet();
+        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        ChannelPipeline pipeline = channel.pipeline();
+        if (count > settings.maxConnections()) {
+            pipeline.addLast("refuse", new TooManyConnections());
+            return;
+        }
+        // observeOutput: a client slowly reading a long FETCH is not idle.
+        pipeline.addLast("idle", new IdleStateHandler(true, 0, 0, settings.idleTimeout().toMillis(),
+                TimeUnit.MILLISECONDS));
+        pipeline.addLast("decoder", new ImapDecoder(settings.maxLineLength(), settings.maxLiteralSize()));
+        pipeline.addLast(blocking, "session", new ImapSession(settings, store, blobs, structure, passwords));
+    }
+
+    /** RFC 9051 section 7.1.5: BYE at once when the server will not serve the client. */
+    private static final class TooManyConnections extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(Unpooled.copiedBuffer("* BYE [UNAVAILABLE] Too many connections\r\n",
+                    StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Stops listening and closes every connection; the shared groups keep running. */
+    @Override
+    public synchronized void close() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+            listener = null;
+        }
+        connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,177 @@
+package org.mailroom.protocol.imap;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.Mailbox;
+import org.mailroom.core.store.MessageRecord;
+
+/**
+ * The selected mailbox as this session's client knows it: the message sequence number map (position i holds
+ * message i+1) with each message's flags as last told to the client. {@link #sync} brings it up to date with
+ * the store and tells the client the differences, so that sequence numbers on both sides always agree
+ * (RFC 9051 section 2.3.1.2): a message expunged by another session keeps its number here until the client
+ * has been sent its EXPUNGE.
+ */
+public final class SelectedMailbox {
+
+    private final MailStore store;
+    private Mailbox mailbox;
+    private final boolean readOnly;
+    private final List<MessageRecord> messages;
+    /** Gone from the store, still numbered here: the EXPUNGE is owed. */
+    private final Set<Long> expungedPending = new TreeSet<>();
+    private boolean changed;
+    /** New messages not yet announced with EXISTS. */
+    private boolean arrived;
+    /** Every change up to this MODSEQ is in {@link #messages} (or {@link #expungedPending}). */
+    private long knownModSeq;
+    /** The result of the last SEARCH RETURN (SAVE), as UIDs (RFC 5182); empty until one ran. */
+    private List<Long> savedSearch = List.of();
+
+    private SelectedMailbox(MailStore store, Mailbox mailbox, boolean readOnly, List<MessageRecord> messages) {
+        this.store = store;
+        this.mailbox = mailbox;
+        this.knownModSeq = mailbox.highestModSeq();
+        this.readOnly = readOnly;
+        this.messages = new ArrayList<>(messages);
+    }
+
+    /**
+     * Opens with the message list read after the mailbox record, so nothing older than its HIGHESTMODSEQ is
+     * missing; newer changes are read again at the first sync.
+     */
+    static SelectedMailbox open(MailStore store, Mailbox mailbox, boolean readOnly) throws IOException {
+        return new SelectedMailbox(store, mailbox, readOnly, store.messages(mailbox.id()));
+    }
+
+    public Mailbox mailbox() {
+        return mailbox;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public int count() {
+        return messages.size();
+    }
+
+    /** Message {@code msn} (1-based). */
+    public MessageRecord get(int msn) {
+        return messages.get(msn - 1);
+    }
+
+    public boolean isExpunged(long uid) {
+        return expungedPending.contains(uid);
+    }
+
+    public void saveSearch(List<Long> uids) {
+        savedSearch = List.copyOf(uids);
+    }
+
+    /** A sequence set from a command: {@code $} is the saved search result (RFC 5182 section 2.1). */
+    public SequenceSet sequenceSet(String text) throws BadCommandException {
+        return text.equals("$") ? SequenceSet.ofUids(savedSearch) : SequenceSet.parse(text);
+    }
+
+    /** Messages of a sequence set, ascending; with {@code byUid} the set holds UIDs. Expunged ones are left out. */
+    public List<Integer> resolve(SequenceSet set, boolean byUid) {
+        byUid = byUid || set.holdsUids();
+        List<Integer> out = new ArrayList<>();
+        if (messages.isEmpty()) return out;
+        long maxUid = messages.get(messages.size() - 1).uid();
+        for (int i = 0; i < messages.size(); i++) {
+            MessageRecord m = messages.get(i);
+            boolean in = byUid ? set.contains(m.uid(), maxUid) : set.contains(i + 1, messages.size());
+            if (in && !expungedPending.contains(m.uid())) out.add(i + 1);
+        }
+        return out;
+    }
+
+    /** The sequence number of a UID, or 0. */
+    public int msnOf(long uid) {
+        int lo = 0;
+        int hi = messages.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long u = messages.get(mid).uid();
+            if (u < uid) lo = mid + 1;
+            else if (u > uid) hi = mid - 1;
+            else return mid + 1;
+        }
+        return 0;
+    }
+
+    /** Records what this session itself changed and told the client (STORE, FETCH setting \Seen). */
+    public void updated(MessageRecord record) {
+        int msn = msnOf(record.uid());
+        if (msn > 0) messages.set(msn - 1, record);
+    }
+
+    /** Something changed in the store (an event, or this session's own write): the next sync reads it. */
+    public void markChanged() {
+        changed = true;
+    }
+
+    /**
+     * Tells the client what changed since it last heard: flags (FETCH), expunges (EXPUNGE, only if
+     * {@code mayExpunge}), new messages (EXISTS).
+     */
+    public void sync(ImapSession session, boolean mayExpunge) throws IOException {
+        if (changed) {
+            changed = false;
+            readChanges(session);
+        }
+        if (mayExpunge) expunge(session);
+        if (arrived) {
+            arrived = false;
+            session.untagged(messages.size() + " EXISTS");
+        }
+    }
+
+    /**
+     * Reads only what changed since the MODSEQ last seen (new and changed messages, expunged UIDs), not the whole
+     * mailbox: a change in a 10,000-message mailbox costs each session on it a few rows. The mailbox's
+     * HIGHESTMODSEQ is read first, so every change up to it is in the two answers; a change seen early, again
+     * next time, is harmless (each step below is idempotent).
+     */
+    private void readChanges(ImapSession session) throws IOException {
+        Mailbox now = store.mailbox(mailbox.account(), mailbox.name()).orElse(null);
+        if (now == null || now.id() != mailbox.id()) return; // renamed or deleted under us: nothing to compare
+        long lastUid = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
+        for (long uid : store.expungedSince(mailbox.id(), knownModSeq)) {
+            if (msnOf(uid) > 0) expungedPending.add(uid);
+        }
+        for (MessageRecord current : store.changedSince(mailbox.id(), knownModSeq)) {
+            if (current.uid() > lastUid) {
+                messages.add(current);
+                lastUid = current.uid();
+                arrived = true;
+                continue;
+            }
+            int msn = msnOf(current.uid());
+            if (msn == 0) continue;
+            MessageRecord known = messages.get(msn - 1);
+            messages.set(msn - 1, current);
+            if (!current.flags().equals(known.flags())) {
+                session.untagged(msn + " FETCH (" + FetchItems.flags(session, current) + ")");
+            }
+        }
+        knownModSeq = Math.max(knownModSeq, now.highestModSeq());
+        mailbox = now;
+    }
+
+    private void expunge(ImapSession session) {
+        for (long uid : expungedPending) {
+            int msn = msnOf(uid);
+            if (msn == 0) continue;
+            messages.remove(msn - 1);
+            session.untagged(msn + " EXPUNGE");
+        }
+        expungedPending.clear();
+    }
+}

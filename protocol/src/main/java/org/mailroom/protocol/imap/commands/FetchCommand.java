@@ -1,0 +1,333 @@
+package org.mailroom.protocol.imap.commands;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.mailroom.core.store.MailStore.FlagOp;
+import org.mailroom.core.store.MessageRecord;
+import org.mailroom.protocol.imap.Arguments;
+import org.mailroom.protocol.imap.BadCommandException;
+import org.mailroom.protocol.imap.FetchItems;
+import org.mailroom.protocol.imap.ImapCommand;
+import org.mailroom.protocol.imap.ImapParser;
+import org.mailroom.protocol.imap.ImapSession;
+import org.mailroom.protocol.imap.ImapValue;
+import org.mailroom.protocol.imap.MessageHeaders;
+import org.mailroom.protocol.imap.MessageStructureSource.Section;
+import org.mailroom.protocol.imap.Request;
+import org.mailroom.protocol.imap.SelectedMailbox;
+import org.mailroom.protocol.imap.SequenceSet;
+import org.mailroom.protocol.imap.TransferDecoding;
+
+/**
+ * FETCH and UID FETCH (RFC 9051 section 6.4.5): FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE,
+ * UID, MODSEQ (RFC 7162), RFC822, RFC822.HEADER, RFC822.TEXT, BODY[section]&lt;partial&gt;, BODY.PEEK, and
+ * BINARY, BINARY.PEEK, BINARY.SIZE (RFC 3516: the part with its transfer encoding undone). Sections:
+ * part numbers, HEADER, HEADER.FIELDS (.NOT), TEXT, MIME. A non-PEEK body fetch sets \Seen (not on EXAMINE).
+ * The {@code (CHANGEDSINCE n)} modifier (RFC 7162 section 3.1.4.1) limits the answer to messages changed after n.
+ */
+public final class FetchCommand implements ImapCommand {
+
+    static final DateTimeFormatter INTERNALDATE =
+            DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /** One thing asked for. For sections: {@code part} ("" or "1.2"), {@code text} ("", HEADER, ...). */
+    record Item(String kind, String name, boolean peek, String part, String text, List<String> fields,
+                long partialStart, long partialLength) {}
+
+    @Override
+    public void execute(ImapSession session, Request request) throws IOException, BadCommandException {
+        SequenceSet set = session.selected().sequenceSet(request.args().atom("the sequence set"));
+        List<Item> items = new ArrayList<>();
+        ImapValue what = request.args().value("the fetch items");
+        if (what instanceof ImapValue.ListValue list) {
+            for (ImapValue v : list.items()) items.add(item(Arguments.text(v, "a fetch item")));
+        } else {
+            String macro = Arguments.text(what, "the fetch items").toUpperCase(Locale.ROOT);
+            switch (macro) {
+                case "ALL" -> addAll(items, "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE");
+                case "FAST" -> addAll(items, "FLAGS", "INTERNALDATE", "RFC822.SIZE");
+                case "FULL" -> addAll(items, "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY");
+                default -> items.add(item(macro));
+            }
+        }
+        long changedSince = -1;
+        if (request.args().peekList()) {
+            List<ImapValue> modifiers = request.args().list("fetch modifiers");
+            if (modifiers.size() != 2 || !(modifiers.get(0) instanceof ImapValue.Atom a) || !a.is("CHANGEDSINCE")) {
+                throw new BadCommandException("Unknown FETCH modifier");
+            }
+            changedSince = Arguments.number(Arguments.text(modifiers.get(1), "a mod-sequence"), "CHANGEDSINCE");
+            session.enable("CONDSTORE");
+            items.add(item("MODSEQ"));
+        }
+        request.args().end();
+        if (items.stream().anyMatch(i -> i.kind.equals("MODSEQ"))) session.enable("CONDSTORE");
+        if (request.uid() && items.stream().noneMatch(i -> i.kind.equals("UID"))) items.add(0, item("UID"));
+
+        SelectedMailbox selected = session.selected();
+        for (int msn : selected.resolve(set, request.uid())) {
+            MessageRecord m = selected.get(msn);
+            if (changedSince >= 0 && m.modSeq() <= changedSince) continue;
+            try {
+                session.send(response(session, selected, msn, m, items));
+            } catch (UnknownEncoding e) {
+                session.no(request, "[UNKNOWN-CTE] Cannot decode " + e.getMessage());
+                return;
+            }
+        }
+        session.ok(request, request.fullName() + " completed");
+    }
+
+    private static void addAll(List<Item> items, String... names) throws BadCommandException {
+        for (String n : names) items.add(item(n));
+    }
+
+    static Item item(String raw) throws BadCommandException {
+        String upper = raw.toUpperCase(Locale.ROOT);
+        switch (upper) {
+            case "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY", "BODYSTRUCTURE", "UID", "MODSEQ",
+                 "RFC822", "RFC822.HEADER", "RFC822.TEXT" -> {
+                return new Item(upper, upper, false, "", "", List.of(), -1, -1);
+            }
+            default -> { }
+        }
+        if (upper.startsWith("BINARY")) return binaryItem(raw, upper);
+        boolean peek = upper.startsWith("BODY.PEEK[");
+        if (!peek && !upper.startsWith("BODY[")) throw new BadCommandException("Unknown fetch item " + raw);
+        int open = upper.indexOf('[');
+        int close = upper.lastIndexOf(']');
+        if (close < open) throw new BadCommandException("Bad section " + raw);
+        String section = upper.substring(open + 1, close);
+        String rest = upper.substring(close + 1);
+        long start = -1;
+        long length = -1;
+        if (!rest.isEmpty()) {
+            if (!rest.startsWith("<") || !rest.endsWith(">") || !rest.contains(".")) {
+                throw new BadCommandException("Bad partial " + rest);
+            }
+            String[] nums = rest.substring(1, rest.length() - 1).split("\\.", 2);
+            start = Arguments.number(nums[0], "the partial start");
+            length = Arguments.number(nums[1], "the partial length");
+            if (length == 0) throw new BadCommandException("Partial length 0");
+        }
+        String part = "";
+        String text = section;
+        int i = 0;
+        while (i < section.length() && (Character.isDigit(section.charAt(i)) || section.charAt(i) == '.')) i++;
+        if (i > 0) {
+            part = section.substring(0, i);
+            if (part.endsWith(".")) part = part.substring(0, part.length() - 1);
+            text = section.substring(i);
+            if (part.startsWith(".") || part.contains("..") || part.matches("(^|.*\\.)0(\\..*|$)")) {
+                throw new BadCommandException("Bad part number " + part);
+            }
+        }
+        List<String> fields = List.of();
+        String textKind = text;
+        if (text.startsWith("HEADER.FIELDS")) {
+            int paren = text.indexOf('(');
+            if (paren < 0) throw new BadCommandException("HEADER.FIELDS needs a list of names");
+            textKind = text.substring(0, paren).trim();
+            fields = new ArrayList<>();
+            byte[] list = ("x X " + text.substring(paren)).getBytes(StandardCharsets.UTF_8);
+            for (ImapValue v : ((ImapValue.ListValue) ImapParser.parse(list).arguments().get(0)).items()) {
+                fields.add(Arguments.text(v, "a header name"));
+            }
+            if (fields.isEmpty()) throw new BadCommandException("HEADER.FIELDS needs at least one name");
+        }
+        if (!Set.of("", "HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "TEXT", "MIME").contains(textKind)) {
+            throw new BadCommandException("Bad section " + section);
+        }
+        if (textKind.equals("MIME") && part.isEmpty()) throw new BadCommandException("MIME needs a part number");
+        // The name in the response: BODY[section] with only the origin of a partial (RFC 9051 section 7.5.2).
+        String name = "BODY[" + section + "]" + (start >= 0 ? "<" + start + ">" : "");
+        return new Item("SECTION", name, peek, part, textKind, fields, start, length);
+    }
+
+    /** BINARY[part]&lt;partial&gt;, BINARY.PEEK[part]&lt;partial&gt;, BINARY.SIZE[part] (RFC 3516 section 4.2). */
+    private static Item binaryItem(String raw, String upper) throws BadCommandException {
+        boolean size = upper.startsWith("BINARY.SIZE[");
+        boolean peek = upper.startsWith("BINARY.PEEK[");
+        if (!size && !peek && !upper.startsWith("BINARY[")) throw new BadCommandException("Unknown fetch item " + raw);
+        int open = upper.indexOf('[');
+        int close = upper.indexOf(']');
+        if (close < open) throw new BadCommandException("Bad section " + raw);
+        String part = upper.substring(open + 1, close);
+        if (!part.isEmpty() && !part.matches("[1-9][0-9]*(\\.[1-9][0-9]*)*")) {
+            throw new BadCommandException("BINARY takes part numbers only");
+        }
+        String rest = upper.substring(close + 1);
+        long start = -1;
+        long length = -1;
+        if (!rest.isEmpty()) {
+            if (size || !rest.matches("<[0-9]+\\.[0-9]+>")) throw new BadCommandException("Bad partial " + rest);
+            String[] nums = rest.substring(1, rest.length() - 1).split("\\.");
+            start = Arguments.number(nums[0], "the partial start");
+            length = Arguments.number(nums[1], "the partial length");
+        }
+        String name = (size ? "BINARY.SIZE[" : "BINARY[") + part + "]" + (start >= 0 ? "<" + start + ">" : "");
+        return new Item(size ? "BINARY.SIZE" : "BINARY", name, peek || size, part, "", List.of(), start, length);
+    }
+
+    /** A part with its transfer encoding undone; the whole message (part "") as it is. */
+    private static byte[] binary(ImapSession session, MessageRecord m, byte[] bytes, String part)
+            throws IOException, UnknownEncoding {
+        if (part.isEmpty()) return bytes;
+        Optional<Section> found = session.structure().locate(m, part);
+        if (found.isEmpty()) return new byte[0];
+        Section s = found.get();
+        String encoding = MessageHeaders.parse(bytes, (int) s.start(), (int) s.bodyStart())
+                .get("Content-Transfer-Encoding");
+        byte[] body = java.util.Arrays.copyOfRange(bytes, (int) s.bodyStart(), (int) s.end());
+        byte[] decoded = TransferDecoding.decode(body, encoding);
+        if (decoded == null) throw new UnknownEncoding(encoding);
+        return decoded;
+    }
+
+    /** A transfer encoding BINARY cannot undo: the command ends with NO [UNKNOWN-CTE] (RFC 3516 section 4.3). */
+    static final class UnknownEncoding extends Exception {
+        UnknownEncoding(String encoding) {
+            super(encoding);
+        }
+    }
+
+    private static byte[] response(ImapSession session, SelectedMailbox selected, int msn, MessageRecord m,
+                                   List<Item> items) throws IOException, UnknownEncoding {
+        boolean setsSeen = !selected.readOnly() && !m.flags().contains("\\Seen") && items.stream().anyMatch(
+                i -> ((i.kind.equals("SECTION") || i.kind.equals("BINARY")) && !i.peek) || i.kind.equals("RFC822")
+                        || i.kind.equals("RFC822.TEXT"));
+        boolean flagsAsked = items.stream().anyMatch(i -> i.kind.equals("FLAGS"));
+        if (setsSeen) {
+            for (MessageRecord changed : session.store().updateFlags(m.mailboxId(), List.of(m.uid()), FlagOp.ADD,
+                    Set.of("\\Seen"))) {
+                selected.updated(changed);
+                m = changed;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(out, "* " + msn + " FETCH (");
+        byte[] bytes = null;
+        boolean first = true;
+        for (Item item : items) {
+            if (!first) out.write(' ');
+            first = false;
+            switch (item.kind) {
+                case "FLAGS" -> write(out, "FLAGS (" + String.join(" ", new java.util.TreeSet<>(m.flags())) + ")");
+                case "UID" -> write(out, "UID " + m.uid());
+                case "MODSEQ" -> write(out, "MODSEQ (" + m.modSeq() + ")");
+                case "INTERNALDATE" -> write(out, "INTERNALDATE \"" + INTERNALDATE.format(m.internalDate()) + "\"");
+                case "RFC822.SIZE" -> write(out, "RFC822.SIZE " + m.size());
+                case "ENVELOPE" -> write(out, "ENVELOPE " + session.structure().envelope(m));
+                case "BODY" -> write(out, "BODY " + session.structure().bodyStructure(m, false));
+                case "BODYSTRUCTURE" -> write(out, "BODYSTRUCTURE " + session.structure().bodyStructure(m, true));
+                case "BINARY.SIZE", "BINARY" -> {
+                    if (bytes == null) bytes = read(session, m);
+                    byte[] data = binary(session, m, bytes, item.part);
+                    if (item.kind.equals("BINARY.SIZE")) {
+                        write(out, item.name + " " + data.length);
+                    } else {
+                        data = partial(data, item);
+                        // literal8 only when the data holds NUL, which a plain literal may not (RFC 3516 section 4.3).
+                        boolean nul = false;
+                        for (byte b : data) nul |= b == 0;
+                        write(out, item.name + (nul ? " ~{" : " {") + data.length + "}\r\n");
+                        out.write(data);
+                    }
+                }
+                default -> {
+                    if (bytes == null) bytes = read(session, m);
+                    String name = item.name;
+                    Item section = item;
+                    switch (item.kind) {
+                        case "RFC822" -> section = new Item("SECTION", name, false, "", "", List.of(), -1, -1);
+                        case "RFC822.HEADER" -> section = new Item("SECTION", name, true, "", "HEADER", List.of(), -1, -1);
+                        case "RFC822.TEXT" -> section = new Item("SECTION", name, false, "", "TEXT", List.of(), -1, -1);
+                        default -> { }
+                    }
+                    byte[] data = section(session, m, bytes, section);
+                    write(out, name + " {" + data.length + "}\r\n");
+                    out.write(data);
+                }
+            }
+        }
+        if (setsSeen && !flagsAsked) write(out, (first ? "" : " ") + "FLAGS (" + String.join(" ",
+                new java.util.TreeSet<>(m.flags())) + ")");
+        write(out, ")\r\n");
+        return out.toByteArray();
+    }
+
+    private static byte[] read(ImapSession session, MessageRecord m) throws IOException {
+        try (InputStream in = session.blobs().open(m.blobId())) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] section(ImapSession session, MessageRecord m, byte[] bytes, Item item) throws IOException {
+        Optional<Section> found = session.structure().locate(m, item.part);
+        if (found.isEmpty()) return new byte[0];
+        Section s = found.get();
+        int from;
+        int to;
+        switch (item.text) {
+            case "" -> {
+                from = (int) s.bodyStart();
+                to = (int) s.end();
+            }
+            case "MIME" -> {
+                from = (int) s.start();
+                to = (int) s.bodyStart();
+            }
+            case "TEXT" -> {
+                if (s.messageBodyStart() < 0) return new byte[0];
+                from = (int) s.messageBodyStart();
+                to = (int) s.end();
+            }
+            default -> { // HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT
+                if (s.messageBodyStart() < 0) return new byte[0];
+                from = (int) s.bodyStart();
+                to = (int) s.messageBodyStart();
+            }
+        }
+        from = Math.min(from, bytes.length);
+        to = Math.min(Math.max(to, from), bytes.length);
+        byte[] data;
+        if (item.text.startsWith("HEADER.FIELDS")) {
+            data = fields(bytes, from, to, item.fields, item.text.endsWith(".NOT"));
+        } else {
+            data = java.util.Arrays.copyOfRange(bytes, from, to);
+        }
+        return partial(data, item);
+    }
+
+    private static byte[] partial(byte[] data, Item item) {
+        if (item.partialStart < 0) return data;
+        int a = (int) Math.min(item.partialStart, data.length);
+        int b = (int) Math.min(data.length, a + item.partialLength);
+        return java.util.Arrays.copyOfRange(data, a, b);
+    }
+
+    /** The named fields (or all but them), raw as stored, then the empty line that ends a header. */
+    private static byte[] fields(byte[] bytes, int from, int to, List<String> names, boolean not) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (MessageHeaders.Field f : MessageHeaders.parse(bytes, from, to).fields()) {
+            boolean named = names.stream().anyMatch(n -> n.equalsIgnoreCase(f.name()));
+            if (named != not) out.write(bytes, f.start(), f.end() - f.start());
+        }
+        out.write('\r');
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    private static void write(ByteArrayOutputStream out, String s) {
+        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

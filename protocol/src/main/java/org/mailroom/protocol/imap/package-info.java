@@ -1,0 +1,25 @@
+/**
+ * The IMAP server: IMAP4rev1 (RFC 3501) and IMAP4rev2 (RFC 9051), both announced.
+ *
+ * <h2>How a command travels</h2>
+ * {@link org.mailroom.protocol.imap.ImapDecoder} (on the event loop) cuts bytes into whole commands, literals
+ * included, and enforces the limits before buffering; it answers synchronizing literals with "+" itself.
+ * {@link org.mailroom.protocol.imap.ImapSession} (on the blocking executor) parses each command with
+ * {@link org.mailroom.protocol.imap.ImapParser}, which knows values (atoms, strings, literals, lists) but no
+ * commands, finds the command in {@link org.mailroom.protocol.imap.CommandTable} (one class per command in
+ * {@code commands/}, with the states it is valid in) and runs it.
+ *
+ * <h2>Keeping clients in step</h2>
+ * The store publishes every change; each session hands the events to its own executor, so all of a session's
+ * state is touched by one thread at a time. {@link org.mailroom.protocol.imap.SelectedMailbox} keeps the
+ * client's view (the sequence number map and the flags it was told) and, before each tagged reply and at once
+ * during IDLE, tells the client the differences: FETCH FLAGS, EXISTS, and EXPUNGE except after FETCH, STORE
+ * and SEARCH (RFC 9051 section 7.5.1), when expunged messages keep their numbers until a later command.
+ *
+ * <h2>Seams</h2>
+ * {@link org.mailroom.protocol.imap.MessageStructureSource} gives ENVELOPE, BODYSTRUCTURE and part offsets
+ * ({@link org.mailroom.protocol.imap.SimpleMessageStructure} parses the message each time until the MIME
+ * parser of core, which keeps them from delivery, is plugged in). {@link org.mailroom.protocol.imap.PasswordCheck}
+ * checks LOGIN and AUTHENTICATE PLAIN until the shared SASL component takes over.
+ */
+package org.mailroom.protocol.imap;
