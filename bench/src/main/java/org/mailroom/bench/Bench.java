@@ -21,7 +21,8 @@ public final class Bench implements Runnable {
                 .addSubcommand(new Pop3Load(out))
                 .addSubcommand(new ImapLoad(out))
                 .addSubcommand(new IdleMemory(out))
-                .addSubcommand(new CorpusCommand(out));
+                .addSubcommand(new CorpusCommand(out))
+                .addSubcommand(new PasswordHashCommand(out));
     }
 
     public static void main(String[] args) {
