@@ -1,0 +1,186 @@
+package org.mailroom.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench smtp}: N concurrent sessions send M messages of S octets to R recipients each.
+ *
+ * <p>Each message is MAIL, R x RCPT, DATA, the dot-stuffed corpus message, then the final dot; the
+ * latency is from writing the {@code .} line to reading the reply (the time the server takes to make the
+ * message durable and answer 250, RFC 5321 section 6.1). The session stays open for the next message
+ * unless {@code --new-connection}. Commands are sent one at a time, as most MTAs and smtp-source do.
+ *
+ * <p>With {@code --await-maildir DIR}, the run ends only when DIR holds one more file per message and
+ * recipient in its {@code new/} folders (for servers that deliver after the 250, like Postfix); the
+ * "delivered" rate and the CPU per message then include local delivery.
+ */
+@Command(name = "smtp", mixinStandardHelpOptions = true, description = "SMTP load: messages per second, "
+        + "'.'-to-250 latency, server CPU per message.")
+final class SmtpLoad implements Callable<Integer> {
+
+    private final PrintStream out;
+
+    SmtpLoad(PrintStream out) {
+        this.out = out;
+    }
+
+    @Mixin
+    Target target;
+
+    @Option(names = "--sessions", defaultValue = "10", description = "Concurrent SMTP sessions (default: ${DEFAULT-VALUE}).")
+    int sessions;
+
+    @Option(names = "--messages", defaultValue = "1000", description = "Messages per run (default: ${DEFAULT-VALUE}).")
+    int messages;
+
+    @Option(names = "--size", defaultValue = "4096", description = "Message size in octets (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--recipients", defaultValue = "1", description = "Recipients per message (default: ${DEFAULT-VALUE}).")
+    int recipients;
+
+    @Option(names = "--rcpt-format", defaultValue = "rcpt%02d@bench.test",
+            description = "Recipient addresses, numbered from 1 (default: ${DEFAULT-VALUE}).")
+    String rcptFormat;
+
+    @Option(names = "--rcpt-count", defaultValue = "5",
+            description = "How many distinct recipients the messages rotate over (default: ${DEFAULT-VALUE}).")
+    int rcptCount;
+
+    @Option(names = "--rcpt-first", defaultValue = "1", description = "Number of the first recipient (default: ${DEFAULT-VALUE}).")
+    int rcptFirst;
+
+    @Option(names = "--mail-from", defaultValue = "sender@client.test", description = "Envelope sender (default: ${DEFAULT-VALUE}).")
+    String mailFrom;
+
+    @Option(names = "--new-connection", description = "Open a new connection for every message.")
+    boolean newConnection;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Corpus seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--await-maildir", paramLabel = "DIR",
+            description = "Wait until DIR's new/ folders hold the delivered messages before stopping the clock.")
+    Path awaitMaildir;
+
+    @Option(names = "--await-timeout", defaultValue = "300", description = "Seconds to wait for delivery (default: ${DEFAULT-VALUE}).")
+    int awaitTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        if (recipients > rcptCount) throw new IllegalArgumentException("--recipients is more than --rcpt-count");
+        Corpus corpus = new Corpus(seed, size);
+        // A few hundred distinct messages, stuffed once: the clients should spend their time on the wire.
+        int distinct = Math.min(messages, 256);
+        byte[][] data = new byte[distinct][];
+        for (int i = 0; i < distinct; i++) data[i] = Corpus.dotStuffed(corpus.message(i));
+        ServerProcess server = target.process();
+        out.printf("smtp: %s, %d sessions, %d messages x %d octets, %d recipient(s), %s connections%n",
+                target.address(), sessions, messages, size, recipients, newConnection ? "new" : "reused");
+        return target.repeat("smtp" + (recipients > 1 ? "_rcpt" + recipients : ""), out, () -> {
+            long filesBefore = awaitMaildir == null ? 0 : countDelivered(awaitMaildir);
+            double cpuBefore = server == null ? 0 : server.cpuSeconds();
+            long start = System.nanoTime();
+            Clients.Outcome o = Clients.run(sessions, messages, (client, work, latencies) ->
+                    session(work, latencies, data));
+            Figures f = new Figures();
+            f.add("msg_per_s", "msg/s", messages / o.seconds());
+            f.add("latency_p50", "ms", o.latencies().percentileMillis(50));
+            f.add("latency_p99", "ms", o.latencies().percentileMillis(99));
+            if (awaitMaildir != null) {
+                long expected = filesBefore + (long) messages * recipients;
+                long deadline = System.nanoTime() + awaitTimeout * 1_000_000_000L;
+                while (countDelivered(awaitMaildir) < expected) {
+                    if (System.nanoTime() > deadline) throw new IOException("delivery not done in " + awaitTimeout + " s");
+                    Thread.sleep(20);
+                }
+                f.add("delivered_per_s", "msg/s", messages / ((System.nanoTime() - start) / 1e9));
+            }
+            if (server != null) f.add("cpu_per_msg", "ms", (server.cpuSeconds() - cpuBefore) * 1000 / messages);
+            return f;
+        });
+    }
+
+    private void session(Clients.Work work, Latencies latencies, byte[][] data) throws Exception {
+        LineConnection c = null;
+        try {
+            for (int n = work.take(); n >= 0; n = work.take()) {
+                if (c == null) c = open();
+                c.write("MAIL FROM:<" + mailFrom + ">");
+                c.flush();
+                expect(c, 250, "MAIL");
+                for (int r = 0; r < recipients; r++) {
+                    String rcpt = String.format(rcptFormat, rcptFirst + (n + r) % rcptCount);
+                    c.write("RCPT TO:<" + rcpt + ">");
+                    c.flush();
+                    expect(c, 250, "RCPT TO:<" + rcpt + ">");
+                }
+                c.write("DATA");
+                c.flush();
+                expect(c, 354, "DATA");
+                c.write(data[n % data.length]);
+                c.flush();
+                c.write(".");
+                c.flush();
+                long t0 = System.nanoTime();
+                expect(c, 250, "end of data");
+                latencies.add(System.nanoTime() - t0);
+                if (newConnection) {
+                    quit(c);
+                    c = null;
+                }
+            }
+        } finally {
+            if (c != null) quit(c);
+        }
+    }
+
+    private LineConnection open() throws IOException {
+        LineConnection c = new LineConnection(target.address());
+        expect(c, 220, "greeting");
+        c.write("EHLO client.test");
+        c.flush();
+        expect(c, 250, "EHLO");
+        return c;
+    }
+
+    private static void quit(LineConnection c) {
+        try {
+            c.write("QUIT");
+            c.flush();
+            c.readLine();
+        } catch (IOException e) {
+            // the message is sent; a lost QUIT reply is not the server's figure
+        } finally {
+            c.close();
+        }
+    }
+
+    /** Reads a whole (multi-line) reply and fails unless its code is {@code code}. */
+    static void expect(LineConnection c, int code, String what) throws IOException {
+        String line;
+        do {
+            line = c.readLine();
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        if (!line.startsWith(Integer.toString(code))) {
+            throw new IOException(what + ": expected " + code + ", got \"" + line + "\"");
+        }
+    }
+
+    /** Files in the new/ folders under {@code dir} (Maildir: one file per delivered copy). */
+    static long countDelivered(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.getParent() != null && p.getParent().getFileName() != null
+                    && p.getParent().getFileName().toString().equals("new") && Files.isRegularFile(p)).count();
+        }
+    }
+}
