@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
             "listen.submissions", "\"127.0.0.1:2465\"",
             "listen.imap", "\"\"",
             "listen.imaps", "\"\"",
-            "listen.pop3s", "\"\"");
+            "listen.pop3s", "\"127.0.0.1:2995\"");
 
     @Mixin
     StoreOptions options;

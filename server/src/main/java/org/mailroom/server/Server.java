@@ -135,14 +135,23 @@ public final class Server implements AutoCloseable {
             listeners.add(server);
             bound.put("submissions", bind("listen.submissions", port465.get(), () -> server.start(port465.get())));
         }
+        // POP3 on 110 with STLS and on 995 with implicit TLS (RFC 8314); passwords in the clear only under TLS
+        // or from loopback.
+        Pop3Settings pop3Settings = new Pop3Settings(hostname, limits.pop3IdleTimeout(),
+                Pop3Settings.DEFAULT_MAX_LINE_LENGTH, limits.authFailures(), limits.connections(), false, true);
         Optional<InetSocketAddress> pop3 = config.listen().pop3Address();
         if (pop3.isPresent()) {
-            Pop3Settings settings = new Pop3Settings(hostname, limits.pop3IdleTimeout(),
-                    Pop3Settings.DEFAULT_MAX_LINE_LENGTH, limits.authFailures(), limits.connections(), true);
-            Pop3Server server = new Pop3Server(settings, storage.mailStore(), storage.blobStore(), mechanisms, guard,
-                    loops.boss(), loops.workers(), loops.blocking());
+            Pop3Server server = new Pop3Server(pop3Settings, storage.mailStore(), storage.blobStore(), mechanisms, guard,
+                    tls, false, loops.boss(), loops.workers(), loops.blocking());
             listeners.add(server);
             bound.put("pop3", bind("listen.pop3", pop3.get(), () -> server.start(pop3.get())));
+        }
+        Optional<InetSocketAddress> pop3s = config.listen().pop3sAddress();
+        if (pop3s.isPresent()) {
+            Pop3Server server = new Pop3Server(pop3Settings, storage.mailStore(), storage.blobStore(), mechanisms, guard,
+                    tls, true, loops.boss(), loops.workers(), loops.blocking());
+            listeners.add(server);
+            bound.put("pop3s", bind("listen.pop3s", pop3s.get(), () -> server.start(pop3s.get())));
         }
         Optional<InetSocketAddress> imap = config.listen().imapAddress();
         if (imap.isPresent()) {
@@ -156,7 +165,7 @@ public final class Server implements AutoCloseable {
             listeners.add(server);
             bound.put("imap", bind("listen.imap", imap.get(), () -> server.start(imap.get())));
         }
-        for (String later : List.of("imaps", "pop3s")) {
+        for (String later : List.of("imaps")) {
             log.debug("listen.{}: not implemented yet, not listening", later);
         }
     }

@@ -33,10 +33,10 @@ final class TestServer implements AutoCloseable {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.hostname", "\"mx.example.test\"");
         overrides.put("server.data_dir", org.mailroom.server.admin.StoreOptions.tomlString(dataDir.toString()));
-        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "imap"}) {
+        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "pop3s", "imap"}) {
             overrides.put("listen." + key, "\"127.0.0.1:0\"");
         }
-        for (String key : new String[] {"imaps", "pop3s"}) {
+        for (String key : new String[] {"imaps"}) {
             overrides.put("listen." + key, "\"\"");
         }
         // Error replies are not slowed down here; SmtpLimitsTest checks the delay.
@@ -69,6 +69,10 @@ final class TestServer implements AutoCloseable {
 
     InetSocketAddress submissions() {
         return server.addresses().get("submissions");
+    }
+
+    InetSocketAddress pop3s() {
+        return server.addresses().get("pop3s");
     }
 
     InetSocketAddress imap() {

@@ -52,7 +52,7 @@ public class SmtpDataBenchmark {
         wire[stuffed.length] = '.';
         wire[stuffed.length + 1] = '\r';
         wire[stuffed.length + 2] = '\n';
-        decoder = new SmtpDecoder(512, 1000);
+        decoder = new SmtpDecoder(512, 1000, false);
         channel = new EmbeddedChannel(decoder);
     }
 

@@ -3,8 +3,10 @@ package org.mailroom.protocol.pop3;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.mailroom.protocol.tls.StartTlsDecoder;
 
 /**
  * Cuts the client's bytes into lines. Emits each line as a {@link String} without its terminator (CRLF, or a
@@ -17,15 +19,17 @@ import java.util.List;
  *
  * <p>Lines are decoded as UTF-8: commands are ASCII, but a password given to PASS may not be.
  */
-public final class Pop3Decoder extends ByteToMessageDecoder {
+public final class Pop3Decoder extends ByteToMessageDecoder implements StartTlsDecoder {
 
     /** What the decoder tells the session besides lines. */
     public enum Signal { LINE_TOO_LONG }
 
-    private enum Mode { LINE, DISCARD }
+    /** AWAIT_TLS: after an STLS line, nothing is decoded until the session upgrades or refuses (RFC 2595). */
+    private enum Mode { LINE, DISCARD, AWAIT_TLS }
 
     private final int maxLineLength;
     private Mode mode = Mode.LINE;
+    private ChannelHandlerContext ctx;
 
     public Pop3Decoder(int maxLineLength) {
         if (maxLineLength < 3) throw new IllegalArgumentException("max line length below 3: " + maxLineLength);
@@ -33,8 +37,39 @@ public final class Pop3Decoder extends ByteToMessageDecoder {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Whether a line is the STLS command, after which the decoder waits (the session uses the same test). */
+    static boolean isStls(String line) {
+        return line.trim().equalsIgnoreCase("STLS");
+    }
+
+    @Override
+    public int bufferedBytes() {
+        return actualReadableBytes();
+    }
+
+    /** Decodes again after STLS; call on the event loop (StartTls does; a refusing session schedules it there). */
+    @Override
+    public void resume() {
+        if (mode != Mode.AWAIT_TLS) return;
+        mode = Mode.LINE;
+        if (actualReadableBytes() > 0) {
+            try {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER); // decode what waited
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+        }
+    }
+
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         switch (mode) {
+            case AWAIT_TLS:
+                break;
             case LINE:
                 decodeLine(in, out);
                 break;
@@ -67,6 +102,7 @@ public final class Pop3Decoder extends ByteToMessageDecoder {
         String line = in.toString(in.readerIndex(), text, StandardCharsets.UTF_8);
         in.skipBytes(length + 1);
         out.add(line);
+        if (isStls(line)) mode = Mode.AWAIT_TLS;
     }
 
     private void discardRestOfLine(ByteBuf in) {

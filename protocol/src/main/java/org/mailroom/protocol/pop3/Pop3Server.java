@@ -33,6 +33,8 @@ import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.protocol.tls.StartTls;
+import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,8 @@ public final class Pop3Server implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("pop3", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger open = new AtomicInteger();
     private Channel listener;
+    private TlsContext tls;
+    private boolean implicitTls;
 
     /**
      * A server with event loops and a blocking executor of its own, shut down by {@link #close()}, and logins
@@ -93,6 +97,18 @@ public final class Pop3Server implements AutoCloseable {
     public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard,
                       EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
         this(settings, store, blobs, sasl, guard, boss, workers, blocking, false);
+    }
+
+    /**
+     * With TLS: STLS offered (RFC 2595), or, with {@code implicitTls}, TLS from the first byte (port 995,
+     * RFC 8314).
+     */
+    public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard,
+                      TlsContext tls, boolean implicitTls, EventLoopGroup boss, EventLoopGroup workers,
+                      EventExecutorGroup blocking) {
+        this(settings, store, blobs, sasl, guard, boss, workers, blocking, false);
+        this.tls = Objects.requireNonNull(tls, "tls");
+        this.implicitTls = implicitTls;
     }
 
     private Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard,
@@ -147,6 +163,7 @@ public final class Pop3Server implements AutoCloseable {
         int count = open.incrementAndGet();
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline pipeline = channel.pipeline();
+        if (implicitTls) pipeline.addLast(StartTls.HANDLER_NAME, tls.newHandler(channel.alloc()));
         if (count > settings.maxConnections()) {
             pipeline.addLast("encoder", ENCODER);
             pipeline.addLast("refuse", new TooManyConnections());
@@ -157,7 +174,7 @@ public final class Pop3Server implements AutoCloseable {
                 settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         pipeline.addLast("decoder", new Pop3Decoder(settings.maxLineLength()));
         pipeline.addLast("encoder", ENCODER);
-        pipeline.addLast(blocking, "session", new Pop3Session(settings, store, blobs, sasl, guard));
+        pipeline.addLast(blocking, "session", new Pop3Session(settings, store, blobs, sasl, guard, tls));
     }
 
     /** Connections beyond {@link Pop3Settings#maxConnections()}: one reply, then close (RFC 2449 section 8.2). */

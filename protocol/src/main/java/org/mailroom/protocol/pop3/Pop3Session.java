@@ -33,6 +33,8 @@ import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.protocol.tls.ChannelBinding;
+import org.mailroom.protocol.tls.StartTls;
+import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +59,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     /** Every verb and the states it is valid in (RFC 1939 sections 4-7, RFC 2449 section 5, RFC 5034). */
     enum Verb {
-        USER(BEFORE_LOGIN), PASS(BEFORE_LOGIN), AUTH(BEFORE_LOGIN),
+        USER(BEFORE_LOGIN), PASS(BEFORE_LOGIN), AUTH(BEFORE_LOGIN), STLS(BEFORE_LOGIN),
         CAPA(ANY), QUIT(ANY),
         STAT(LOGGED_IN), LIST(LOGGED_IN), RETR(LOGGED_IN), DELE(LOGGED_IN), NOOP(LOGGED_IN), RSET(LOGGED_IN),
         TOP(LOGGED_IN), UIDL(LOGGED_IN);
@@ -86,8 +88,11 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private final LoginGuard loginGuard;
 
     private State state = State.AUTHORIZATION;
-    /** The seam for STLS and port 995: true once the connection is encrypted. Always false until TLS exists. */
-    private boolean tlsActive;
+    /** Offered with STLS (RFC 2595), or null for none; port 995 has TLS before the session starts. */
+    private final TlsContext tls;
+    private ChannelHandlerContext sessionCtx;
+    /** Set while STLS hands the connection to TLS: the decoder is then resumed by StartTls, not by us. */
+    private boolean upgrading;
     /** USER given, waiting for PASS. */
     private String pendingUser;
     /** The SASL exchange in progress: the next line is the client's response (RFC 5034 section 4). */
@@ -110,7 +115,9 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private int deleted;
     private String outcome = "disconnected";
 
-    Pop3Session(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard loginGuard) {
+    Pop3Session(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard loginGuard,
+                TlsContext tls) {
+        this.tls = tls;
         this.settings = settings;
         this.store = store;
         this.blobs = blobs;
@@ -122,6 +129,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        sessionCtx = ctx;
         SocketAddress remote = ctx.channel().remoteAddress();
         guard = loginGuard.connection(remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null);
         // No APOP, so no timestamp in the greeting (RFC 1939 section 7).
@@ -227,7 +235,36 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             // Never a stack trace to the client.
             LOG.warn("POP3 command failed for {}", loginName == null ? clientIp(ctx) : loginName, e);
             reply(ctx, "-ERR [SYS/TEMP] internal error");
+        } finally {
+            // The decoder waits after any line that reads STLS; unless TLS is starting, it reads on.
+            if (input instanceof String && Pop3Decoder.isStls((String) input) && !upgrading) {
+                Pop3Decoder decoder = ctx.pipeline().get(Pop3Decoder.class);
+                ctx.channel().eventLoop().execute(decoder::resume);
+            }
         }
+    }
+
+    /** STLS (RFC 2595 section 4): only before login, only once. */
+    private void stls(ChannelHandlerContext ctx) {
+        if (tls == null) {
+            reply(ctx, "-ERR STLS not available");
+        } else if (tlsActive(ctx)) {
+            reply(ctx, "-ERR already using TLS");
+        } else {
+            upgrading = true;
+            ctx.flush();
+            StartTls.upgrade(ctx.channel(), tls, "+OK Begin TLS negotiation").addListener(handshake -> {
+                // RFC 2595: the client forgets what it learned (CAPA again); nothing was logged in yet.
+                if (handshake.isSuccess()) ctx.executor().execute(() -> {
+                    upgrading = false;
+                    pendingUser = null;
+                });
+            });
+        }
+    }
+
+    private static boolean tlsActive(ChannelHandlerContext ctx) {
+        return StartTls.isActive(ctx.channel());
     }
 
     // ---- the commands ----
@@ -251,6 +288,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             case USER: user(ctx, args); break;
             case PASS: pass(ctx, rest); break;
             case AUTH: auth(ctx, args); break;
+            case STLS: stls(ctx); break;
             case CAPA: capa(ctx); break;
             case QUIT: quit(ctx); break;
             case STAT: reply(ctx, "+OK " + maildrop.count() + " " + maildrop.size()); break;
@@ -441,6 +479,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         if (state == State.AUTHORIZATION) {
             if (plaintextAuthAllowed()) caps.add("USER");
             caps.add("SASL " + String.join(" ", sasl.offered(saslChannel(ctx))));
+            if (tls != null && !tlsActive(ctx)) caps.add("STLS");
         }
         caps.addAll(List.of("RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER", "IMPLEMENTATION Mailroom"));
         reply(ctx, multiline("+OK capability list follows", caps));
@@ -591,13 +630,23 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     // ---- helpers ----
 
+    /**
+     * Passwords in the clear only under TLS, or from this machine where allowed (loopback cannot be sniffed, as
+     * Dovecot also holds), or where the setting allows it everywhere.
+     */
     private boolean plaintextAuthAllowed() {
-        return tlsActive || settings.plaintextAuthWithoutTls();
+        return tlsActive(sessionCtx) || settings.plaintextAuthWithoutTls()
+                || (settings.plaintextAuthFromLoopback() && fromLoopback(sessionCtx));
+    }
+
+    private static boolean fromLoopback(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof InetSocketAddress && ((InetSocketAddress) remote).getAddress().isLoopbackAddress();
     }
 
     /** What SASL needs to know of this connection: TLS, whether plaintext is allowed, the channel binding. */
     private SaslChannel saslChannel(ChannelHandlerContext ctx) {
-        if (!tlsActive) return SaslChannel.cleartext(settings.plaintextAuthWithoutTls());
+        if (!tlsActive(ctx)) return SaslChannel.cleartext(plaintextAuthAllowed());
         try {
             return SaslChannel.encrypted(ChannelBinding.tlsServerEndPoint(ctx.channel()).orElse(null));
         } catch (GeneralSecurityException e) {

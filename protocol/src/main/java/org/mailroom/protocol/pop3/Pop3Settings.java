@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param maxConnections           open POP3 connections, all clients together; one more is refused with
  *                                 {@code -ERR [SYS/TEMP]}
  * @param plaintextAuthWithoutTls  whether USER/PASS and AUTH PLAIN are offered on a connection without TLS.
- *                                 TLS (STLS, port 995) is not there yet, so the default is true.
+ *                                 Off in the server: STLS and port 995 exist.
+ * @param plaintextAuthFromLoopback passwords in the clear from 127.0.0.0/8 and ::1, which cannot be sniffed on
+ *                                 a network (Dovecot holds the same); on in the server
  */
 public record Pop3Settings(String hostname, Duration idleTimeout, int maxLineLength, int maxAuthFailures,
-                           int maxConnections, boolean plaintextAuthWithoutTls) {
+                           int maxConnections, boolean plaintextAuthWithoutTls, boolean plaintextAuthFromLoopback) {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_MAX_LINE_LENGTH = 255;
@@ -43,6 +45,6 @@ public record Pop3Settings(String hostname, Duration idleTimeout, int maxLineLen
     /** The defaults: 10 minutes idle, 255-octet lines, 3 login failures, 1000 connections, plaintext allowed. */
     public static Pop3Settings defaults(String hostname) {
         return new Pop3Settings(hostname, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_AUTH_FAILURES,
-                DEFAULT_MAX_CONNECTIONS, true);
+                DEFAULT_MAX_CONNECTIONS, true, true);
     }
 }

@@ -73,11 +73,11 @@ class Pop3ServerTest {
 
     @Test
     void settingsRejectNonsense() {
-        assertThatThrownBy(() -> new Pop3Settings(" ", Pop3Settings.DEFAULT_IDLE_TIMEOUT, 255, 3, 10, true))
+        assertThatThrownBy(() -> new Pop3Settings(" ", Pop3Settings.DEFAULT_IDLE_TIMEOUT, 255, 3, 10, true, true))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Pop3Settings("h", Duration.ZERO, 255, 3, 10, true))
+        assertThatThrownBy(() -> new Pop3Settings("h", Duration.ZERO, 255, 3, 10, true, true))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Pop3Settings("h", Pop3Settings.DEFAULT_IDLE_TIMEOUT, 10, 3, 10, true))
+        assertThatThrownBy(() -> new Pop3Settings("h", Pop3Settings.DEFAULT_IDLE_TIMEOUT, 10, 3, 10, true, true))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(Pop3Settings.defaults("h").idleTimeout()).isEqualTo(Duration.ofMinutes(10));
     }

@@ -391,7 +391,7 @@ class Pop3SessionTest {
 
     @Test
     void connectionsBeyondTheLimitAreRefused() throws IOException {
-        InetSocketAddress limited = start(new Pop3Settings("pop.example.test", Duration.ofMinutes(10), 255, 3, 1, true));
+        InetSocketAddress limited = start(new Pop3Settings("pop.example.test", Duration.ofMinutes(10), 255, 3, 1, true, true));
         try (Pop3TestClient first = connect(limited); Pop3TestClient second = new Pop3TestClient(limited)) {
             assertThat(second.readLine()).isEqualTo("-ERR [SYS/TEMP] too many connections");
             assertThat(second.closedByServer()).isTrue();
@@ -408,7 +408,7 @@ class Pop3SessionTest {
 
     @Test
     void idleClientIsLoggedOutWithoutUpdate() throws IOException {
-        InetSocketAddress impatient = start(new Pop3Settings("pop.example.test", Duration.ofMillis(300), 255, 3, 10, true));
+        InetSocketAddress impatient = start(new Pop3Settings("pop.example.test", Duration.ofMillis(300), 255, 3, 10, true, true));
         try (Pop3TestClient c = connect(impatient)) {
             c.login(ALICE, "secret");
             assertThat(c.command("DELE 1")).startsWith("+OK");
@@ -420,7 +420,7 @@ class Pop3SessionTest {
 
     @Test
     void plaintextLoginCanBeRefusedWithoutTls() throws IOException {
-        InetSocketAddress strict = start(new Pop3Settings("pop.example.test", Duration.ofMinutes(10), 255, 3, 10, false));
+        InetSocketAddress strict = start(new Pop3Settings("pop.example.test", Duration.ofMinutes(10), 255, 3, 10, false, false));
         try (Pop3TestClient c = connect(strict)) {
             assertThat(c.command("CAPA")).startsWith("+OK");
             assertThat(c.readBody()).doesNotContain("USER").contains("SASL SCRAM-SHA-256");
