@@ -28,7 +28,7 @@ import picocli.CommandLine.Mixin;
  * {@code mailroom demo}: the real server on loopback and unprivileged ports, with a fresh data directory,
  * the domain example.test, two users and a welcome message each, so a new user can try every protocol.
  */
-@Command(name = "demo", description = "Run a demo server on 127.0.0.1 (SMTP 2525, submission 2587/2465, POP3 2110) with example users.")
+@Command(name = "demo", description = "Run a demo server on 127.0.0.1 (SMTP 2525, submission 2587/2465, POP3 2110/2995, IMAP 2143) with example users.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String DOMAIN = "example.test";
@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
             "listen.pop3", "\"127.0.0.1:2110\"",
             "listen.submission", "\"127.0.0.1:2587\"",
             "listen.submissions", "\"127.0.0.1:2465\"",
-            "listen.imap", "\"\"",
+            "listen.imap", "\"127.0.0.1:2143\"",
             "listen.imaps", "\"\"",
             "listen.pop3s", "\"127.0.0.1:2995\"");
 
@@ -136,8 +136,14 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  curl -s pop3://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(pop3) + "/");
             out.println("  curl -s pop3://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(pop3) + "/1");
         }
+        InetSocketAddress imap = server.addresses().get("imap");
+        if (imap != null) {
+            out.println("IMAP   " + hostPort(imap) + "   list folders and read the first message:");
+            out.println("  curl -s imap://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(imap) + "/");
+            out.println("  curl -s 'imap://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(imap) + "/INBOX;MAILINDEX=1'");
+        }
         out.println();
-        out.println("Mail client: incoming POP3 " + (pop3 == null ? "-" : hostPort(pop3)) + " (no encryption yet)"
+        out.println("Mail client: incoming " + (imap == null ? "" : "IMAP " + hostPort(imap) + " or ") + "POP3 " + (pop3 == null ? "-" : hostPort(pop3)) + " (no encryption yet)"
                 + ", outgoing " + (submission == null ? "-" : hostPort(submission) + " with STARTTLS")
                 + " (self-signed certificate), user name = full address. Press Ctrl-C to stop.");
         out.flush();
