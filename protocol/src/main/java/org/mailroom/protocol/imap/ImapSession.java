@@ -235,7 +235,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             caps.append(plaintextAuthAllowed() ? " AUTH=PLAIN SASL-IR" : " LOGINDISABLED");
         }
         caps.append(" LITERAL+ ENABLE ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED BINARY")
-                .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE APPENDLIMIT=").append(settings.maxLiteralSize());
+                .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE QRESYNC APPENDLIMIT=").append(settings.maxLiteralSize());
         return caps.toString();
     }
 
