@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
@@ -375,10 +374,6 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             LOG.debug("unsubscribing", e);
         }
         storeSubscription = null;
-    }
-
-    public Optional<String> clientAddress() {
-        return Optional.ofNullable(clientIp());
     }
 
     private String clientIp() {

@@ -15,7 +15,6 @@ import org.mailroom.core.store.MailStore.FlagOp;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.protocol.imap.Arguments;
 import org.mailroom.protocol.imap.BadCommandException;
-import org.mailroom.protocol.imap.FetchItems;
 import org.mailroom.protocol.imap.ImapCommand;
 import org.mailroom.protocol.imap.ImapParser;
 import org.mailroom.protocol.imap.ImapSession;
