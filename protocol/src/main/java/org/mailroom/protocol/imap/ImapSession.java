@@ -246,9 +246,15 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         ctx.write(buf);
     }
 
-    /** Sends bytes as they are (a response holding literals); the caller ends it with CRLF. */
+    /**
+     * Sends bytes as they are (a response holding literals, one per message of a FETCH); the caller ends them with
+     * CRLF. Backpressure: while the client reads slower than we fetch, wait for the socket to take the bytes, so
+     * {@code FETCH 1:* BODY[]} never holds more than a buffer's worth in memory. The wait uses the channel's
+     * future (completed on the event loop), never one of this handler's executor, which is the waiting thread.
+     */
     public void send(byte[] bytes) {
-        ctx.write(Unpooled.wrappedBuffer(bytes));
+        io.netty.channel.ChannelFuture written = ctx.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes));
+        if (!ctx.channel().isWritable()) written.awaitUninterruptibly(settings.idleTimeout().toMillis());
     }
 
     public void untagged(String text) {
