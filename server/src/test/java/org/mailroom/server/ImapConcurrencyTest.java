@@ -168,4 +168,20 @@ class ImapConcurrencyTest {
             assertThat(a.readLine()).isEqualTo("f2 OK NOOP completed");
         }
     }
+
+    /** Drafts, Sent, Trash, Junk and Archive are made at the first login; what the user deletes stays deleted. */
+    @Test
+    void specialUseMailboxesAreMadeAtTheFirstLoginOnly() throws Exception {
+        try (Client a = new Client(server.imap())) {
+            a.run("LOGIN bob@example.test secret");
+            assertThat(a.run("LIST \"\" *")).hasSize(6).contains("* LIST (\\HasNoChildren \\Junk) \"/\" \"Junk\"");
+            a.run("DELETE Junk");
+            a.run("LOGOUT");
+        }
+        try (Client b = new Client(server.imap())) {
+            b.run("LOGIN bob@example.test secret");
+            assertThat(b.run("LIST \"\" *")).hasSize(5).noneMatch(l -> l.contains("Junk"));
+            b.run("LOGOUT");
+        }
+    }
 }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -351,14 +350,17 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * At an account's first IMAP login (it has no special-use mailbox yet): INBOX if missing, and Drafts, Sent,
+     * Trash, Junk and Archive, subscribed. Later logins leave alone what the user deleted or renamed.
+     */
     private void ensureSpecialMailboxes() throws IOException {
-        List<Mailbox> existing = store.listMailboxes(account);
+        if (!store.specialUses(account).isEmpty()) return;
         Set<String> names = new java.util.HashSet<>();
-        for (Mailbox m : existing) names.add(m.name());
-        Map<String, String> uses = store.specialUses(account);
+        for (Mailbox m : store.listMailboxes(account)) names.add(m.name());
         if (!names.contains(Mailbox.INBOX)) create(Mailbox.INBOX, null);
-        for (Map.Entry<String, String> special : SPECIAL_MAILBOXES.entrySet()) {
-            if (names.contains(special.getKey()) || uses.containsValue(special.getValue())) continue;
+        for (Map.Entry<String, String> special : new java.util.TreeMap<>(SPECIAL_MAILBOXES).entrySet()) {
+            if (names.contains(special.getKey())) continue;
             create(special.getKey(), special.getValue());
             store.addSubscription(account, special.getKey());
         }
