@@ -169,7 +169,8 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             send(parsed.tag() + " NO [ALREADYEXISTS] " + e.getMessage());
         } catch (MailStoreException e) {
             send(parsed.tag() + " NO [CANNOT] " + e.getMessage());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Never a stack trace to the client; the tag tells it which command failed.
             LOG.warn("IMAP {} failed for {}", request.fullName(), account, e);
             send(parsed.tag() + " NO [SERVERBUG] " + request.fullName() + " failed");
         }
@@ -297,6 +298,8 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     public void loggedIn(String canonicalAccount) throws IOException {
         account = canonicalAccount;
         state = State.AUTHENTICATED;
+        ImapDecoder decoder = ctx.pipeline().get(ImapDecoder.class);
+        if (decoder != null) decoder.loggedIn();
         outcome = "logged out";
         ensureSpecialMailboxes();
         // Events come on the store's thread; handle them on ours, in order with the commands.
