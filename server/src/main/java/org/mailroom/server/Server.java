@@ -156,7 +156,7 @@ public final class Server implements AutoCloseable {
         Optional<InetSocketAddress> imap = config.listen().imapAddress();
         if (imap.isPresent()) {
             // No STARTTLS yet, so LOGIN works in the clear (as POP3 does today).
-            ImapSettings settings = new ImapSettings(hostname, ImapSettings.DEFAULT_IDLE_TIMEOUT,
+            ImapSettings settings = new ImapSettings(hostname, limits.imapIdleTimeout(),
                     ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.authFailures(),
                     limits.connections(), true);
             ImapServer server = new ImapServer(settings, storage.mailStore(), storage.blobStore(),

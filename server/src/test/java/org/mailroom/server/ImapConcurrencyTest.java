@@ -133,4 +133,55 @@ class ImapConcurrencyTest {
             b.run("LOGOUT");
         }
     }
+
+    /**
+     * A FETCH far larger than the socket buffers, read by a client that is slower than the server: the session
+     * waits for the socket (backpressure) and everything arrives, in order, followed by the next command's reply.
+     */
+    @Test
+    void largeFetchToASlowReaderCompletes() throws Exception {
+        org.mailroom.core.store.MailStore store = server.server.storage().mailStore();
+        String body = "0123456789abcdef".repeat(16 * 1024) + "\r\n"; // 256 KiB
+        for (int i = 1; i <= 20; i++) {
+            byte[] bytes = ("Subject: big " + i + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+            String blob;
+            try (var writer = server.server.storage().blobStore().create()) {
+                writer.write(bytes);
+                blob = writer.commit();
+            }
+            store.deliver(new org.mailroom.core.store.MailStore.NewMessage(blob, bytes.length, java.time.Instant.now()),
+                    List.of(org.mailroom.core.store.MailStore.Target.inbox("alice@example.test")));
+        }
+        try (Client a = new Client(server.imap())) {
+            a.run("LOGIN alice@example.test secret");
+            a.run("SELECT INBOX");
+            a.write("f1 FETCH 1:* (BODY.PEEK[TEXT])");
+            a.write("f2 NOOP");
+            int bodies = 0;
+            String line;
+            while (!(line = a.readLine()).startsWith("f1 ")) {
+                if (line.startsWith("* ")) assertThat(line).endsWith("FETCH (BODY[TEXT] {" + body.length() + "}");
+                else if (line.equals(body.trim())) bodies++;
+            }
+            assertThat(line).startsWith("f1 OK");
+            assertThat(bodies).isEqualTo(20);
+            assertThat(a.readLine()).isEqualTo("f2 OK NOOP completed");
+        }
+    }
+
+    /** Drafts, Sent, Trash, Junk and Archive are made at the first login; what the user deletes stays deleted. */
+    @Test
+    void specialUseMailboxesAreMadeAtTheFirstLoginOnly() throws Exception {
+        try (Client a = new Client(server.imap())) {
+            a.run("LOGIN bob@example.test secret");
+            assertThat(a.run("LIST \"\" *")).hasSize(6).contains("* LIST (\\HasNoChildren \\Junk) \"/\" \"Junk\"");
+            a.run("DELETE Junk");
+            a.run("LOGOUT");
+        }
+        try (Client b = new Client(server.imap())) {
+            b.run("LOGIN bob@example.test secret");
+            assertThat(b.run("LIST \"\" *")).hasSize(5).noneMatch(l -> l.contains("Junk"));
+            b.run("LOGOUT");
+        }
+    }
 }

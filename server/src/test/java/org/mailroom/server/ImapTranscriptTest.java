@@ -43,7 +43,7 @@ class ImapTranscriptTest {
         try (Stream<Path> list = Files.list(dir)) {
             files = list.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
         }
-        assertThat(files).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(files).hasSizeGreaterThanOrEqualTo(8);
         return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             String account = file.getFileName().toString().replace(".txt", "") + "@example.test";

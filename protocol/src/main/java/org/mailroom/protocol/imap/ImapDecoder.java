@@ -43,9 +43,17 @@ public final class ImapDecoder extends ByteToMessageDecoder {
 
     private static final byte[] READY = "+ Ready for literal data\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * Before login a literal carries at most a user name or password: a stranger may not make us buffer
+     * APPENDLIMIT octets per connection.
+     */
+    static final long MAX_LITERAL_BEFORE_LOGIN = 8192;
+
     private final int maxLineLength;
     private final long maxLiteralSize;
     private final long maxCommandSize;
+    /** Set by the session (another thread) after a successful login. */
+    private volatile boolean loggedIn;
     private Mode mode = Mode.LINE;
     private ByteArrayOutputStream command = new ByteArrayOutputStream(128);
     private long literalRemaining;
@@ -61,6 +69,11 @@ public final class ImapDecoder extends ByteToMessageDecoder {
 
     Mode mode() {
         return mode;
+    }
+
+    /** Lifts the literal limit from {@link #MAX_LITERAL_BEFORE_LOGIN} to the configured one. */
+    public void loggedIn() {
+        loggedIn = true;
     }
 
     @Override
@@ -105,12 +118,13 @@ public final class ImapDecoder extends ByteToMessageDecoder {
             command = new ByteArrayOutputStream(128);
             return;
         }
-        if (announced.size > maxLiteralSize || command.size() + announced.size > maxCommandSize) {
+        long limit = loggedIn ? maxLiteralSize : Math.min(maxLiteralSize, MAX_LITERAL_BEFORE_LOGIN);
+        if (announced.size > limit || command.size() + announced.size > maxCommandSize) {
             String tag = tagOf(command.toByteArray());
             command = new ByteArrayOutputStream(128);
             if (announced.synchronizing) {
                 // The client waits for "+" and sends nothing more of this command.
-                out.add(new Refused(tag, "[TOOBIG] Literal too big (at most " + maxLiteralSize + " octets)"));
+                out.add(new Refused(tag, "[TOOBIG] Literal too big (at most " + limit + " octets)"));
             } else {
                 literalRemaining = announced.size;
                 discardedTag = tag;

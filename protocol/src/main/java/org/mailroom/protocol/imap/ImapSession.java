@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
@@ -171,7 +169,8 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             send(parsed.tag() + " NO [ALREADYEXISTS] " + e.getMessage());
         } catch (MailStoreException e) {
             send(parsed.tag() + " NO [CANNOT] " + e.getMessage());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Never a stack trace to the client; the tag tells it which command failed.
             LOG.warn("IMAP {} failed for {}", request.fullName(), account, e);
             send(parsed.tag() + " NO [SERVERBUG] " + request.fullName() + " failed");
         }
@@ -235,7 +234,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             caps.append(plaintextAuthAllowed() ? " AUTH=PLAIN SASL-IR" : " LOGINDISABLED");
         }
         caps.append(" LITERAL+ ENABLE ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED BINARY")
-                .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE APPENDLIMIT=").append(settings.maxLiteralSize());
+                .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE QRESYNC APPENDLIMIT=").append(settings.maxLiteralSize());
         return caps.toString();
     }
 
@@ -247,9 +246,15 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         ctx.write(buf);
     }
 
-    /** Sends bytes as they are (a response holding literals); the caller ends it with CRLF. */
+    /**
+     * Sends bytes as they are (a response holding literals, one per message of a FETCH); the caller ends them with
+     * CRLF. Backpressure: while the client reads slower than we fetch, wait for the socket to take the bytes, so
+     * {@code FETCH 1:* BODY[]} never holds more than a buffer's worth in memory. The wait uses the channel's
+     * future (completed on the event loop), never one of this handler's executor, which is the waiting thread.
+     */
     public void send(byte[] bytes) {
-        ctx.write(Unpooled.wrappedBuffer(bytes));
+        io.netty.channel.ChannelFuture written = ctx.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes));
+        if (!ctx.channel().isWritable()) written.awaitUninterruptibly(settings.idleTimeout().toMillis());
     }
 
     public void untagged(String text) {
@@ -293,6 +298,8 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     public void loggedIn(String canonicalAccount) throws IOException {
         account = canonicalAccount;
         state = State.AUTHENTICATED;
+        ImapDecoder decoder = ctx.pipeline().get(ImapDecoder.class);
+        if (decoder != null) decoder.loggedIn();
         outcome = "logged out";
         ensureSpecialMailboxes();
         // Events come on the store's thread; handle them on ours, in order with the commands.
@@ -346,14 +353,17 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * At an account's first IMAP login (it has no special-use mailbox yet): INBOX if missing, and Drafts, Sent,
+     * Trash, Junk and Archive, subscribed. Later logins leave alone what the user deleted or renamed.
+     */
     private void ensureSpecialMailboxes() throws IOException {
-        List<Mailbox> existing = store.listMailboxes(account);
+        if (!store.specialUses(account).isEmpty()) return;
         Set<String> names = new java.util.HashSet<>();
-        for (Mailbox m : existing) names.add(m.name());
-        Map<String, String> uses = store.specialUses(account);
+        for (Mailbox m : store.listMailboxes(account)) names.add(m.name());
         if (!names.contains(Mailbox.INBOX)) create(Mailbox.INBOX, null);
-        for (Map.Entry<String, String> special : SPECIAL_MAILBOXES.entrySet()) {
-            if (names.contains(special.getKey()) || uses.containsValue(special.getValue())) continue;
+        for (Map.Entry<String, String> special : new java.util.TreeMap<>(SPECIAL_MAILBOXES).entrySet()) {
+            if (names.contains(special.getKey())) continue;
             create(special.getKey(), special.getValue());
             store.addSubscription(account, special.getKey());
         }
@@ -375,10 +385,6 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             LOG.debug("unsubscribing", e);
         }
         storeSubscription = null;
-    }
-
-    public Optional<String> clientAddress() {
-        return Optional.ofNullable(clientIp());
     }
 
     private String clientIp() {

@@ -165,13 +165,19 @@ public final class SelectedMailbox {
         mailbox = now;
     }
 
+    /** EXPUNGE per message, or one VANISHED with their UIDs once QRESYNC is on (RFC 7162 section 3.2.10). */
     private void expunge(ImapSession session) {
+        if (expungedPending.isEmpty()) return;
+        boolean vanished = session.isEnabled("QRESYNC");
+        List<Long> gone = new ArrayList<>();
         for (long uid : expungedPending) {
             int msn = msnOf(uid);
             if (msn == 0) continue;
             messages.remove(msn - 1);
-            session.untagged(msn + " EXPUNGE");
+            if (vanished) gone.add(uid);
+            else session.untagged(msn + " EXPUNGE");
         }
         expungedPending.clear();
+        if (!gone.isEmpty()) session.untagged("VANISHED " + SequenceSet.format(gone));
     }
 }

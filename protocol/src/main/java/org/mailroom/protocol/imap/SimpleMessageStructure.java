@@ -47,7 +47,26 @@ public final class SimpleMessageStructure implements MessageStructureSource {
 
     private record Parsed(byte[] bytes, Part root) {}
 
+    /**
+     * The last message parsed: one FETCH asks for ENVELOPE, BODYSTRUCTURE and sections of the same message in a
+     * row. Shared by all sessions, hence synchronized; a miss only costs a read.
+     */
+    private String lastBlobId;
+    private Parsed lastParsed;
+
     private Parsed parse(MessageRecord record) throws IOException {
+        synchronized (this) {
+            if (record.blobId().equals(lastBlobId)) return lastParsed;
+        }
+        Parsed parsed = read(record);
+        synchronized (this) {
+            lastBlobId = record.blobId();
+            lastParsed = parsed;
+        }
+        return parsed;
+    }
+
+    private Parsed read(MessageRecord record) throws IOException {
         byte[] bytes;
         try (InputStream in = blobs.open(record.blobId())) {
             bytes = in.readAllBytes();

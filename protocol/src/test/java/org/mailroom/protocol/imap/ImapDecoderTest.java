@@ -27,7 +27,9 @@ class ImapDecoderTest {
             "DONE");
 
     private static EmbeddedChannel channel() {
-        return new EmbeddedChannel(new ImapDecoder(200, 1000));
+        ImapDecoder decoder = new ImapDecoder(200, 1000);
+        decoder.loggedIn();
+        return new EmbeddedChannel(decoder);
     }
 
     private static List<Object> feed(EmbeddedChannel ch, byte[] bytes, int... cuts) {
@@ -138,6 +140,19 @@ class ImapDecoderTest {
         EmbeddedChannel ch = channel();
         List<Object> out = feed(ch, "a LOGIN {0}\r\n {0+}\n\na NOOP\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(texts(out)).containsExactly("a LOGIN {0}\r\n {0+}\r\n", "a NOOP");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void beforeLoginLiteralsAreSmall() {
+        ImapDecoder decoder = new ImapDecoder(200, 100_000);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        List<Object> out = feed(ch, "a LOGIN {9000}\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(((ImapDecoder.Refused) out.get(0)).reason()).contains("at most 8192");
+        decoder.loggedIn();
+        out = feed(ch, "b APPEND INBOX {9000}\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(out).isEmpty();
+        assertThat(written(ch)).isEqualTo("+ Ready for literal data\r\n");
         ch.finishAndReleaseAll();
     }
 }

@@ -15,7 +15,6 @@ import org.mailroom.core.store.MailStore.FlagOp;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.protocol.imap.Arguments;
 import org.mailroom.protocol.imap.BadCommandException;
-import org.mailroom.protocol.imap.FetchItems;
 import org.mailroom.protocol.imap.ImapCommand;
 import org.mailroom.protocol.imap.ImapParser;
 import org.mailroom.protocol.imap.ImapSession;
@@ -60,12 +59,22 @@ public final class FetchCommand implements ImapCommand {
             }
         }
         long changedSince = -1;
+        boolean vanished = false;
         if (request.args().peekList()) {
             List<ImapValue> modifiers = request.args().list("fetch modifiers");
-            if (modifiers.size() != 2 || !(modifiers.get(0) instanceof ImapValue.Atom a) || !a.is("CHANGEDSINCE")) {
+            if (modifiers.size() < 2 || !(modifiers.get(0) instanceof ImapValue.Atom a) || !a.is("CHANGEDSINCE")) {
                 throw new BadCommandException("Unknown FETCH modifier");
             }
             changedSince = Arguments.number(Arguments.text(modifiers.get(1), "a mod-sequence"), "CHANGEDSINCE");
+            if (modifiers.size() == 3 && modifiers.get(2) instanceof ImapValue.Atom v && v.is("VANISHED")) {
+                // RFC 7162 section 3.2.6: only UID FETCH, only once QRESYNC is enabled.
+                if (!request.uid() || !session.isEnabled("QRESYNC")) {
+                    throw new BadCommandException("VANISHED needs UID FETCH and ENABLE QRESYNC");
+                }
+                vanished = true;
+            } else if (modifiers.size() != 2) {
+                throw new BadCommandException("Unknown FETCH modifier");
+            }
             session.enable("CONDSTORE");
             items.add(item("MODSEQ"));
         }
@@ -74,6 +83,14 @@ public final class FetchCommand implements ImapCommand {
         if (request.uid() && items.stream().noneMatch(i -> i.kind.equals("UID"))) items.add(0, item("UID"));
 
         SelectedMailbox selected = session.selected();
+        if (vanished) {
+            List<Long> gone = new ArrayList<>();
+            long maxUid = selected.count() == 0 ? 0 : selected.get(selected.count()).uid();
+            for (long uid : session.store().expungedSince(selected.mailbox().id(), changedSince)) {
+                if (set.contains(uid, Math.max(maxUid, uid))) gone.add(uid);
+            }
+            if (!gone.isEmpty()) session.untagged("VANISHED (EARLIER) " + SequenceSet.format(gone));
+        }
         for (int msn : selected.resolve(set, request.uid())) {
             MessageRecord m = selected.get(msn);
             if (changedSince >= 0 && m.modSeq() <= changedSince) continue;

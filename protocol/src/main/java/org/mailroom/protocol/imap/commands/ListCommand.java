@@ -87,12 +87,21 @@ public final class ListCommand implements ImapCommand {
         List<Pattern> matchers = new ArrayList<>();
         for (String p : patterns) matchers.add(pattern(reference, p));
         Collection<String> candidates = new TreeSet<>(byName.keySet());
+        // A mailbox "a/b" whose parent "a" does not exist: "a" is listed as \Noselect so that a client walking the
+        // hierarchy with "%" finds "a/b" (RFC 3501 section 6.3.8).
+        for (String name : byName.keySet()) {
+            for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+                candidates.add(name.substring(0, slash));
+            }
+        }
         if (selection.contains("SUBSCRIBED")) candidates = subscribed;
         for (String name : candidates) {
             if (!matches(matchers, name)) continue;
             if (selection.contains("SPECIAL-USE") && !specialUse.containsKey(name)) continue;
             List<String> attributes = new ArrayList<>();
-            if (!byName.containsKey(name)) attributes.add("\\NonExistent");
+            if (!byName.containsKey(name)) {
+                attributes.add(hasChildren(byName.keySet(), name) ? "\\Noselect" : "\\NonExistent");
+            }
             boolean children = hasChildren(byName.keySet(), name);
             attributes.add(children ? "\\HasChildren" : "\\HasNoChildren");
             if (specialUse.containsKey(name)) attributes.add(specialUse.get(name));
