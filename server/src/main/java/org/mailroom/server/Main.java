@@ -5,7 +5,7 @@ import org.mailroom.server.admin.ConfigCommand;
 import org.mailroom.server.admin.DirectoryOpener;
 import org.mailroom.server.admin.DomainCommand;
 import org.mailroom.server.admin.UserCommand;
-import org.mailroom.storage.embedded.EmbeddedStorage;
+import org.mailroom.storage.Storage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,14 +33,12 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Management commands open the same store as the running server; SQLite lets both work at once, and
-     * the server reads the directory afresh on each look-up, so changes apply without a restart.
+     * Management commands open the same store as the running server (SQLite or PostgreSQL: both let the CLI
+     * and the servers work at once), and the server reads the directory afresh on each look-up, so changes
+     * apply without a restart.
      */
     private static final DirectoryOpener EMBEDDED = config -> {
-        if (!config.store().isEmbedded()) {
-            throw new java.io.IOException("store.backend = \"" + config.store().backend() + "\" is not available yet");
-        }
-        EmbeddedStorage storage = EmbeddedStorage.open(config.server().dataDir());
+        Storage storage = Server.openStorage(config);
         return DirectoryOpener.Handle.of(storage.directory(), storage::close);
     };
 
