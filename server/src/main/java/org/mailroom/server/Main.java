@@ -29,7 +29,8 @@ public final class Main implements Runnable {
                 .addSubcommand(new UserCommand(EMBEDDED))
                 .addSubcommand(new AliasCommand(EMBEDDED))
                 .addSubcommand(new org.mailroom.server.admin.QueueCommand(org.mailroom.server.admin.QueueCommand.EMBEDDED))
-                .addSubcommand(new ConfigCommand());
+                .addSubcommand(new ConfigCommand())
+                .addSubcommand(new org.mailroom.server.admin.MigrateCommand());
     }
 
     /**
