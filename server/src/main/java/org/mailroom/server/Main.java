@@ -5,7 +5,7 @@ import org.mailroom.server.admin.ConfigCommand;
 import org.mailroom.server.admin.DirectoryOpener;
 import org.mailroom.server.admin.DomainCommand;
 import org.mailroom.server.admin.UserCommand;
-import org.mailroom.storage.embedded.EmbeddedStorage;
+import org.mailroom.storage.Storage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,18 +29,17 @@ public final class Main implements Runnable {
                 .addSubcommand(new UserCommand(EMBEDDED))
                 .addSubcommand(new AliasCommand(EMBEDDED))
                 .addSubcommand(new org.mailroom.server.admin.QueueCommand(org.mailroom.server.admin.QueueCommand.EMBEDDED))
-                .addSubcommand(new ConfigCommand());
+                .addSubcommand(new ConfigCommand())
+                .addSubcommand(new org.mailroom.server.admin.MigrateCommand());
     }
 
     /**
-     * Management commands open the same store as the running server; SQLite lets both work at once, and
-     * the server reads the directory afresh on each look-up, so changes apply without a restart.
+     * Management commands open the same store as the running server (SQLite or PostgreSQL: both let the CLI
+     * and the servers work at once), and the server reads the directory afresh on each look-up, so changes
+     * apply without a restart.
      */
     private static final DirectoryOpener EMBEDDED = config -> {
-        if (!config.store().isEmbedded()) {
-            throw new java.io.IOException("store.backend = \"" + config.store().backend() + "\" is not available yet");
-        }
-        EmbeddedStorage storage = EmbeddedStorage.open(config.server().dataDir());
+        Storage storage = Server.openStorage(config);
         return DirectoryOpener.Handle.of(storage.directory(), storage::close);
     };
 

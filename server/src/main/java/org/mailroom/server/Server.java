@@ -40,7 +40,9 @@ import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
 import org.mailroom.server.config.OutboundSection;
+import org.mailroom.storage.Storage;
 import org.mailroom.storage.embedded.EmbeddedStorage;
+import org.mailroom.storage.postgres.PostgresStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,14 +55,14 @@ public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
 
     private final Config config;
-    private final EmbeddedStorage storage;
+    private final Storage storage;
     private final EventLoops loops;
     private final Router router;
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private QueueRunner queueRunner;
 
-    private Server(Config config, EmbeddedStorage storage, EventLoops loops, Router router) {
+    private Server(Config config, Storage storage, EventLoops loops, Router router) {
         this.config = config;
         this.storage = storage;
         this.loops = loops;
@@ -74,11 +76,7 @@ public final class Server implements AutoCloseable {
 
     /** As {@link #start(Config)}, with the clock that schedules the queue (tests move it by hand). */
     public static Server start(Config config, Clock clock) throws IOException {
-        if (!config.store().isEmbedded()) {
-            throw new IOException("store.backend = \"" + config.store().backend()
-                    + "\" is not available yet; use \"embedded\"");
-        }
-        EmbeddedStorage storage = EmbeddedStorage.open(config.server().dataDir());
+        Storage storage = openStorage(config);
         EventLoops loops = EventLoops.forThisMachine();
         LocalDelivery local = new LocalDelivery(storage.mailStore(), storage.mailQueue(), storage.directory());
         Router router = new Router(storage.directory(), local, new QueueDelivery(storage.mailQueue()));
@@ -94,6 +92,16 @@ public final class Server implements AutoCloseable {
         log.info("mailroom started: hostname={} data={} {}", config.server().hostname(),
                 config.server().dataDir().toAbsolutePath(), server.bound);
         return server;
+    }
+
+    /**
+     * The store that {@code store.backend} names: the data directory (one machine), or PostgreSQL (several
+     * nodes on one database; the data directory then holds only TLS files and blobs being received).
+     */
+    public static Storage openStorage(Config config) throws IOException {
+        if (config.store().isEmbedded()) return EmbeddedStorage.open(config.server().dataDir());
+        return PostgresStorage.open(config.store().url(), config.store().user(), config.store().password(),
+                config.server().dataDir().resolve("tmp"));
     }
 
     private void startListeners(Clock clock) throws IOException {
@@ -239,7 +247,7 @@ public final class Server implements AutoCloseable {
         return config.server().dataDir();
     }
 
-    public EmbeddedStorage storage() {
+    public Storage storage() {
         return storage;
     }
 

@@ -7,6 +7,7 @@ import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.storage.Storage;
 
 /**
  * The default storage of one machine, in one data directory:
@@ -18,7 +19,7 @@ import org.mailroom.core.store.MailStore;
  * </pre>
  * The server and the admin CLI each open it with {@link #open}; both may run at once.
  */
-public final class EmbeddedStorage implements AutoCloseable {
+public final class EmbeddedStorage implements Storage {
 
     private final FileBlobStore blobStore;
     private final SqliteDatabase database;
@@ -47,18 +48,22 @@ public final class EmbeddedStorage implements AutoCloseable {
         return new EmbeddedStorage(blobs, SqliteDatabase.open(dataDir.resolve("mailroom.db"), blobs));
     }
 
+    @Override
     public BlobStore blobStore() {
         return blobStore;
     }
 
+    @Override
     public MailStore mailStore() {
         return mailStore;
     }
 
+    @Override
     public Directory directory() {
         return directory;
     }
 
+    @Override
     public MailQueue mailQueue() {
         return mailQueue;
     }

@@ -1,0 +1,26 @@
+package org.mailroom.storage;
+
+import org.mailroom.core.store.BlobStore;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailQueue;
+import org.mailroom.core.store.MailStore;
+
+/**
+ * One open storage backend with its four stores: {@link org.mailroom.storage.embedded.EmbeddedStorage} (one
+ * machine, a data directory) or {@link org.mailroom.storage.postgres.PostgresStorage} (several nodes, one
+ * PostgreSQL database). The server and the admin commands hold this type and never ask which one it is.
+ */
+public interface Storage extends AutoCloseable {
+
+    BlobStore blobStore();
+
+    MailStore mailStore();
+
+    Directory directory();
+
+    MailQueue mailQueue();
+
+    /** Finishes pending writes and releases connections, files and locks. */
+    @Override
+    void close();
+}

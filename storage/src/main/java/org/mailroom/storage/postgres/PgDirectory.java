@@ -1,0 +1,276 @@
+package org.mailroom.storage.postgres;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.mailroom.core.auth.AppPasswords;
+import org.mailroom.core.auth.PasswordHash;
+import org.mailroom.core.auth.ScramCredentials;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailStoreException;
+
+/**
+ * Domains, accounts and aliases in PostgreSQL, the same for every node. As in the embedded store
+ * ({@code SqliteDirectory}) nothing is cached: every question is a query, so a change made by the admin CLI or
+ * on another node is seen at once. Password hashing (argon2id, PBKDF2 for the SCRAM keys) happens before the
+ * transaction opens, so no connection is held while it runs.
+ */
+public final class PgDirectory implements Directory {
+
+    private final PgDatabase db;
+
+    PgDirectory(PgDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public boolean isLocalDomain(String domain) throws IOException {
+        String name = domain(domain);
+        return db.read(sql -> sql.exists("SELECT 1 FROM domain WHERE name = ?", name));
+    }
+
+    @Override
+    public List<String> domains() throws IOException {
+        return db.read(sql -> sql.query("SELECT name FROM domain ORDER BY name", rs -> rs.getString(1)));
+    }
+
+    @Override
+    public boolean addDomain(String domain) throws IOException {
+        String name = domain(domain);
+        return db.write(sql -> sql.update("INSERT INTO domain (name, created) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                name, System.currentTimeMillis()) > 0);
+    }
+
+    @Override
+    public boolean removeDomain(String domain) throws IOException {
+        String name = domain(domain);
+        return db.write(sql -> {
+            if (sql.exists("SELECT 1 FROM account WHERE domain = ?", name)
+                    || sql.exists("SELECT 1 FROM alias WHERE domain = ?", name)) {
+                throw new MailStoreException("domain " + name + " still has accounts or aliases");
+            }
+            return sql.update("DELETE FROM domain WHERE name = ?", name) > 0;
+        });
+    }
+
+    @Override
+    public void addAccount(String address, char[] password) throws IOException {
+        MailAddress parsed = MailAddress.parse(address);
+        String account = parsed.canonical();
+        String hash = PasswordHash.hash(password);
+        ScramCredentials scram = ScramCredentials.create(password);
+        db.write(sql -> {
+            if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", parsed.domain())) {
+                throw new MailStoreException.NotFound("not a local domain: " + parsed.domain());
+            }
+            if (sql.exists("SELECT 1 FROM account WHERE address = ?", account)) {
+                throw new MailStoreException.AlreadyExists("account exists: " + account);
+            }
+            if (sql.exists("SELECT 1 FROM alias WHERE source = ?", account)) {
+                throw new MailStoreException.AlreadyExists("an alias of that name exists: " + account);
+            }
+            sql.update("INSERT INTO account (address, domain, password, created, scram_salt, scram_iterations,"
+                    + " scram_stored_key, scram_server_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    account, parsed.domain(), hash, System.currentTimeMillis(), scram.salt(), scram.iterations(),
+                    scram.storedKey(), scram.serverKey());
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeAccount(String address) throws IOException {
+        String account = canonical(address);
+        return db.write(sql -> sql.update("DELETE FROM account WHERE address = ?", account) > 0);
+    }
+
+    @Override
+    public List<String> accounts() throws IOException {
+        return db.read(sql -> sql.query("SELECT address FROM account ORDER BY address", rs -> rs.getString(1)));
+    }
+
+    @Override
+    public void setPassword(String address, char[] password) throws IOException {
+        String account = canonical(address);
+        String hash = PasswordHash.hash(password);
+        ScramCredentials scram = ScramCredentials.create(password);
+        db.write(sql -> {
+            if (sql.update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
+                    + " scram_stored_key = ?, scram_server_key = ? WHERE address = ?", hash, scram.salt(),
+                    scram.iterations(), scram.storedKey(), scram.serverKey(), account) == 0) {
+                throw new MailStoreException.NotFound("no account " + account);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> authenticate(String login, char[] password) throws IOException {
+        String account;
+        try {
+            account = canonical(login);
+        } catch (IllegalArgumentException e) {
+            PasswordHash.dummyVerify(password);
+            return Optional.empty();
+        }
+        Optional<StoredPassword> stored = db.read(sql -> sql.queryOne(
+                "SELECT password, scram_iterations FROM account WHERE address = ?",
+                rs -> new StoredPassword(rs.getString(1), rs.getInt(2)), account));
+        if (stored.isEmpty()) {
+            PasswordHash.dummyVerify(password); // an unknown user costs what a wrong password costs
+            return Optional.empty();
+        }
+        // App passwords first: one indexed look-up of a digest, no argon2id (see AppPasswords).
+        String digest = AppPasswords.digest(password);
+        if (digest != null && db.read(sql -> sql.exists(
+                "SELECT 1 FROM app_password WHERE account = ? AND digest = ?", account, digest))) {
+            return Optional.of(account);
+        }
+        String phc = stored.get().phc();
+        if (!PasswordHash.verify(phc, password)) return Optional.empty();
+        boolean rehash = PasswordHash.needsRehash(phc);
+        // scram_iterations is 0 (NULL) for accounts made before SCRAM keys were stored.
+        boolean rescram = stored.get().scramIterations() < ScramCredentials.DEFAULT_ITERATIONS;
+        if (rehash || rescram) {
+            // Upgrade to the current costs while we have the password; only if nobody changed it meanwhile.
+            String upgraded = rehash ? PasswordHash.hash(password) : phc;
+            ScramCredentials scram = ScramCredentials.create(password);
+            db.write(sql -> sql.update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
+                    + " scram_stored_key = ?, scram_server_key = ? WHERE address = ? AND password = ?",
+                    upgraded, scram.salt(), scram.iterations(), scram.storedKey(), scram.serverKey(), account, phc));
+        }
+        return Optional.of(account);
+    }
+
+    private record StoredPassword(String phc, int scramIterations) {}
+
+    @Override
+    public Optional<ScramCredentials> scramCredentials(String account) throws IOException {
+        return db.read(sql -> sql.queryOne("SELECT scram_salt, scram_iterations, scram_stored_key, scram_server_key"
+                + " FROM account WHERE address = ? AND scram_salt IS NOT NULL",
+                rs -> new ScramCredentials(rs.getBytes(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)), account));
+    }
+
+    @Override
+    public Optional<String> credentialStamp(String account) throws IOException {
+        return db.read(sql -> {
+            Optional<String> phc = sql.queryOne("SELECT password FROM account WHERE address = ?",
+                    rs -> rs.getString(1), account);
+            if (phc.isEmpty()) return Optional.empty();
+            StringBuilder all = new StringBuilder(phc.get());
+            for (String digest : sql.query("SELECT digest FROM app_password WHERE account = ? ORDER BY name",
+                    rs -> rs.getString(1), account)) {
+                all.append('\n').append(digest);
+            }
+            return Optional.of(sha256(all.toString()));
+        });
+    }
+
+    @Override
+    public void addAppPassword(String address, String name, char[] password) throws IOException {
+        String account = canonical(address);
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("empty app password name");
+        String digest = AppPasswords.digest(password);
+        if (digest == null) throw new IllegalArgumentException("not an app password (16 letters)");
+        db.write(sql -> {
+            if (!sql.exists("SELECT 1 FROM account WHERE address = ?", account)) {
+                throw new MailStoreException.NotFound("no account " + account);
+            }
+            if (sql.update("INSERT INTO app_password (account, name, digest, created) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT DO NOTHING",
+                    account, name, digest, System.currentTimeMillis()) == 0) {
+                throw new MailStoreException.AlreadyExists("app password exists: " + name);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeAppPassword(String address, String name) throws IOException {
+        String account = canonical(address);
+        return db.write(sql -> sql.update("DELETE FROM app_password WHERE account = ? AND name = ?",
+                account, name) > 0);
+    }
+
+    @Override
+    public List<AppPassword> appPasswords(String address) throws IOException {
+        String account = canonical(address);
+        return db.read(sql -> {
+            if (!sql.exists("SELECT 1 FROM account WHERE address = ?", account)) {
+                throw new MailStoreException.NotFound("no account " + account);
+            }
+            return sql.query("SELECT name, created FROM app_password WHERE account = ? ORDER BY name",
+                    rs -> new AppPassword(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))), account);
+        });
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void addAlias(String source, String target) throws IOException {
+        MailAddress parsed = MailAddress.parse(source);
+        String from = parsed.canonical();
+        String to = canonical(target);
+        db.write(sql -> {
+            if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", parsed.domain())) {
+                throw new MailStoreException.NotFound("not a local domain: " + parsed.domain());
+            }
+            if (sql.exists("SELECT 1 FROM account WHERE address = ?", from)) {
+                throw new MailStoreException.AlreadyExists("an account of that name exists: " + from);
+            }
+            if (sql.update("INSERT INTO alias (source, target, domain, created) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT DO NOTHING",
+                    from, to, parsed.domain(), System.currentTimeMillis()) == 0) {
+                throw new MailStoreException.AlreadyExists("alias exists: " + from + " -> " + to);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeAlias(String source, String target) throws IOException {
+        String from = canonical(source);
+        String to = canonical(target);
+        return db.write(sql -> sql.update("DELETE FROM alias WHERE source = ? AND target = ?", from, to) > 0);
+    }
+
+    @Override
+    public List<AliasEntry> aliases() throws IOException {
+        return db.read(sql -> sql.query("SELECT source, target FROM alias ORDER BY source, seq",
+                rs -> new AliasEntry(rs.getString(1), rs.getString(2))));
+    }
+
+    @Override
+    public Lookup lookup(MailAddress address) throws IOException {
+        String key = address.canonical();
+        return db.read(sql -> {
+            if (sql.exists("SELECT 1 FROM account WHERE address = ?", key)) return new Local(key);
+            List<String> targets = sql.query("SELECT target FROM alias WHERE source = ? ORDER BY seq",
+                    rs -> rs.getString(1), key);
+            return targets.isEmpty() ? new Unknown() : new Alias(targets);
+        });
+    }
+
+    /** @throws IllegalArgumentException if the text is not an address */
+    private static String canonical(String address) {
+        return MailAddress.parse(address).canonical();
+    }
+
+    private static String domain(String domain) {
+        if (domain == null || domain.isBlank()) throw new IllegalArgumentException("empty domain");
+        return domain.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,460 @@
+package org.mailroom.storage.postgres;
+
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.mailroom.core.store.Mailbox;
+import org.mailroom.core.store.MailboxEvent;
+import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.MailStoreException;
+import org.mailroom.core.store.MessageRecord;
+
+/**
+ * Mailboxes and messages in PostgreSQL, shared by every node. The semantics are the embedded store's
+ * ({@code SqliteMailStore}); what differs is how several writers on several nodes are kept apart.
+ *
+ * <h2>UIDs and MODSEQs under concurrent delivery</h2>
+ * A delivery bumps each target mailbox's counters with {@code UPDATE mailbox SET uidnext = uidnext + n,
+ * highestmodseq = highestmodseq + 1 ... RETURNING}, inside the delivering transaction. The row lock it takes
+ * makes the next delivery to that mailbox, from any node, wait until this one commits or rolls back; so UIDs
+ * are handed out in commit order, a rolled-back delivery gives its UIDs back, and a client never sees UID 7
+ * before UID 6 exists (no visible gaps, no duplicates). Mailboxes are locked in ascending id order, so two
+ * deliveries to the same pair of mailboxes cannot deadlock (and a deadlock would be retried anyway).
+ *
+ * <h2>Events</h2>
+ * See {@link PgEvents}: NOTIFY in the transaction, local listeners right after the commit.
+ */
+public final class PgMailStore implements MailStore {
+
+    private static final String MAILBOX_COLUMNS =
+            "id, account, name, uidvalidity, uidnext, highestmodseq, messages, size";
+    private static final String MESSAGE_COLUMNS = "mailbox_id, uid, blob_id, size, internal_date, flags, modseq";
+
+    private final PgDatabase db;
+    private final PgEvents events;
+    private final PgMaildropLocks maildropLocks;
+
+    PgMailStore(PgDatabase db, PgEvents events, PgMaildropLocks maildropLocks) {
+        this.db = db;
+        this.events = events;
+        this.maildropLocks = maildropLocks;
+    }
+
+    @Override
+    public List<Mailbox> listMailboxes(String account) throws IOException {
+        String owner = account(account);
+        return db.read(sql -> sql.query("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE account = ? ORDER BY name",
+                PgMailStore::mailbox, owner));
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(String account, String name) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        return db.read(sql -> find(sql, owner, mailboxName, false));
+    }
+
+    @Override
+    public Mailbox createMailbox(String account, String name) throws IOException {
+        return createMailbox(account, name, null);
+    }
+
+    @Override
+    public Mailbox createMailbox(String account, String name, String specialUse) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        return db.write(sql -> {
+            Mailbox created = insertMailbox(sql, owner, mailboxName, specialUse)
+                    .orElseThrow(() -> new MailStoreException.AlreadyExists("mailbox exists: " + mailboxName));
+            publish(sql, created, MailboxEvent.Kind.MAILBOX_CHANGED, List.of(), created.highestModSeq());
+            return created;
+        });
+    }
+
+    @Override
+    public void deleteMailbox(String account, String name) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        // RFC 9051 section 6.3.5: deleting INBOX is an error.
+        if (Mailbox.INBOX.equals(mailboxName)) throw new MailStoreException("INBOX cannot be deleted");
+        db.write(sql -> {
+            Mailbox mailbox = find(sql, owner, mailboxName, true)
+                    .orElseThrow(() -> new MailStoreException.NotFound("no mailbox " + mailboxName));
+            List<String> blobs = sql.query("SELECT DISTINCT blob_id FROM message WHERE mailbox_id = ?",
+                    rs -> rs.getString(1), mailbox.id());
+            sql.update("DELETE FROM message WHERE mailbox_id = ?", mailbox.id());
+            sql.update("DELETE FROM expunged WHERE mailbox_id = ?", mailbox.id());
+            sql.update("DELETE FROM mailbox WHERE id = ?", mailbox.id());
+            for (String blobId : blobs) PgBlobStore.deleteIfUnreferenced(sql, blobId);
+            publish(sql, mailbox, MailboxEvent.Kind.MAILBOX_CHANGED, List.of(), mailbox.highestModSeq());
+            return null;
+        });
+    }
+
+    /** Renames a mailbox and its inferiors (RFC 9051 section 6.3.6), keeping ids, UIDs and UIDVALIDITY. */
+    @Override
+    public void renameMailbox(String account, String from, String to) throws IOException {
+        String owner = account(account);
+        String oldName = mailboxName(from);
+        String newName = mailboxName(to);
+        if (Mailbox.INBOX.equals(oldName) || Mailbox.INBOX.equals(newName)) {
+            throw new MailStoreException("renaming INBOX or to INBOX is not supported");
+        }
+        db.write(sql -> {
+            Mailbox mailbox = find(sql, owner, oldName, true)
+                    .orElseThrow(() -> new MailStoreException.NotFound("no mailbox " + oldName));
+            if (find(sql, owner, newName, false).isPresent()) {
+                throw new MailStoreException.AlreadyExists("mailbox exists: " + newName);
+            }
+            if (newName.startsWith(oldName + "/")) throw new MailStoreException("cannot move a mailbox into itself");
+            List<Mailbox> moving = new ArrayList<>();
+            moving.add(mailbox);
+            moving.addAll(sql.query("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE account = ?"
+                    + " AND substr(name, 1, ?) = ? ORDER BY id FOR UPDATE", PgMailStore::mailbox,
+                    owner, oldName.length() + 1, oldName + "/"));
+            for (Mailbox each : moving) {
+                String renamed = newName + each.name().substring(oldName.length());
+                if (each != mailbox && find(sql, owner, renamed, false).isPresent()) {
+                    throw new MailStoreException.AlreadyExists("mailbox exists: " + renamed);
+                }
+                sql.update("UPDATE mailbox SET name = ? WHERE id = ?", renamed, each.id());
+                publish(sql, each, MailboxEvent.Kind.MAILBOX_CHANGED, List.of(), each.highestModSeq());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Placed> deliver(NewMessage message, List<Target> targets) throws IOException {
+        if (targets.isEmpty()) return List.of();
+        return db.write(sql -> {
+            // 1. Every target's mailbox, created if missing. Checked in here, so a bad target undoes the others.
+            List<Long> mailboxOf = new ArrayList<>(targets.size());
+            Map<Long, Integer> copies = new TreeMap<>(); // ascending id: the lock order
+            for (Target target : targets) {
+                long id = ensureMailbox(sql, account(target.account()), mailboxName(target.mailbox()));
+                mailboxOf.add(id);
+                copies.merge(id, 1, Integer::sum);
+            }
+            // 2. Take the UIDs and the new MODSEQ of each mailbox; the row stays locked until commit.
+            Map<Long, long[]> nextUid = new LinkedHashMap<>();
+            Map<Long, Mailbox> touched = new LinkedHashMap<>();
+            for (Map.Entry<Long, Integer> e : copies.entrySet()) {
+                int n = e.getValue();
+                Mailbox after = sql.queryOne("UPDATE mailbox SET uidnext = uidnext + ?, highestmodseq = highestmodseq + 1,"
+                        + " messages = messages + ?, size = size + ? WHERE id = ? RETURNING " + MAILBOX_COLUMNS,
+                        PgMailStore::mailbox, n, n, n * message.size(), e.getKey()).orElseThrow();
+                nextUid.put(e.getKey(), new long[] {after.uidNext() - n});
+                touched.put(e.getKey(), after);
+            }
+            // 3. One row per copy, all naming the one blob.
+            List<Placed> placed = new ArrayList<>(targets.size());
+            Map<Long, List<Long>> appended = new LinkedHashMap<>();
+            for (int i = 0; i < targets.size(); i++) {
+                long mailboxId = mailboxOf.get(i);
+                long uid = nextUid.get(mailboxId)[0]++;
+                Mailbox mailbox = touched.get(mailboxId);
+                sql.update("INSERT INTO message (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        mailboxId, uid, message.blobId(), message.size(), message.internalDate().toEpochMilli(),
+                        encodeFlags(targets.get(i).flags()), mailbox.highestModSeq());
+                placed.add(new Placed(mailbox.account(), mailboxId, uid));
+                appended.computeIfAbsent(mailboxId, id -> new ArrayList<>()).add(uid);
+            }
+            for (Mailbox mailbox : touched.values()) {
+                publish(sql, mailbox, MailboxEvent.Kind.APPENDED, appended.get(mailbox.id()), mailbox.highestModSeq());
+            }
+            return placed;
+        });
+    }
+
+    @Override
+    public List<MessageRecord> messages(long mailboxId) throws IOException {
+        return db.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ?"
+                + " ORDER BY uid", PgMailStore::message, mailboxId));
+    }
+
+    @Override
+    public List<MessageRecord> updateFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags)
+            throws IOException {
+        Set<Long> sortedUids = new TreeSet<>(uids);
+        Set<String> given = Set.copyOf(flags);
+        return db.write(sql -> {
+            Mailbox mailbox = lockById(sql, mailboxId);
+            long modSeq = mailbox.highestModSeq() + 1;
+            List<MessageRecord> changed = new ArrayList<>();
+            for (MessageRecord before : sql.query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ?"
+                    + " AND uid = ANY(?) ORDER BY uid", PgMailStore::message, mailboxId, sql.longs(sortedUids))) {
+                Set<String> after = applyFlags(before.flags(), op, given);
+                if (after.equals(before.flags())) continue;
+                sql.update("UPDATE message SET flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                        encodeFlags(after), modSeq, mailboxId, before.uid());
+                changed.add(new MessageRecord(mailboxId, before.uid(), before.blobId(), before.size(),
+                        before.internalDate(), after, modSeq));
+            }
+            if (!changed.isEmpty()) {
+                sql.update("UPDATE mailbox SET highestmodseq = ? WHERE id = ?", modSeq, mailboxId);
+                publish(sql, mailbox, MailboxEvent.Kind.FLAGS_CHANGED,
+                        changed.stream().map(MessageRecord::uid).toList(), modSeq);
+            }
+            return changed;
+        });
+    }
+
+    @Override
+    public void expunge(long mailboxId, Collection<Long> uids) throws IOException {
+        Set<Long> sortedUids = new TreeSet<>(uids);
+        db.write(sql -> {
+            Mailbox mailbox = lockById(sql, mailboxId);
+            long modSeq = mailbox.highestModSeq() + 1;
+            List<MessageRecord> removed = deleteMessages(sql, mailboxId, sortedUids, modSeq);
+            if (!removed.isEmpty()) {
+                long size = removed.stream().mapToLong(MessageRecord::size).sum();
+                sql.update("UPDATE mailbox SET highestmodseq = ?, messages = messages - ?, size = size - ?"
+                        + " WHERE id = ?", modSeq, removed.size(), size, mailboxId);
+                for (String blobId : new LinkedHashSet<>(removed.stream().map(MessageRecord::blobId).toList())) {
+                    PgBlobStore.deleteIfUnreferenced(sql, blobId);
+                }
+                publish(sql, mailbox, MailboxEvent.Kind.EXPUNGED, removed.stream().map(MessageRecord::uid).toList(),
+                        modSeq);
+            }
+            return null;
+        });
+    }
+
+    /** Deletes the messages and remembers their UIDs as expunged at {@code modSeq}; returns them by UID. */
+    private static List<MessageRecord> deleteMessages(PgSql sql, long mailboxId, Collection<Long> uids, long modSeq)
+            throws SQLException {
+        List<MessageRecord> removed = sql.query("DELETE FROM message WHERE mailbox_id = ? AND uid = ANY(?)"
+                + " RETURNING " + MESSAGE_COLUMNS, PgMailStore::message, mailboxId, sql.longs(uids));
+        removed.sort((a, b) -> Long.compare(a.uid(), b.uid()));
+        for (MessageRecord m : removed) {
+            sql.update("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (mailbox_id, uid) DO UPDATE SET modseq = excluded.modseq", mailboxId, m.uid(), modSeq);
+        }
+        return removed;
+    }
+
+    @Override
+    public Copied copy(long fromMailboxId, Collection<Long> uids, long toMailboxId) throws IOException {
+        return copyOrMove(fromMailboxId, uids, toMailboxId, false);
+    }
+
+    @Override
+    public Copied move(long fromMailboxId, Collection<Long> uids, long toMailboxId) throws IOException {
+        return copyOrMove(fromMailboxId, uids, toMailboxId, true);
+    }
+
+    /** One transaction, so a move is never seen half done. The blob is shared, never copied. */
+    private Copied copyOrMove(long fromMailboxId, Collection<Long> uids, long toMailboxId, boolean move)
+            throws IOException {
+        Set<Long> sortedUids = new TreeSet<>(uids);
+        return db.write(sql -> {
+            // Both rows locked in id order, like deliveries, so that no two writers wait for each other.
+            Mailbox from = null;
+            Mailbox to = null;
+            for (Mailbox m : sql.query("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE id IN (?, ?) ORDER BY id"
+                    + " FOR UPDATE", PgMailStore::mailbox, fromMailboxId, toMailboxId)) {
+                if (m.id() == fromMailboxId) from = m;
+                if (m.id() == toMailboxId) to = m;
+            }
+            if (from == null) throw new MailStoreException.NotFound("no mailbox with id " + fromMailboxId);
+            if (to == null) throw new MailStoreException.NotFound("no mailbox with id " + toMailboxId);
+            if (!from.account().equals(to.account())) throw new MailStoreException("copy across accounts");
+            if (from.id() == to.id() && move) throw new MailStoreException("move into the same mailbox");
+            // Locked too: a concurrent expunge of a source waits, then sees the copy and keeps the blob.
+            List<MessageRecord> sources = sql.query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ?"
+                    + " AND uid = ANY(?) ORDER BY uid FOR UPDATE", PgMailStore::message, fromMailboxId,
+                    sql.longs(sortedUids));
+            if (sources.isEmpty()) return new Copied(to.uidValidity(), List.of(), List.of());
+            long targetModSeq = to.highestModSeq() + 1;
+            long uid = to.uidNext();
+            List<Long> sourceUids = new ArrayList<>();
+            List<Long> targetUids = new ArrayList<>();
+            long size = 0;
+            for (MessageRecord m : sources) {
+                sql.update("INSERT INTO message (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        toMailboxId, uid, m.blobId(), m.size(), m.internalDate().toEpochMilli(),
+                        encodeFlags(m.flags()), targetModSeq);
+                sourceUids.add(m.uid());
+                targetUids.add(uid);
+                size += m.size();
+                uid++;
+            }
+            sql.update("UPDATE mailbox SET uidnext = ?, highestmodseq = ?, messages = messages + ?, size = size + ?"
+                    + " WHERE id = ?", uid, targetModSeq, sources.size(), size, toMailboxId);
+            publish(sql, to, MailboxEvent.Kind.APPENDED, targetUids, targetModSeq);
+            if (move) {
+                long sourceModSeq = from.highestModSeq() + 1;
+                deleteMessages(sql, fromMailboxId, sourceUids, sourceModSeq);
+                sql.update("UPDATE mailbox SET highestmodseq = ?, messages = messages - ?, size = size - ?"
+                        + " WHERE id = ?", sourceModSeq, sources.size(), size, fromMailboxId);
+                publish(sql, from, MailboxEvent.Kind.EXPUNGED, sourceUids, sourceModSeq);
+            }
+            return new Copied(to.uidValidity(), sourceUids, targetUids);
+        });
+    }
+
+    @Override
+    public Map<String, String> specialUses(String account) throws IOException {
+        String owner = account(account);
+        return db.read(sql -> {
+            Map<String, String> uses = new LinkedHashMap<>();
+            for (String[] row : sql.query("SELECT name, special_use FROM mailbox WHERE account = ?"
+                    + " AND special_use IS NOT NULL ORDER BY name",
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}, owner)) {
+                uses.put(row[0], row[1]);
+            }
+            return uses;
+        });
+    }
+
+    @Override
+    public void addSubscription(String account, String name) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        db.write(sql -> sql.update("INSERT INTO subscription (account, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                owner, mailboxName));
+    }
+
+    @Override
+    public boolean removeSubscription(String account, String name) throws IOException {
+        String owner = account(account);
+        String mailboxName = mailboxName(name);
+        return db.write(sql -> sql.update("DELETE FROM subscription WHERE account = ? AND name = ?",
+                owner, mailboxName) > 0);
+    }
+
+    @Override
+    public List<String> subscriptions(String account) throws IOException {
+        String owner = account(account);
+        return db.read(sql -> sql.query("SELECT name FROM subscription WHERE account = ? ORDER BY name",
+                rs -> rs.getString(1), owner));
+    }
+
+    @Override
+    public List<MessageRecord> changedSince(long mailboxId, long modSeq) throws IOException {
+        return db.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ?"
+                + " AND modseq > ? ORDER BY uid", PgMailStore::message, mailboxId, modSeq));
+    }
+
+    @Override
+    public List<Long> expungedSince(long mailboxId, long modSeq) throws IOException {
+        return db.read(sql -> sql.query("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                rs -> rs.getLong(1), mailboxId, modSeq));
+    }
+
+    /** Across nodes: see {@link PgMaildropLocks}. */
+    @Override
+    public Optional<AutoCloseable> lockMaildrop(String account) {
+        return maildropLocks.tryLock(account.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public AutoCloseable subscribe(String account, Consumer<MailboxEvent> listener) {
+        return events.subscribe(account.toLowerCase(Locale.ROOT), listener);
+    }
+
+    private void publish(PgSql sql, Mailbox mailbox, MailboxEvent.Kind kind, List<Long> uids, long modSeq)
+            throws SQLException {
+        events.publish(sql, new MailboxEvent(mailbox.account(), mailbox.id(), kind, uids, modSeq));
+    }
+
+    /** The mailbox's id, created (with a fresh UIDVALIDITY) if it does not exist. */
+    private static long ensureMailbox(PgSql sql, String owner, String name) throws SQLException {
+        Optional<Long> id = sql.queryLong("SELECT id FROM mailbox WHERE account = ? AND name = ?", owner, name);
+        if (id.isPresent()) return id.get();
+        Optional<Mailbox> created = insertMailbox(sql, owner, name, null);
+        if (created.isPresent()) return created.get().id();
+        // Another node created it just now; READ COMMITTED: this statement sees its commit.
+        return sql.queryLong("SELECT id FROM mailbox WHERE account = ? AND name = ?", owner, name).orElseThrow();
+    }
+
+    /**
+     * Inserts a mailbox unless one of that name exists (then empty). UIDVALIDITY is the time in seconds, or one
+     * more than the last value handed out, so a mailbox deleted and created again within a second still gets a
+     * new one (RFC 9051 section 2.3.1.1); the counter row is shared by all nodes.
+     */
+    private static Optional<Mailbox> insertMailbox(PgSql sql, String owner, String name, String specialUse)
+            throws SQLException {
+        long uidValidity = sql.queryLong("UPDATE meta SET value = GREATEST(value + 1, ?) WHERE key = 'uidvalidity'"
+                + " RETURNING value", Instant.now().getEpochSecond()).orElseThrow();
+        return sql.queryOne("INSERT INTO mailbox (account, name, uidvalidity, uidnext, highestmodseq, special_use)"
+                + " VALUES (?, ?, ?, 1, 1, ?) ON CONFLICT (account, name) DO NOTHING RETURNING " + MAILBOX_COLUMNS,
+                PgMailStore::mailbox, owner, name, uidValidity, specialUse);
+    }
+
+    private static Optional<Mailbox> find(PgSql sql, String owner, String name, boolean lock) throws SQLException {
+        return sql.queryOne("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE account = ? AND name = ?"
+                + (lock ? " FOR UPDATE" : ""), PgMailStore::mailbox, owner, name);
+    }
+
+    private static Mailbox lockById(PgSql sql, long id) throws SQLException, MailStoreException {
+        return sql.queryOne("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE id = ? FOR UPDATE", PgMailStore::mailbox, id)
+                .orElseThrow(() -> new MailStoreException.NotFound("no mailbox with id " + id));
+    }
+
+    /** Accounts are canonical addresses: lower case, never empty. */
+    private static String account(String account) throws MailStoreException {
+        if (account == null || account.isBlank()) throw new MailStoreException("empty account");
+        return account.toLowerCase(Locale.ROOT);
+    }
+
+    /** INBOX in any case is INBOX (RFC 9051 section 5.1); other names are kept as given. */
+    static String mailboxName(String name) throws MailStoreException {
+        if (name == null || name.isBlank()) throw new MailStoreException("empty mailbox name");
+        if (name.startsWith("/") || name.endsWith("/") || name.contains("//")) {
+            throw new MailStoreException("bad mailbox name: " + name);
+        }
+        return name.equalsIgnoreCase(Mailbox.INBOX) ? Mailbox.INBOX : name;
+    }
+
+    /** IMAP flags and keywords compare case-insensitively (RFC 9051 section 2.3.2); the first spelling stays. */
+    private static Set<String> applyFlags(Set<String> current, FlagOp op, Set<String> given) {
+        Set<String> after = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        switch (op) {
+            case REPLACE -> after.addAll(given);
+            case ADD -> {
+                after.addAll(current);
+                after.addAll(given);
+            }
+            case REMOVE -> {
+                after.addAll(current);
+                for (String flag : given) after.remove(flag);
+            }
+        }
+        return new TreeSet<>(after);
+    }
+
+    /** Flags as one space-separated, sorted text, as the embedded store keeps them (migrate copies it as is). */
+    static String encodeFlags(Set<String> flags) {
+        return String.join(" ", new TreeSet<>(flags));
+    }
+
+    private static Set<String> decodeFlags(String text) {
+        return text.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(text.split(" ")));
+    }
+
+    private static Mailbox mailbox(ResultSet rs) throws SQLException {
+        return new Mailbox(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), rs.getInt(7), rs.getLong(8));
+    }
+
+    private static MessageRecord message(ResultSet rs) throws SQLException {
+        return new MessageRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4),
+                Instant.ofEpochMilli(rs.getLong(5)), decodeFlags(rs.getString(6)), rs.getLong(7));
+    }
+}

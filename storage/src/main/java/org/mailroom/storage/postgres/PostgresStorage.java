@@ -1,0 +1,91 @@
+package org.mailroom.storage.postgres;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.mailroom.core.store.BlobStore;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailQueue;
+import org.mailroom.core.store.MailStore;
+import org.mailroom.storage.Storage;
+
+/**
+ * Storage for several nodes: everything in one PostgreSQL database, which the operator backs up and replicates
+ * with PostgreSQL's own tools. Each node (each server process, and each admin command) opens it with
+ * {@link #open}: the schema is migrated first (safe when nodes start together), then a connection pool, a
+ * listener connection for change events ({@link PgEvents}) and a lock connection for POP3 ({@link PgMaildropLocks}).
+ *
+ * <p>Example: {@code PostgresStorage.open("jdbc:postgresql://db.example.org/mailroom", "mailroom", secret, tmp)}.
+ */
+public final class PostgresStorage implements Storage {
+
+    private static final int POOL_SIZE = 16;
+
+    private final PgDatabase database;
+    private final PgEvents events;
+    private final PgMaildropLocks maildropLocks;
+    private final PgBlobStore blobStore;
+    private final PgMailStore mailStore;
+    private final PgDirectory directory;
+    private final PgMailQueue mailQueue;
+
+    private PostgresStorage(PgDatabase database, Path tmp) {
+        this.database = database;
+        this.events = new PgEvents(database, UUID.randomUUID().toString());
+        this.maildropLocks = new PgMaildropLocks(database);
+        this.blobStore = new PgBlobStore(database, tmp);
+        this.mailStore = new PgMailStore(database, events, maildropLocks);
+        this.directory = new PgDirectory(database);
+        this.mailQueue = new PgMailQueue(database);
+    }
+
+    /**
+     * Opens the database at the JDBC {@code url} ({@code jdbc:postgresql://host:port/db}); {@code user} and
+     * {@code password} may be empty when the URL carries them. Blobs being received are buffered in {@code tmp}.
+     */
+    public static PostgresStorage open(String url, String user, String password, Path tmp) throws IOException {
+        return new PostgresStorage(PgDatabase.open(url, user, password, POOL_SIZE), tmp);
+    }
+
+    /** As above, buffering blobs being received in the system's temporary directory. */
+    public static PostgresStorage open(String url, String user, String password) throws IOException {
+        return open(url, user, password, Path.of(System.getProperty("java.io.tmpdir"), "mailroom-blobs"));
+    }
+
+    @Override
+    public BlobStore blobStore() {
+        return blobStore;
+    }
+
+    @Override
+    public MailStore mailStore() {
+        return mailStore;
+    }
+
+    @Override
+    public Directory directory() {
+        return directory;
+    }
+
+    @Override
+    public MailQueue mailQueue() {
+        return mailQueue;
+    }
+
+    /** Whether this node hears other nodes' changes right now (the listener connection is up). */
+    public boolean isListening() {
+        return events.isListening();
+    }
+
+    /** Temporary files of blob writers still open (for tests). */
+    long temporaryBlobFiles() throws IOException {
+        return blobStore.temporaryFiles();
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        maildropLocks.close();
+        database.close();
+    }
+}
