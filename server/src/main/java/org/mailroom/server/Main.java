@@ -25,10 +25,10 @@ public final class Main implements Runnable {
     /** The command tree, also used by tests to run commands in-process. */
     public static CommandLine commandLine() {
         return new CommandLine(new Main())
-                .addSubcommand(new DomainCommand(EMBEDDED))
-                .addSubcommand(new UserCommand(EMBEDDED))
-                .addSubcommand(new AliasCommand(EMBEDDED))
-                .addSubcommand(new org.mailroom.server.admin.QueueCommand(org.mailroom.server.admin.QueueCommand.EMBEDDED))
+                .addSubcommand(new DomainCommand(STORE))
+                .addSubcommand(new UserCommand(STORE))
+                .addSubcommand(new AliasCommand(STORE))
+                .addSubcommand(new org.mailroom.server.admin.QueueCommand(org.mailroom.server.admin.QueueCommand.FROM_CONFIG))
                 .addSubcommand(new ConfigCommand())
                 .addSubcommand(new org.mailroom.server.admin.MigrateCommand());
     }
@@ -38,7 +38,7 @@ public final class Main implements Runnable {
      * and the servers work at once), and the server reads the directory afresh on each look-up, so changes
      * apply without a restart.
      */
-    private static final DirectoryOpener EMBEDDED = config -> {
+    private static final DirectoryOpener STORE = config -> {
         Storage storage = Server.openStorage(config);
         return DirectoryOpener.Handle.of(storage.directory(), storage::close);
     };

@@ -12,7 +12,8 @@ import org.mailroom.delivery.LocalDelivery;
 import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.ConfigException;
-import org.mailroom.storage.embedded.EmbeddedStorage;
+import org.mailroom.server.Server;
+import org.mailroom.storage.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,11 +36,8 @@ public final class QueueCommand {
     public record Opened(MailQueue queue, Bounces bounces, AutoCloseable onClose) {}
 
     /** The embedded store of {@code server.data_dir}. */
-    public static final Opener EMBEDDED = config -> {
-        if (!config.store().isEmbedded()) {
-            throw new IOException("store.backend = \"" + config.store().backend() + "\" is not available yet");
-        }
-        EmbeddedStorage s = EmbeddedStorage.open(config.server().dataDir());
+    public static final Opener FROM_CONFIG = config -> {
+        Storage s = Server.openStorage(config);
         Router router = new Router(s.directory(), new LocalDelivery(s.mailStore(), s.mailQueue(), s.directory()),
                 new QueueDelivery(s.mailQueue()));
         Bounces bounces = new Bounces(router, s.blobStore(), config.server().hostname(), Clock.systemUTC());

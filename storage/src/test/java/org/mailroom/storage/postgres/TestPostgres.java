@@ -2,6 +2,10 @@ package org.mailroom.storage.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       {@code .ci/run} and {@code storage/src/test/postgres/start-test-db.sh} provide it;</li>
  *   <li>otherwise, when the environment variable {@code CI} is set: the test fails (never skips);</li>
  *   <li>otherwise, unless we are root: io.zonky's embedded PostgreSQL, started once per JVM;</li>
- *   <li>as root (where initdb refuses to run): the test fails and says how to set the variable.</li>
+ *   <li>as root (where initdb refuses to run): a throwaway cluster from {@code start-test-db.sh}, as the
+ *       {@code postgres} user, for this JVM; if PostgreSQL is not installed, the test fails and says what to do.</li>
  * </ol>
  * Every table except the UIDVALIDITY counter is emptied before each test, so each test starts as on a new store.
  */
@@ -96,10 +101,8 @@ public final class TestPostgres implements BeforeAllCallback, AfterAllCallback, 
                     + " .ci/run starts one with storage/src/test/postgres/start-test-db.sh and exports its URL.");
         }
         if ("root".equals(System.getProperty("user.name"))) {
-            throw new AssertionError("The PostgreSQL tests cannot start embedded PostgreSQL as root (initdb refuses)."
-                    + " Start a throwaway server and pass its URL:\n"
-                    + "    eval \"$(storage/src/test/postgres/start-test-db.sh)\"   # sets " + URL_VARIABLE + "\n"
-                    + "or set " + URL_VARIABLE + "=jdbc:postgresql://HOST:PORT/DB?user=USER yourself.");
+            serverUrl = startThrowawayCluster();
+            return serverUrl;
         }
         try {
             embedded = EmbeddedPostgres.builder().start();
@@ -115,6 +118,57 @@ public final class TestPostgres implements BeforeAllCallback, AfterAllCallback, 
         }));
         serverUrl = embedded.getJdbcUrl("postgres", "postgres");
         return serverUrl;
+    }
+
+    /**
+     * As root, where embedded PostgreSQL cannot run (initdb refuses root), start the same throwaway cluster that
+     * .ci/run starts, with the project's script, for this JVM only; so {@code mvn -B verify} works as root too
+     * when Debian's postgresql is installed.
+     */
+    private static String startThrowawayCluster() {
+        Path script = findScript();
+        String howTo = " Install PostgreSQL (apt-get install postgresql), or start a server and set " + URL_VARIABLE
+                + "=jdbc:postgresql://HOST:PORT/DB?user=USER.";
+        if (script == null) throw new AssertionError("cannot find storage/src/test/postgres/start-test-db.sh." + howTo);
+        try {
+            Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("start-test-db.sh failed: " + out + howTo);
+            }
+            String url = exported(out, URL_VARIABLE);
+            String dir = exported(out, "MAILROOM_TEST_POSTGRES_DIR");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    new ProcessBuilder("bash", script.toString(), "stop", dir).start().waitFor(60, TimeUnit.SECONDS);
+                } catch (IOException | InterruptedException e) {
+                    // the JVM is exiting; the cluster's directory is under /tmp
+                }
+            }));
+            return url;
+        } catch (IOException e) {
+            throw new AssertionError("cannot run start-test-db.sh: " + e + "." + howTo, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while starting PostgreSQL", e);
+        }
+    }
+
+    private static Path findScript() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("storage/src/test/postgres/start-test-db.sh");
+            if (Files.isRegularFile(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /** The value of {@code export NAME='value'} in the script's output. */
+    private static String exported(String out, String name) {
+        for (String line : out.split("\n")) {
+            String prefix = "export " + name + "='";
+            if (line.startsWith(prefix) && line.endsWith("'")) return line.substring(prefix.length(), line.length() - 1);
+        }
+        throw new AssertionError("start-test-db.sh did not print " + name + ": " + out);
     }
 
     /** The same URL naming another database: {@code jdbc:postgresql://h:p/old?x} to {@code jdbc:postgresql://h:p/new?x}. */
