@@ -35,13 +35,14 @@ class SubmissionTest {
     @TempDir
     static Path plainData;
     static TestServer server;
-    /** A second server that allows AUTH without TLS, for the refusal transcripts. */
+    /** A second server that allows AUTH without TLS and hides clients' addresses, for the refusal transcripts. */
     static TestServer plain;
 
     @BeforeAll
     static void start() throws IOException {
         server = TestServer.start(data);
-        plain = TestServer.start(plainData, Map.of("smtp.submission_plaintext_auth", "true"));
+        plain = TestServer.start(plainData, Map.of("smtp.submission_plaintext_auth", "true",
+                "smtp.submission_hide_client", "true"));
     }
 
     @AfterAll
@@ -213,5 +214,13 @@ class SubmissionTest {
             }
         }
         assertThat(played).isEqualTo(2);
+        // The honest message of spoofing.txt: Received names the client's HELO but not its address.
+        MailStore store = plain.server.storage().mailStore();
+        List<MessageRecord> bob = store.messages(store.mailbox("bob@example.test", "INBOX").orElseThrow().id());
+        try (var in = plain.server.storage().blobStore().open(bob.get(bob.size() - 1).blobId())) {
+            String stored = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(stored).contains("Received: from client.test\r\n").contains("with ESMTPA")
+                    .doesNotContain("127.0.0.1");
+        }
     }
 }
