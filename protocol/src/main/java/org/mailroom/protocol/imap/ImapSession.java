@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -69,7 +70,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     private ChannelHandlerContext ctx;
     private LoginGuard.Connection guard;
-    /** Set by STARTTLS while it runs: the decoder is then resumed by StartTls, not by us. */
+    /** Set while the STARTTLS command that starts TLS is handled: StartTls resumes the decoder, not we. */
     private boolean startingTls;
     /** A failed login's NO is waiting for its delay; commands queue in {@link #waiting}. */
     private boolean delaying;
@@ -100,6 +101,19 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         SocketAddress remote = ctx.channel().remoteAddress();
         guard = loginGuard.connection(remote instanceof InetSocketAddress a ? a.getAddress() : null);
+        SslHandler implicitTls = ctx.pipeline().get(SslHandler.class);
+        if (implicitTls != null && !implicitTls.handshakeFuture().isDone()) {
+            // Port 993: greet after the handshake, whose certificate SCRAM-SHA-256-PLUS binds to, so that the
+            // greeting's capabilities already offer it.
+            implicitTls.handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) ctx.executor().execute(this::greet);
+            });
+        } else {
+            greet();
+        }
+    }
+
+    private void greet() {
         send("* OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Mailroom IMAP ready");
         ctx.flush();
     }
