@@ -28,7 +28,7 @@ import picocli.CommandLine.Mixin;
  * {@code mailroom demo}: the real server on loopback and unprivileged ports, with a fresh data directory,
  * the domain example.test, two users and a welcome message each, so a new user can try every protocol.
  */
-@Command(name = "demo", description = "Run a demo server on 127.0.0.1 (SMTP 2525, submission 2587/2465, POP3 2110/2995, IMAP 2143) with example users.")
+@Command(name = "demo", description = "Run a demo server on 127.0.0.1 (SMTP 2525, submission 2587/2465, POP3 2110/2995, IMAP 2143/2993) with example users.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String DOMAIN = "example.test";
@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
             "listen.submission", "\"127.0.0.1:2587\"",
             "listen.submissions", "\"127.0.0.1:2465\"",
             "listen.imap", "\"127.0.0.1:2143\"",
-            "listen.imaps", "\"\"",
+            "listen.imaps", "\"127.0.0.1:2993\"",
             "listen.pop3s", "\"127.0.0.1:2995\"");
 
     @Mixin
@@ -142,8 +142,14 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  curl -s imap://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(imap) + "/");
             out.println("  curl -s 'imap://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(imap) + "/INBOX;MAILINDEX=1'");
         }
+        InetSocketAddress imaps = server.addresses().get("imaps");
+        if (imaps != null) {
+            out.println("IMAPS  " + hostPort(imaps) + "   the same over TLS (self-signed certificate, hence -k):");
+            out.println("  curl -s -k imaps://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(imaps) + "/");
+        }
         out.println();
-        out.println("Mail client: incoming " + (imap == null ? "" : "IMAP " + hostPort(imap) + " or ") + "POP3 " + (pop3 == null ? "-" : hostPort(pop3)) + " (no encryption yet)"
+        out.println("Mail client: incoming " + (imap == null ? "" : "IMAP " + hostPort(imap) + " or ") + "POP3 " + (pop3 == null ? "-" : hostPort(pop3))
+                + " with STARTTLS"
                 + ", outgoing " + (submission == null ? "-" : hostPort(submission) + " with STARTTLS")
                 + " (self-signed certificate), user name = full address. Press Ctrl-C to stop.");
         out.flush();

@@ -146,7 +146,8 @@ public final class Server implements AutoCloseable {
         // POP3 on 110 with STLS and on 995 with implicit TLS (RFC 8314); passwords in the clear only under TLS
         // or from loopback.
         Pop3Settings pop3Settings = new Pop3Settings(hostname, limits.pop3IdleTimeout(),
-                Pop3Settings.DEFAULT_MAX_LINE_LENGTH, limits.authFailures(), limits.connections(), false, true);
+                Pop3Settings.DEFAULT_MAX_LINE_LENGTH, limits.authFailures(), limits.connections(), false,
+                config.tls().plaintextAuthFromLoopback());
         Optional<InetSocketAddress> pop3 = config.listen().pop3Address();
         if (pop3.isPresent()) {
             Pop3Server server = new Pop3Server(pop3Settings, storage.mailStore(), storage.blobStore(), mechanisms, guard,
@@ -161,20 +162,24 @@ public final class Server implements AutoCloseable {
             listeners.add(server);
             bound.put("pop3s", bind("listen.pop3s", pop3s.get(), () -> server.start(pop3s.get())));
         }
+        // IMAP on 143 with STARTTLS and on 993 with implicit TLS (RFC 8314); the same password policy as POP3.
+        ImapSettings imapSettings = new ImapSettings(hostname, limits.imapIdleTimeout(),
+                ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.connections(), false,
+                config.tls().plaintextAuthFromLoopback());
+        SimpleMessageStructure structure = new SimpleMessageStructure(storage.blobStore());
         Optional<InetSocketAddress> imap = config.listen().imapAddress();
         if (imap.isPresent()) {
-            // No STARTTLS yet, so LOGIN works in the clear (as POP3 does today).
-            ImapSettings settings = new ImapSettings(hostname, limits.imapIdleTimeout(),
-                    ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.authFailures(),
-                    limits.connections(), true);
-            ImapServer server = new ImapServer(settings, storage.mailStore(), storage.blobStore(),
-                    new SimpleMessageStructure(storage.blobStore()), storage.directory()::authenticate,
-                    loops.boss(), loops.workers(), loops.blocking());
+            ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,
+                    mechanisms, guard, tls, false, loops.boss(), loops.workers(), loops.blocking());
             listeners.add(server);
             bound.put("imap", bind("listen.imap", imap.get(), () -> server.start(imap.get())));
         }
-        for (String later : List.of("imaps")) {
-            log.debug("listen.{}: not implemented yet, not listening", later);
+        Optional<InetSocketAddress> imaps = config.listen().imapsAddress();
+        if (imaps.isPresent()) {
+            ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,
+                    mechanisms, guard, tls, true, loops.boss(), loops.workers(), loops.blocking());
+            listeners.add(server);
+            bound.put("imaps", bind("listen.imaps", imaps.get(), () -> server.start(imaps.get())));
         }
     }
 

@@ -33,11 +33,8 @@ final class TestServer implements AutoCloseable {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.hostname", "\"mx.example.test\"");
         overrides.put("server.data_dir", org.mailroom.server.admin.StoreOptions.tomlString(dataDir.toString()));
-        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "pop3s", "imap"}) {
+        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps"}) {
             overrides.put("listen." + key, "\"127.0.0.1:0\"");
-        }
-        for (String key : new String[] {"imaps"}) {
-            overrides.put("listen." + key, "\"\"");
         }
         // Error replies are not slowed down here; SmtpLimitsTest checks the delay.
         overrides.put("limits.error_delay", "\"0s\"");
@@ -77,6 +74,10 @@ final class TestServer implements AutoCloseable {
 
     InetSocketAddress imap() {
         return server.addresses().get("imap");
+    }
+
+    InetSocketAddress imaps() {
+        return server.addresses().get("imaps");
     }
 
     InetSocketAddress pop3() {

@@ -26,6 +26,7 @@ import org.mailroom.protocol.imap.commands.NoopCommand;
 import org.mailroom.protocol.imap.commands.RenameCommand;
 import org.mailroom.protocol.imap.commands.SearchCommand;
 import org.mailroom.protocol.imap.commands.SelectCommand;
+import org.mailroom.protocol.imap.commands.StartTlsCommand;
 import org.mailroom.protocol.imap.commands.StatusCommand;
 import org.mailroom.protocol.imap.commands.StoreCommand;
 import org.mailroom.protocol.imap.commands.SubscribeCommand;
@@ -53,6 +54,7 @@ public final class CommandTable {
             Map.entry("ID",           new Entry(new IdCommand(), ANY)),
             Map.entry("LOGIN",        new Entry(new LoginCommand(), NOT_AUTH)),
             Map.entry("AUTHENTICATE", new Entry(new AuthenticateCommand(), NOT_AUTH)),
+            Map.entry("STARTTLS",     new Entry(new StartTlsCommand(), NOT_AUTH)),
             Map.entry("ENABLE",       new Entry(new EnableCommand(), AUTH)),
             Map.entry("SELECT",       new Entry(new SelectCommand(false), AUTH)),
             Map.entry("EXAMINE",      new Entry(new SelectCommand(true), AUTH)),

@@ -7,6 +7,8 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import org.mailroom.protocol.tls.StartTlsDecoder;
 
 /**
  * Cuts the client's bytes into whole IMAP commands: a line, and when the line ends in a literal announcement
@@ -25,8 +27,12 @@ import java.util.List;
  * included), a literal at most {@code maxLiteralSize}, a whole command at most {@code maxLiteralSize} plus
  * {@code 8 * maxLineLength}. An oversized synchronizing literal is refused before the client sends it (it
  * waits for our "+"); an oversized non-synchronizing one (RFC 7888) is read and discarded.
+ *
+ * <p>After a {@code tag STARTTLS} command the decoder enters {@link Mode#AWAIT_TLS} and decodes nothing more
+ * until {@link #resume()}: what the client sent behind it stays countable for
+ * {@link org.mailroom.protocol.tls.StartTls}, which decides what such bytes mean.
  */
-public final class ImapDecoder extends ByteToMessageDecoder {
+public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsDecoder {
 
     /** One complete command, as sent. */
     public record Command(byte[] bytes) {
@@ -39,7 +45,8 @@ public final class ImapDecoder extends ByteToMessageDecoder {
     /** A command refused by a limit; {@code tag} is what the line began with (may be "*" if unknown). */
     public record Refused(String tag, String reason) {}
 
-    enum Mode { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL }
+    /** AWAIT_TLS: after STARTTLS, until the session upgrades or refuses (RFC 9051 section 6.2.1). */
+    enum Mode { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL, AWAIT_TLS }
 
     private static final byte[] READY = "+ Ready for literal data\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -58,6 +65,7 @@ public final class ImapDecoder extends ByteToMessageDecoder {
     private ByteArrayOutputStream command = new ByteArrayOutputStream(128);
     private long literalRemaining;
     private String discardedTag;
+    private ChannelHandlerContext ctx;
 
     public ImapDecoder(int maxLineLength, long maxLiteralSize) {
         if (maxLineLength < 64) throw new IllegalArgumentException("max line length below 64: " + maxLineLength);
@@ -69,6 +77,38 @@ public final class ImapDecoder extends ByteToMessageDecoder {
 
     Mode mode() {
         return mode;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Whether a command is {@code tag STARTTLS}, after which the decoder waits (the session uses the same test). */
+    public static boolean isStartTls(byte[] command) {
+        String tag = tagOf(command);
+        if (tag.equals("*") || command.length > tag.length() + 20) return false;
+        String rest = new String(command, tag.length(), command.length - tag.length(), StandardCharsets.US_ASCII);
+        return rest.startsWith(" ") && rest.trim().toUpperCase(Locale.ROOT).equals("STARTTLS");
+    }
+
+    @Override
+    public int bufferedBytes() {
+        return actualReadableBytes();
+    }
+
+    /** Decodes again after STARTTLS; call on the event loop (StartTls does; a refusing session schedules it there). */
+    @Override
+    public void resume() {
+        if (mode != Mode.AWAIT_TLS) return;
+        mode = Mode.LINE;
+        if (actualReadableBytes() > 0) {
+            try {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER); // decode what waited
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+        }
     }
 
     /** Lifts the literal limit from {@link #MAX_LITERAL_BEFORE_LOGIN} to the configured one. */
@@ -83,6 +123,7 @@ public final class ImapDecoder extends ByteToMessageDecoder {
             case LITERAL -> literal(in);
             case DISCARD_LITERAL -> discardLiteral(in);
             case DISCARD_LINE -> discardLine(in, out);
+            case AWAIT_TLS -> { }
             default -> throw new IllegalStateException("mode " + mode);
         }
     }
@@ -114,8 +155,10 @@ public final class ImapDecoder extends ByteToMessageDecoder {
         command.write(bytes, 0, bytes.length);
         Literal announced = Literal.at(bytes);
         if (announced == null) {
-            out.add(new Command(command.toByteArray()));
+            byte[] whole = command.toByteArray();
+            out.add(new Command(whole));
             command = new ByteArrayOutputStream(128);
+            if (isStartTls(whole)) mode = Mode.AWAIT_TLS;
             return;
         }
         long limit = loggedIn ? maxLiteralSize : Math.min(maxLiteralSize, MAX_LITERAL_BEFORE_LOGIN);

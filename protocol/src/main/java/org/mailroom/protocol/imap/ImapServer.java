@@ -25,16 +25,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mailroom.core.auth.LoginGuard;
+import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.protocol.tls.StartTls;
+import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An IMAP listener on shared event loops. Example: {@code new ImapServer(settings, store, blobs, structure,
- * directory::authenticate, boss, workers, blocking).start(address)}.
+ * An IMAP listener on shared event loops. Example: {@code new ImapServer(settings, store, blobs, structure, sasl,
+ * guard, tls, false, boss, workers, blocking).start(address)}: port 143 with STARTTLS; with {@code implicitTls}
+ * port 993 (RFC 8314).
  *
- * <p>Pipeline per connection: idle timer → {@link ImapDecoder} → {@link ImapSession}, the session on the
+ * <p>Pipeline per connection: (TLS on 993) → idle timer → {@link ImapDecoder} → {@link ImapSession}, the session on the
  * blocking executor group so that store reads and password hashing never stall the event loop. The session
  * writes bytes itself (responses hold literals), so there is no encoder.
  */
@@ -46,7 +51,10 @@ public final class ImapServer implements AutoCloseable {
     private final MailStore store;
     private final BlobStore blobs;
     private final MessageStructureSource structure;
-    private final PasswordCheck passwords;
+    private final SaslMechanisms sasl;
+    private final LoginGuard guard;
+    private final TlsContext tls;
+    private final boolean implicitTls;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventExecutorGroup blocking;
@@ -54,14 +62,24 @@ public final class ImapServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private Channel listener;
 
+    /**
+     * @param sasl        the mechanisms shared by all protocols (LOGIN uses its authenticator too)
+     * @param guard       the login guard shared by all protocols; its limit closes connections
+     * @param tls         the server's TLS, offered with STARTTLS; null for none (then no implicit TLS either)
+     * @param implicitTls TLS from the first byte (port 993)
+     */
     public ImapServer(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
-                      PasswordCheck passwords, EventLoopGroup boss, EventLoopGroup workers,
-                      EventExecutorGroup blocking) {
+                      SaslMechanisms sasl, LoginGuard guard, TlsContext tls, boolean implicitTls,
+                      EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.structure = Objects.requireNonNull(structure, "structure");
-        this.passwords = Objects.requireNonNull(passwords, "passwords");
+        this.sasl = Objects.requireNonNull(sasl, "sasl");
+        this.guard = Objects.requireNonNull(guard, "guard");
+        if (implicitTls && tls == null) throw new IllegalArgumentException("implicit TLS needs a TlsContext");
+        this.tls = tls;
+        this.implicitTls = implicitTls;
         this.boss = Objects.requireNonNull(boss, "boss");
         this.workers = Objects.requireNonNull(workers, "workers");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
@@ -95,6 +113,7 @@ public final class ImapServer implements AutoCloseable {
         int count = open.incrementAndGet();
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline pipeline = channel.pipeline();
+        if (implicitTls) pipeline.addLast(StartTls.HANDLER_NAME, tls.newHandler(channel.alloc()));
         if (count > settings.maxConnections()) {
             pipeline.addLast("refuse", new TooManyConnections());
             return;
@@ -103,7 +122,8 @@ public final class ImapServer implements AutoCloseable {
         pipeline.addLast("idle", new IdleStateHandler(true, 0, 0, settings.idleTimeout().toMillis(),
                 TimeUnit.MILLISECONDS));
         pipeline.addLast("decoder", new ImapDecoder(settings.maxLineLength(), settings.maxLiteralSize()));
-        pipeline.addLast(blocking, "session", new ImapSession(settings, store, blobs, structure, passwords));
+        pipeline.addLast(blocking, "session", new ImapSession(settings, store, blobs, structure, sasl, guard,
+                tls));
     }
 
     /** RFC 9051 section 7.1.5: BYE at once when the server will not serve the client. */

@@ -5,19 +5,31 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.mailroom.core.auth.LoginGuard;
+import org.mailroom.core.auth.SaslChannel;
+import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MailStoreException;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MailboxEvent;
+import org.mailroom.protocol.tls.ChannelBinding;
+import org.mailroom.protocol.tls.StartTls;
+import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * {@link State}, and run. Before its tagged reply, the session tells the client what other sessions changed
  * in the selected mailbox ({@link SelectedMailbox#sync}); EXPUNGE responses are held back after FETCH, STORE
  * and SEARCH (RFC 9051 section 7.5.1), because the client may be matching sequence numbers at that moment.
+ *
+ * <p>Logins: passwords in the clear (LOGIN, AUTHENTICATE PLAIN and LOGIN) only under TLS, from loopback, or where
+ * the settings allow them everywhere; elsewhere LOGINDISABLED is announced and STARTTLS offered. The tagged NO of
+ * a failed login waits for the shared {@link LoginGuard}'s delay without holding this thread: commands that arrive
+ * meanwhile are queued and the channel stops reading.
  */
 public final class ImapSession extends ChannelInboundHandlerAdapter {
 
@@ -46,25 +63,35 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     private final MailStore store;
     private final BlobStore blobs;
     private final MessageStructureSource structure;
-    private final PasswordCheck passwords;
+    private final SaslMechanisms sasl;
+    private final LoginGuard loginGuard;
+    /** Offered with STARTTLS, or null for none; port 993 has TLS before the session starts. */
+    private final TlsContext tls;
 
     private ChannelHandlerContext ctx;
+    private LoginGuard.Connection guard;
+    /** Set while the STARTTLS command that starts TLS is handled: StartTls resumes the decoder, not we. */
+    private boolean startingTls;
+    /** A failed login's NO is waiting for its delay; commands queue in {@link #waiting}. */
+    private boolean delaying;
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private State state = State.NOT_AUTHENTICATED;
     private String account;
     private SelectedMailbox selected;
     private AutoCloseable storeSubscription;
     private Continuation continuation;
     private final Set<String> enabled = new LinkedHashSet<>();
-    private int authFailures;
     private String outcome = "disconnected";
 
     public ImapSession(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
-                       PasswordCheck passwords) {
+                       SaslMechanisms sasl, LoginGuard loginGuard, TlsContext tls) {
         this.settings = settings;
         this.store = store;
         this.blobs = blobs;
         this.structure = structure;
-        this.passwords = passwords;
+        this.sasl = sasl;
+        this.loginGuard = loginGuard;
+        this.tls = tls;
     }
 
     // ---- Netty events ----
@@ -72,6 +99,21 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        SocketAddress remote = ctx.channel().remoteAddress();
+        guard = loginGuard.connection(remote instanceof InetSocketAddress a ? a.getAddress() : null);
+        SslHandler implicitTls = ctx.pipeline().get(SslHandler.class);
+        if (implicitTls != null && !implicitTls.handshakeFuture().isDone()) {
+            // Port 993: greet after the handshake, whose certificate SCRAM-SHA-256-PLUS binds to, so that the
+            // greeting's capabilities already offer it.
+            implicitTls.handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) ctx.executor().execute(this::greet);
+            });
+        } else {
+            greet();
+        }
+    }
+
+    private void greet() {
         send("* OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Mailroom IMAP ready");
         ctx.flush();
     }
@@ -79,6 +121,15 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         this.ctx = ctx;
+        if (delaying) {
+            waiting.add(msg);
+            return;
+        }
+        handle(msg);
+        ctx.flush();
+    }
+
+    private void handle(Object msg) {
         if (state == State.LOGOUT) return;
         try {
             if (msg instanceof ImapDecoder.Refused refused) {
@@ -97,8 +148,14 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         } catch (Exception e) {
             LOG.warn("IMAP command failed for {}", account == null ? clientIp() : account, e);
             send("* BAD [SERVERBUG] Internal error");
+        } finally {
+            // The decoder waits after any line that reads "tag STARTTLS"; unless TLS is starting, it reads on.
+            if (msg instanceof ImapDecoder.Command c && ImapDecoder.isStartTls(c.bytes()) && !startingTls) {
+                ImapDecoder decoder = ctx.pipeline().get(ImapDecoder.class);
+                if (decoder != null) ctx.channel().eventLoop().execute(decoder::resume);
+            }
+            startingTls = false;
         }
-        ctx.flush();
     }
 
     @Override
@@ -194,8 +251,14 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         return structure;
     }
 
-    public PasswordCheck passwords() {
-        return passwords;
+    /** The shared SASL mechanisms; LOGIN checks passwords through {@code sasl().authenticator()}. */
+    public SaslMechanisms sasl() {
+        return sasl;
+    }
+
+    /** This connection's side of the shared login guard. */
+    public LoginGuard.Connection guard() {
+        return guard;
     }
 
     public State state() {
@@ -223,19 +286,55 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         return enabled.contains("IMAP4REV2");
     }
 
+    /**
+     * Passwords in the clear only under TLS, or from this machine where allowed (loopback cannot be sniffed),
+     * or where the settings allow it everywhere: the same policy as POP3.
+     */
     public boolean plaintextAuthAllowed() {
-        return settings.plaintextAuthWithoutTls();
+        return tlsActive() || settings.plaintextAuthWithoutTls()
+                || (settings.plaintextAuthFromLoopback() && fromLoopback());
+    }
+
+    public boolean tlsActive() {
+        return StartTls.isActive(ctx.channel());
+    }
+
+    /** STARTTLS can start here: a certificate is configured and the connection is not encrypted yet. */
+    public boolean tlsOffered() {
+        return tls != null && !tlsActive();
+    }
+
+    /** What SASL needs to know of this connection: TLS, whether plaintext is allowed, the channel binding. */
+    public SaslChannel saslChannel() {
+        if (!tlsActive()) return SaslChannel.cleartext(plaintextAuthAllowed());
+        try {
+            return SaslChannel.encrypted(ChannelBinding.tlsServerEndPoint(ctx.channel()).orElse(null));
+        } catch (GeneralSecurityException e) {
+            LOG.debug("no channel binding: {}", e.toString());
+            return SaslChannel.encrypted(null);
+        }
     }
 
     /** What we announce; only what is implemented and exercised by a test. */
     public String capabilities() {
         StringBuilder caps = new StringBuilder("IMAP4rev1 IMAP4rev2");
-        if (state == State.NOT_AUTHENTICATED) {
-            caps.append(plaintextAuthAllowed() ? " AUTH=PLAIN SASL-IR" : " LOGINDISABLED");
-        }
+        if (state == State.NOT_AUTHENTICATED) caps.append(loginCapabilities());
         caps.append(" LITERAL+ ENABLE ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED BINARY")
                 .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE QRESYNC APPENDLIMIT=").append(settings.maxLiteralSize());
         return caps.toString();
+    }
+
+    /**
+     * Before login (RFC 9051 sections 6.2.1-6.2.3, RFC 4959): STARTTLS where it can start, LOGINDISABLED where
+     * passwords may not cross in the clear, and the SASL mechanisms this connection allows. Computed afresh each
+     * time, so after STARTTLS the client sees the list for the encrypted connection.
+     */
+    private String loginCapabilities() {
+        StringBuilder caps = new StringBuilder();
+        if (tlsOffered()) caps.append(" STARTTLS");
+        if (!plaintextAuthAllowed()) caps.append(" LOGINDISABLED");
+        for (String mechanism : sasl.offered(saslChannel())) caps.append(" AUTH=").append(mechanism);
+        return caps.append(" SASL-IR").toString();
     }
 
     /** Sends one line; CRLF is added. Not flushed before the command ends (or the IDLE event is handled). */
@@ -309,13 +408,62 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         LOG.debug("IMAP login {}", account);
     }
 
-    public boolean loginFailed() {
-        authFailures++;
-        if (authFailures >= settings.maxAuthFailures()) {
-            outcome = "too many login failures";
-            return true;
+    /** LOGIN or AUTHENTICATE succeeded: the tagged OK carries the capabilities of the new state (RFC 9051 7.1). */
+    public void authenticated(Request request, String canonicalAccount) throws IOException {
+        guard.succeeded();
+        loggedIn(canonicalAccount);
+        ok(request, "[CAPABILITY " + capabilities() + "] Logged in");
+    }
+
+    /**
+     * A failed login: the tagged NO ({@code text} starts with its response code) waits for the guard's delay,
+     * without holding this thread; after the last allowed failure, BYE and close.
+     */
+    public void loginFailed(Request request, String text) {
+        Duration delay = guard.failed();
+        boolean close = guard.exhausted();
+        if (close) outcome = "too many login failures";
+        if (delay.isZero()) {
+            failedReply(request, text, close);
+            return;
         }
-        return false;
+        delaying = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> {
+            delaying = false;
+            if (!ctx.channel().isActive()) return;
+            failedReply(request, text, close);
+            if (!close) ctx.channel().config().setAutoRead(true);
+            Object next;
+            while (!delaying && state != State.LOGOUT && (next = waiting.poll()) != null) handle(next);
+            if (state == State.LOGOUT) waiting.clear();
+            ctx.flush();
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void failedReply(Request request, String text, boolean close) {
+        send(request.tag() + " NO " + text);
+        if (close) {
+            untagged("BYE Too many failed logins");
+            closeAfterReply();
+        }
+    }
+
+    /**
+     * STARTTLS accepted (RFC 9051 section 6.2.1): the tagged OK in plain text, then the handshake, through
+     * {@link StartTls} (which closes the connection if the client sent anything behind the command). Nothing was
+     * learned before that needs forgetting: the state is NOT_AUTHENTICATED and capabilities are computed afresh.
+     */
+    public void startTls(Request request) {
+        startingTls = true;
+        ctx.flush();
+        String ready = request.tag() + " OK Begin TLS negotiation now\r\n";
+        StartTls.upgrade(ctx.channel(), tls, Unpooled.copiedBuffer(ready, StandardCharsets.US_ASCII))
+                .addListener(handshake -> {
+                    if (!handshake.isSuccess()) {
+                        ctx.executor().execute(() -> outcome = "STARTTLS failed: " + handshake.cause());
+                    }
+                });
     }
 
     /** Too many failures: say goodbye and close after the tagged NO. */
@@ -385,6 +533,10 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             LOG.debug("unsubscribing", e);
         }
         storeSubscription = null;
+    }
+
+    private boolean fromLoopback() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress().isLoopbackAddress();
     }
 
     private String clientIp() {

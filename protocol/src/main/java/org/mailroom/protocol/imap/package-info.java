@@ -19,7 +19,14 @@
  * <h2>Seams</h2>
  * {@link org.mailroom.protocol.imap.MessageStructureSource} gives ENVELOPE, BODYSTRUCTURE and part offsets
  * ({@link org.mailroom.protocol.imap.SimpleMessageStructure} parses the message each time until the MIME
- * parser of core, which keeps them from delivery, is plugged in). {@link org.mailroom.protocol.imap.PasswordCheck}
- * checks LOGIN and AUTHENTICATE PLAIN until the shared SASL component takes over.
+ * parser of core, which keeps them from delivery, is plugged in).
+ *
+ * <h2>TLS and logins</h2>
+ * Port 143 offers STARTTLS (RFC 9051 section 6.2.1): the decoder stops after {@code tag STARTTLS}, and
+ * {@link org.mailroom.protocol.tls.StartTls} writes the OK and starts the handshake, closing the connection if
+ * anything was sent behind the command (the one place that rule lives). Port 993 has TLS from the first byte
+ * (RFC 8314). Passwords in the clear (LOGIN, AUTHENTICATE PLAIN and LOGIN) only under TLS or from loopback;
+ * elsewhere LOGINDISABLED. AUTHENTICATE and LOGIN go through the shared {@code SaslMechanisms} (one login cache)
+ * and {@code LoginGuard} (delays, failure limit, rate per client network) of every protocol.
  */
 package org.mailroom.protocol.imap;

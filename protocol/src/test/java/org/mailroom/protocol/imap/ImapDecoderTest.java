@@ -155,4 +155,39 @@ class ImapDecoderTest {
         assertThat(written(ch)).isEqualTo("+ Ready for literal data\r\n");
         ch.finishAndReleaseAll();
     }
+
+    @Test
+    void stopsAfterStartTlsUntilResumed() {
+        ImapDecoder decoder = new ImapDecoder(200, 1000);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        byte[] bytes = "a STARTTLS\r\nb LOGIN alice secret\r\n".getBytes(StandardCharsets.US_ASCII);
+        // Cut inside the STARTTLS line too: the pause must hold whatever the reads look like.
+        assertThat(texts(feed(ch, bytes, 4))).containsExactly("a STARTTLS");
+        assertThat(decoder.mode()).isEqualTo(ImapDecoder.Mode.AWAIT_TLS);
+        assertThat(decoder.bufferedBytes()).isEqualTo("b LOGIN alice secret\r\n".length());
+        // A refused STARTTLS: the session resumes, and what waited is decoded in plain text as before.
+        decoder.resume();
+        List<Object> rest = new ArrayList<>();
+        Object o;
+        while ((o = ch.readInbound()) != null) rest.add(o);
+        assertThat(texts(rest)).containsExactly("b LOGIN alice secret");
+        assertThat(decoder.bufferedBytes()).isZero();
+    }
+
+    @Test
+    void recognisesOnlyTheStartTlsCommandItself() {
+        assertThat(ImapDecoder.isStartTls(bytes("a1 STARTTLS"))).isTrue();
+        assertThat(ImapDecoder.isStartTls(bytes(". starttls"))).isTrue();
+        assertThat(ImapDecoder.isStartTls(bytes("a1 STARTTLS now"))).isFalse();
+        assertThat(ImapDecoder.isStartTls(bytes("STARTTLS"))).isFalse();
+        assertThat(ImapDecoder.isStartTls(bytes("a1 NOOP"))).isFalse();
+        ImapDecoder decoder = new ImapDecoder(200, 1000);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        assertThat(texts(feed(ch, bytes("a1 NOOP STARTTLS\r\na2 NOOP\r\n")))).hasSize(2);
+        assertThat(decoder.mode()).isEqualTo(ImapDecoder.Mode.LINE);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
 }

@@ -41,6 +41,7 @@ public final class ConfigFile {
 
             new Key("tls", "certificate", "\"\"", "PEM certificate chain; \"\" = a self-signed certificate made on first start."),
             new Key("tls", "private_key", "\"\"", "PEM private key of that certificate."),
+            new Key("tls", "plaintext_auth_from_loopback", "true", "IMAP and POP3 passwords without TLS from 127.0.0.1/::1 (elsewhere only under TLS)."),
 
             new Key("store", "backend", "\"embedded\"", "\"embedded\" (SQLite and files in the data directory) or \"postgresql\"."),
             new Key("store", "url", "\"\"", "JDBC URL for postgresql, e.g. \"jdbc:postgresql://db.example.org/mailroom\"."),

@@ -6,8 +6,11 @@ import java.util.Optional;
 /**
  * {@code [tls]}: the certificate chain and private key, both PEM files. When both are empty the server
  * makes a self-signed certificate on first start and keeps it in the data directory.
+ *
+ * @param plaintextAuthFromLoopback IMAP LOGIN and POP3 USER/PASS (and SASL PLAIN) without TLS from 127.0.0.0/8
+ *                                  and ::1, where nothing crosses a network; elsewhere only under TLS
  */
-public record TlsSection(String certificate, String privateKey) {
+public record TlsSection(String certificate, String privateKey, boolean plaintextAuthFromLoopback) {
 
     /** True when no certificate is configured, so a self-signed one is used. */
     public boolean selfSigned() {

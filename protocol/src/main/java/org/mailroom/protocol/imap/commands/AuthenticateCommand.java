@@ -1,17 +1,20 @@
 package org.mailroom.protocol.imap.commands;
 
 import java.io.IOException;
+import org.mailroom.core.auth.SaslChannel;
+import org.mailroom.core.auth.SaslExchange;
+import org.mailroom.core.auth.SaslStep;
 import org.mailroom.protocol.imap.BadCommandException;
 import org.mailroom.protocol.imap.ImapCommand;
 import org.mailroom.protocol.imap.ImapSession;
 import org.mailroom.protocol.imap.Request;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
- * AUTHENTICATE PLAIN (RFC 9051 section 6.2.2, RFC 4616), with the initial response on the command line
- * (SASL-IR, RFC 4959) or after an empty "+" challenge. The shared SASL component will replace this one
- * mechanism; the password check goes through the same seam as LOGIN.
+ * AUTHENTICATE (RFC 9051 section 6.2.2) with the shared SASL mechanisms: SCRAM-SHA-256(-PLUS), and PLAIN and
+ * LOGIN where passwords may cross. The initial response may come on the command line (SASL-IR, RFC 4959, "="
+ * for an empty one); each challenge is a "+" line and the client answers with one line, "*" to cancel (BAD).
+ * SCRAM's server signature, which IMAP4rev1 cannot carry in the tagged OK, goes out as a last challenge that
+ * the client answers with an empty line ({@link SaslExchange} does that). Response codes from RFC 5530.
  */
 public final class AuthenticateCommand implements ImapCommand {
     @Override
@@ -19,56 +22,44 @@ public final class AuthenticateCommand implements ImapCommand {
         String mechanism = request.args().atom("the SASL mechanism");
         String initial = request.args().hasNext() ? request.args().astring("the initial response") : null;
         request.args().end();
-        if (!mechanism.equalsIgnoreCase("PLAIN")) {
-            session.no(request, "[CANNOT] Unsupported mechanism " + mechanism);
+        SaslChannel channel = session.saslChannel();
+        switch (session.sasl().availability(mechanism, channel)) {
+            case UNKNOWN -> {
+                session.no(request, "[CANNOT] Unsupported mechanism " + mechanism);
+                return;
+            }
+            case NEEDS_TLS -> {
+                session.no(request, "[PRIVACYREQUIRED] " + mechanism + " needs TLS: use STARTTLS first");
+                return;
+            }
+            default -> { }
+        }
+        if (!session.guard().mayAttempt()) {
+            session.no(request, "[UNAVAILABLE] Too many login attempts, try again later");
             return;
         }
-        if (!session.plaintextAuthAllowed()) {
-            session.no(request, "[PRIVACYREQUIRED] PLAIN needs TLS");
-            return;
-        }
-        if (initial != null) {
-            respond(session, request, initial);
-        } else {
-            session.send("+ ");
-            session.expectContinuation((s, line) -> respond(s, request, line));
-        }
+        SaslExchange exchange = new SaslExchange(session.sasl().start(mechanism, channel));
+        step(session, request, exchange, exchange.begin(initial));
     }
 
-    private static void respond(ImapSession session, Request request, String response) throws IOException {
-        if (response.equals("*")) {
-            session.bad(request, "Authentication cancelled");
+    private static void step(ImapSession session, Request request, SaslExchange exchange, SaslStep step)
+            throws IOException {
+        if (step instanceof SaslStep.Challenge challenge) {
+            session.send("+ " + challenge.base64());
+            session.expectContinuation((s, line) -> step(s, request, exchange, exchange.respond(line)));
             return;
         }
-        byte[] message;
-        try {
-            // "=" is an empty initial response (RFC 4959 section 3).
-            message = response.equals("=") ? new byte[0] : Base64.getDecoder().decode(response.trim());
-        } catch (IllegalArgumentException e) {
-            session.bad(request, "Malformed base64");
+        if (step instanceof SaslStep.Success success) {
+            session.authenticated(request, success.account());
             return;
         }
-        // [authzid] NUL authcid NUL passwd
-        int first = indexOf(message, 0);
-        int second = first < 0 ? -1 : indexOf(message, first + 1);
-        if (second < 0) {
-            session.bad(request, "Malformed PLAIN message");
-            return;
+        switch (((SaslStep.Failure) step).reason()) {
+            case CANCELLED -> session.bad(request, "Authentication cancelled");
+            case MALFORMED -> session.bad(request, "Malformed authentication response");
+            case TEMPORARY -> session.no(request, "[UNAVAILABLE] Authentication is unavailable, try again later");
+            case AUTHORIZATION_REFUSED -> session.loginFailed(request, "[AUTHORIZATIONFAILED] Cannot act as another user");
+            // Wrong password, unknown user, bad channel binding: one answer for all.
+            default -> session.loginFailed(request, "[AUTHENTICATIONFAILED] Authentication failed");
         }
-        String authzid = new String(message, 0, first, StandardCharsets.UTF_8);
-        String authcid = new String(message, first + 1, second - first - 1, StandardCharsets.UTF_8);
-        char[] password = new String(message, second + 1, message.length - second - 1, StandardCharsets.UTF_8)
-                .toCharArray();
-        java.util.Arrays.fill(message, (byte) 0);
-        if (!authzid.isEmpty() && !authzid.equalsIgnoreCase(authcid)) {
-            session.no(request, "[AUTHORIZATIONFAILED] Cannot act as another user");
-            return;
-        }
-        LoginCommand.login(session, request, authcid, password);
-    }
-
-    private static int indexOf(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) if (bytes[i] == 0) return i;
-        return -1;
     }
 }
