@@ -236,6 +236,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         caps.append(" LITERAL+ ENABLE ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED BINARY")
                 .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE QRESYNC APPENDLIMIT=").append(settings.maxLiteralSize());
         caps.append(" MULTIAPPEND");
+        caps.append(" UTF8=ACCEPT");
         return caps.toString();
     }
 
