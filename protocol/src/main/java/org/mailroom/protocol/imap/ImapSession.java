@@ -237,6 +237,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
                 .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE QRESYNC APPENDLIMIT=").append(settings.maxLiteralSize());
         caps.append(" MULTIAPPEND");
         caps.append(" UTF8=ACCEPT");
+        caps.append(" SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES");
         return caps.toString();
     }
 

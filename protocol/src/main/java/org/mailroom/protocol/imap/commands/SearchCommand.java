@@ -172,7 +172,7 @@ public final class SearchCommand implements ImapCommand {
         session.ok(request, request.fullName() + " completed");
     }
 
-    private static Key key(Iterator<ImapValue> it, boolean[] usesModSeq, ImapSession session)
+    static Key key(Iterator<ImapValue> it, boolean[] usesModSeq, ImapSession session)
             throws BadCommandException {
         if (!it.hasNext()) throw new BadCommandException("Missing search key");
         ImapValue v = it.next();
