@@ -154,4 +154,17 @@ public interface MailStore {
     default List<Long> expungedSince(long mailboxId, long modSeq) throws IOException {
         throw new UnsupportedOperationException("expunge records are not supported");
     }
+
+    /** One message for {@link #appendAll}: the blob and where it goes, with its flags. */
+    record Appending(NewMessage message, Target target) {}
+
+    /**
+     * Stores several messages, each to its own target, in one transaction: all are stored or, if it throws, none
+     * (IMAP MULTIAPPEND, RFC 3502 section 6.3.11). The result has one {@link Placed} per message, in order; UIDs
+     * given in one mailbox ascend in that order. Example: {@code APPEND Sent {m1} {m2}} is one call.
+     */
+    default List<Placed> appendAll(List<Appending> messages) throws IOException {
+        if (messages.size() == 1) return deliver(messages.get(0).message(), List.of(messages.get(0).target()));
+        throw new UnsupportedOperationException("appendAll is not supported by " + getClass().getSimpleName());
+    }
 }

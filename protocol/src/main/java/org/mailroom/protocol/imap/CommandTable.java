@@ -26,10 +26,12 @@ import org.mailroom.protocol.imap.commands.NoopCommand;
 import org.mailroom.protocol.imap.commands.RenameCommand;
 import org.mailroom.protocol.imap.commands.SearchCommand;
 import org.mailroom.protocol.imap.commands.SelectCommand;
+import org.mailroom.protocol.imap.commands.SortCommand;
 import org.mailroom.protocol.imap.commands.StartTlsCommand;
 import org.mailroom.protocol.imap.commands.StatusCommand;
 import org.mailroom.protocol.imap.commands.StoreCommand;
 import org.mailroom.protocol.imap.commands.SubscribeCommand;
+import org.mailroom.protocol.imap.commands.ThreadCommand;
 import org.mailroom.protocol.imap.commands.UnselectCommand;
 
 /**
@@ -77,7 +79,9 @@ public final class CommandTable {
             Map.entry("FETCH",        new Entry(new FetchCommand(), SELECTED)),
             Map.entry("STORE",        new Entry(new StoreCommand(), SELECTED)),
             Map.entry("COPY",         new Entry(new CopyCommand(), SELECTED)),
-            Map.entry("MOVE",         new Entry(new MoveCommand(), SELECTED)));
+            Map.entry("MOVE",         new Entry(new MoveCommand(), SELECTED)),
+            Map.entry("SORT",         new Entry(new SortCommand(), SELECTED)),
+            Map.entry("THREAD",       new Entry(new ThreadCommand(), SELECTED)));
 
     /** {@code UID command}: the same classes, told by {@link Request#uid()} that sets hold UIDs. */
     public static final Map<String, Entry> UID_COMMANDS = Map.of(
@@ -86,5 +90,7 @@ public final class CommandTable {
             "SEARCH",  COMMANDS.get("SEARCH"),
             "COPY",    COMMANDS.get("COPY"),
             "MOVE",    COMMANDS.get("MOVE"),
+            "SORT",    COMMANDS.get("SORT"),
+            "THREAD",  COMMANDS.get("THREAD"),
             "EXPUNGE", COMMANDS.get("EXPUNGE"));
 }

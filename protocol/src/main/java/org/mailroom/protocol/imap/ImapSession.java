@@ -321,6 +321,9 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         if (state == State.NOT_AUTHENTICATED) caps.append(loginCapabilities());
         caps.append(" LITERAL+ ENABLE ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED BINARY")
                 .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE QRESYNC APPENDLIMIT=").append(settings.maxLiteralSize());
+        caps.append(" MULTIAPPEND");
+        caps.append(" UTF8=ACCEPT");
+        caps.append(" SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES");
         return caps.toString();
     }
 

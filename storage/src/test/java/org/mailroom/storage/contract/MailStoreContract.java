@@ -119,6 +119,29 @@ public abstract class MailStoreContract extends StorageContract {
     }
 
     @Test
+    void appendAllStoresEveryMessageOrNone() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        store.createMailbox(ALICE, "Sent");
+        List<MailStore.Placed> placed = store.appendAll(List.of(
+                new MailStore.Appending(newMessage(backend.blobStore(), "one"), new Target(ALICE, "Sent", Set.of())),
+                new MailStore.Appending(newMessage(backend.blobStore(), "two"),
+                        new Target(ALICE, "Sent", Set.of("\\Seen")))));
+        assertThat(placed).extracting(MailStore.Placed::uid).containsExactly(1L, 2L);
+        Mailbox sent = store.mailbox(ALICE, "Sent").orElseThrow();
+        assertThat(sent.messages()).isEqualTo(2);
+        assertThat(store.messages(sent.id()).get(1).flags()).containsExactly("\\Seen");
+
+        // The second target is bad: the first message must not stay behind.
+        assertThatThrownBy(() -> store.appendAll(List.of(
+                new MailStore.Appending(newMessage(backend.blobStore(), "three"), new Target(ALICE, "Sent", Set.of())),
+                new MailStore.Appending(newMessage(backend.blobStore(), "four"), new Target(" ", "Sent", Set.of())))))
+                .isInstanceOf(MailStoreException.class);
+        assertThat(store.messages(sent.id())).extracting(MessageRecord::uid).containsExactly(1L, 2L);
+        assertThat(store.mailbox(ALICE, "Sent").orElseThrow().uidNext()).isEqualTo(3);
+    }
+
+    @Test
     void createRenameDeleteMailboxes() throws Exception {
         StorageBackend backend = open();
         MailStore store = backend.mailStore();

@@ -10,10 +10,11 @@ import java.util.Set;
 
 /**
  * ENABLE (RFC 5161): IMAP4rev2 (RFC 9051 appendix E: ESEARCH answers, no RECENT), CONDSTORE and QRESYNC (RFC
- * 7162: VANISHED instead of EXPUNGE); others are ignored, as the RFC asks.
+ * 7162: VANISHED instead of EXPUNGE) and UTF8=ACCEPT (RFC 6855: mailbox names in UTF-8 in responses); others are
+ * ignored, as the RFC asks.
  */
 public final class EnableCommand implements ImapCommand {
-    private static final Set<String> KNOWN = Set.of("IMAP4REV2", "CONDSTORE", "QRESYNC");
+    private static final Set<String> KNOWN = Set.of("IMAP4REV2", "CONDSTORE", "QRESYNC", "UTF8=ACCEPT");
 
     @Override
     public void execute(ImapSession session, Request request) throws IOException, BadCommandException {
@@ -21,6 +22,8 @@ public final class EnableCommand implements ImapCommand {
         StringBuilder enabled = new StringBuilder();
         while (request.args().hasNext()) {
             String name = request.args().atom("a capability").toUpperCase(Locale.ROOT);
+            // RFC 6855 section 3: UTF8=ACCEPT only in the authenticated state; later it is ignored like any unknown.
+            if (name.equals("UTF8=ACCEPT") && session.state() != ImapSession.State.AUTHENTICATED) continue;
             if (KNOWN.contains(name) && !session.isEnabled(name)) {
                 session.enable(name);
                 // RFC 7162 section 3.2.3: QRESYNC implies CONDSTORE.

@@ -16,7 +16,6 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.protocol.imap.Arguments;
-import org.mailroom.protocol.imap.ImapStrings;
 import org.mailroom.protocol.imap.ImapValue;
 import org.mailroom.protocol.imap.ModifiedUtf7;
 
@@ -108,7 +107,7 @@ public final class ListCommand implements ImapCommand {
             if (subscribed.contains(name) && (returns.contains("SUBSCRIBED") || selection.contains("SUBSCRIBED"))) {
                 attributes.add("\\Subscribed");
             }
-            session.untagged("LIST (" + String.join(" ", attributes) + ") \"/\" " + ImapStrings.mailbox(name));
+            session.untagged("LIST (" + String.join(" ", attributes) + ") \"/\" " + org.mailroom.protocol.imap.MailboxNames.toClient(session, name));
             if (statusItems != null && byName.containsKey(name)) {
                 session.untagged(StatusCommand.status(session, byName.get(name), statusItems));
             }

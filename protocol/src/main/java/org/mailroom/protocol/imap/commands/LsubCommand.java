@@ -18,7 +18,7 @@ public final class LsubCommand implements ImapCommand {
         List<Pattern> matchers = List.of(ListCommand.pattern(reference, pattern));
         for (String name : session.store().subscriptions(session.account())) {
             if (ListCommand.matches(matchers, name)) {
-                session.untagged("LSUB () \"/\" " + org.mailroom.protocol.imap.ImapStrings.mailbox(name));
+                session.untagged("LSUB () \"/\" " + org.mailroom.protocol.imap.MailboxNames.toClient(session, name));
             }
         }
         session.ok(request, "LSUB completed");

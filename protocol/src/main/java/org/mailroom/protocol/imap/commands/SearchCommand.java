@@ -100,6 +100,8 @@ public final class SearchCommand implements ImapCommand {
         }
         if (args.peekAtom("CHARSET")) {
             args.atom("CHARSET");
+            // RFC 6855 section 3: a UTF8=ACCEPT client must not name a charset; SHOULD be rejected with BAD.
+            if (session.isEnabled("UTF8=ACCEPT")) throw new BadCommandException("No CHARSET after ENABLE UTF8=ACCEPT");
             String charset = args.astring("the charset");
             if (!charset.equalsIgnoreCase("UTF-8") && !charset.equalsIgnoreCase("US-ASCII")) {
                 session.no(request, "[BADCHARSET (UTF-8 US-ASCII)] Unsupported charset " + charset);
@@ -170,7 +172,7 @@ public final class SearchCommand implements ImapCommand {
         session.ok(request, request.fullName() + " completed");
     }
 
-    private static Key key(Iterator<ImapValue> it, boolean[] usesModSeq, ImapSession session)
+    static Key key(Iterator<ImapValue> it, boolean[] usesModSeq, ImapSession session)
             throws BadCommandException {
         if (!it.hasNext()) throw new BadCommandException("Missing search key");
         ImapValue v = it.next();

@@ -81,7 +81,7 @@ public final class SelectCommand implements ImapCommand {
         session.untagged("OK [UIDVALIDITY " + mailbox.uidValidity() + "] UIDs valid");
         session.untagged("OK [UIDNEXT " + mailbox.uidNext() + "] Predicted next UID");
         session.untagged("OK [HIGHESTMODSEQ " + mailbox.highestModSeq() + "] Highest");
-        if (session.rev2()) session.untagged("LIST () \"/\" " + org.mailroom.protocol.imap.ImapStrings.mailbox(name));
+        if (session.rev2()) session.untagged("LIST () \"/\" " + org.mailroom.protocol.imap.MailboxNames.toClient(session, name));
         if (qresync != null) resynchronize(session, selected, qresync);
         session.ok(request, (readOnly ? "[READ-ONLY] EXAMINE" : "[READ-WRITE] SELECT") + " completed");
     }

@@ -10,7 +10,6 @@ import java.util.Locale;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.protocol.imap.Arguments;
-import org.mailroom.protocol.imap.ImapStrings;
 import org.mailroom.protocol.imap.ImapValue;
 import org.mailroom.protocol.imap.MailboxNames;
 
@@ -38,7 +37,7 @@ public final class StatusCommand implements ImapCommand {
     static String status(ImapSession session, Mailbox mailbox, List<ImapValue> items)
             throws IOException, BadCommandException {
         List<MessageRecord> messages = null;
-        StringBuilder s = new StringBuilder("STATUS ").append(ImapStrings.mailbox(mailbox.name())).append(" (");
+        StringBuilder s = new StringBuilder("STATUS ").append(MailboxNames.toClient(session, mailbox.name())).append(" (");
         for (ImapValue item : items) {
             String key = Arguments.text(item, "a status item").toUpperCase(Locale.ROOT);
             long value;
