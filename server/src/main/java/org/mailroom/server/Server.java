@@ -188,13 +188,14 @@ public final class Server implements AutoCloseable {
         Optional<HostPort> relay = out.relay();
         MxResolver mx = new MxResolver(dns, out.port(), Set.of(hostname.toLowerCase(java.util.Locale.ROOT)),
                 relay.map(HostPort::host).orElse(null), relay.map(HostPort::port).orElse(0), new SecureRandom());
-        SmtpClient client = new SmtpClient(SmtpClient.Settings.defaults(hostname), loops.workers());
+        SmtpClient client = new SmtpClient(SmtpClient.Settings.defaults(hostname)
+                .withTls(SmtpClient.TlsPolicy.valueOf(out.tlsPolicy().name())), loops.workers());
         RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock);
         Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
-                out.retryIntervals(), out.lifetime(), out.warnAfter(), 20, 5, Duration.ofSeconds(1),
-                Duration.ofMinutes(30)), clock);
+                out.retryIntervals(), out.lifetime(), out.warnAfter(), out.maxConnections(),
+                out.maxConnectionsPerDestination(), out.pollInterval(), out.lease()), clock);
         queueRunner.start();
     }
 
