@@ -252,6 +252,67 @@ class OutboundEndToEndTest {
     }
 
     @Test
+    void twoMessagesToOneDomainShareOneConnection() throws Exception {
+        try (FakeMx mx = new FakeMx(java.net.InetAddress.getLoopbackAddress(), 0, FakeMx.Stage.DOT,
+                FakeMx.Fault.NONE)) {
+            nodeA = node(dirA, "mx.a.test", mx.port(), Clock.systemUTC(),
+                    Map.of("outbound.max_connections_per_destination", "1"));
+            setUpA();
+            sendFromAlice("bob@a.test", "first");
+            sendFromAlice("bob@a.test", "second");
+            await().atMost(Duration.ofSeconds(20)).until(() -> mx.messages().size() == 2);
+            assertThat(mx.connections()).as("TCP connections at the MX").isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.storage().mailQueue().list().isEmpty());
+        }
+    }
+
+    @Test
+    void tlsRequiredKeepsMailFromAServerWithoutStartTls() throws Exception {
+        try (FakeMx mx = new FakeMx(java.net.InetAddress.getLoopbackAddress(), 0, FakeMx.Stage.DOT,
+                FakeMx.Fault.NONE)) {
+            nodeA = node(dirA, "mx.a.test", mx.port(), new MutableClock(T0), Map.of("outbound.tls", "\"required\""));
+            setUpA();
+            sendFromAlice("bob@a.test", "secret");
+            MailQueue queue = nodeA.storage().mailQueue();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !queue.list().isEmpty() && queue.list().get(0).attempts() == 1);
+            assertThat(queue.list().get(0).lastError()).contains("offers no STARTTLS, which outbound.tls = required requires");
+            assertThat(queue.list().get(0).recipients().get(0).state()).isEqualTo(MailQueue.RecipientState.PENDING);
+            assertThat(mx.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void tlsRequiredDeliversToBWithAnyCertificate() throws Exception {
+        nodeB = node(dirB, "mx.b.test", 25, Clock.systemUTC(), Map.of());
+        nodeB.storage().directory().addDomain("b.test");
+        nodeB.storage().directory().addAccount("bob@b.test", "secret".toCharArray());
+        nodeA = node(dirA, "mx.a.test", nodeB.addresses().get("smtp").getPort(), Clock.systemUTC(),
+                Map.of("outbound.tls", "\"required\""));
+        setUpA();
+        sendFromAlice("bob@a.test", "self-signed is fine");
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeB, "bob@b.test").size() == 1);
+        assertThat(inbox(nodeB, "bob@b.test").get(0).getHeader("Received")[0]).contains("with ESMTPS");
+    }
+
+    @Test
+    void tlsVerifyRefusesBsSelfSignedCertificate() throws Exception {
+        nodeB = node(dirB, "mx.b.test", 25, Clock.systemUTC(), Map.of());
+        nodeB.storage().directory().addDomain("b.test");
+        nodeB.storage().directory().addAccount("bob@b.test", "secret".toCharArray());
+        nodeA = node(dirA, "mx.a.test", nodeB.addresses().get("smtp").getPort(), new MutableClock(T0),
+                Map.of("outbound.tls", "\"verify\""));
+        setUpA();
+        sendFromAlice("bob@a.test", "not to an unverified server");
+        MailQueue queue = nodeA.storage().mailQueue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !queue.list().isEmpty() && queue.list().get(0).attempts() == 1);
+        MailQueue.Entry entry = queue.list().get(0);
+        assertThat(entry.recipients().get(0).state()).isEqualTo(MailQueue.RecipientState.PENDING);
+        assertThat(entry.history().get(0).tls()).startsWith("none: TLS handshake failed").doesNotContain("plain text");
+        assertThat(entry.history().get(0).log()).noneMatch(l -> l.contains("MAIL FROM"));
+        assertThat(inbox(nodeB, "bob@b.test")).isEmpty();
+    }
+
+    @Test
     void unknownUserOnBComesBackAsABounceInAlicesInbox() throws Exception {
         startBoth(Clock.systemUTC());
         sendFromAlice("ghost@a.test", "to nobody");
