@@ -188,9 +188,10 @@ public final class FakeMx implements AutoCloseable {
                         stalled = true;
                         break;
                     }
+                    // Recorded before the 250 goes out: a client that saw the 250 finds the message here.
+                    if (!(stage == Stage.DOT && fault != Fault.NONE)) messages.add(message.toString());
                     if (!answer(Stage.DOT, out, "250 2.0.0 queued")) return;
                     if (stage == Stage.DOT && fault == Fault.STALL) stalled = true;
-                    else if (!(stage == Stage.DOT && fault != Fault.NONE)) messages.add(message.toString());
                 }
             }
             while (stalled && in.read() >= 0) {
