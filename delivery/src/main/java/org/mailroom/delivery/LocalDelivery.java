@@ -34,11 +34,21 @@ public final class LocalDelivery implements DeliveryAgent {
     private final MailStore store;
     private final MailQueue queue;
     private final RecipientResolver resolver;
+    /** Sends "delivered" notices (set once the router exists: the notices go through it). */
+    private volatile Bounces notices;
 
     public LocalDelivery(MailStore store, MailQueue queue, Directory directory) {
         this.store = store;
         this.queue = queue;
         this.resolver = new RecipientResolver(directory);
+    }
+
+    /**
+     * From now on, a recipient who asked for NOTIFY=SUCCESS gets a "delivered" notice once the message is
+     * in an INBOX here (RFC 3461 section 6.2.7.1: final delivery is ours to report).
+     */
+    public void sendSuccessNoticesWith(Bounces bounces) {
+        this.notices = bounces;
     }
 
     @Override
@@ -76,6 +86,7 @@ public final class LocalDelivery implements DeliveryAgent {
                 results.add(new RecipientResult(e.getKey(), RecipientResult.Status.ACCEPTED,
                         where(e.getValue(), placed, queueId)));
             }
+            noticeOfDelivery(envelope, blobId, resolved);
         } catch (IOException | RuntimeException e) {
             log.warn("id={} local delivery failed: {}", envelope.id(), e.toString());
             for (MailAddress rcpt : resolved.keySet()) {
@@ -83,6 +94,31 @@ public final class LocalDelivery implements DeliveryAgent {
             }
         }
         return results;
+    }
+
+    /**
+     * "delivered" for the recipients that asked for NOTIFY=SUCCESS and reached only mailboxes here. A
+     * forwarded copy carries its NOTIFY on, so whoever delivers it in the end reports it.
+     */
+    private void noticeOfDelivery(Envelope envelope, String blobId,
+                                  Map<MailAddress, RecipientResolver.Resolution> resolved) {
+        Bounces bounces = notices;
+        if (bounces == null || envelope.isNullSender()) return;
+        List<Bounces.Report> reports = new ArrayList<>();
+        for (Map.Entry<MailAddress, RecipientResolver.Resolution> e : resolved.entrySet()) {
+            Dsn.RecipientDsn d = envelope.dsn().forRecipient(e.getKey());
+            boolean wanted = d.notifyOn() != null && d.notifyOn().contains(Dsn.Notify.SUCCESS);
+            if (wanted && e.getValue().forwards().isEmpty()) {
+                reports.add(new Bounces.Report(e.getKey().toString(), Bounces.Action.DELIVERED, "2.0.0",
+                        "delivered to a mailbox", null));
+            }
+        }
+        if (reports.isEmpty()) return;
+        List<MailQueue.Recipient> rcpts = reports.stream()
+                .map(r -> new MailQueue.Recipient(r.recipient(), MailQueue.RecipientState.DELIVERED, null)).toList();
+        MailQueue.Entry about = new MailQueue.Entry(envelope.id(), blobId, envelope.sender().toString(), rcpts,
+                envelope.received(), envelope.received(), 0, null, envelope.dsn(), false, List.of());
+        bounces.send(about, reports, null);
     }
 
     /**

@@ -48,8 +48,15 @@ public final class RemoteDelivery {
     private final SmtpClient client;
     private final BlobStore blobs;
     private final Clock clock;
+    private final ConnectionCache connections;
 
     public RemoteDelivery(MxResolver mx, SmtpClient client, BlobStore blobs, Clock clock) {
+        this(mx, client, blobs, clock, ConnectionCache.Limits.DEFAULT);
+    }
+
+    public RemoteDelivery(MxResolver mx, SmtpClient client, BlobStore blobs, Clock clock,
+                          ConnectionCache.Limits reuse) {
+        this.connections = new ConnectionCache(reuse);
         this.mx = mx;
         this.client = client;
         this.blobs = blobs;
@@ -73,6 +80,11 @@ public final class RemoteDelivery {
                     all(recipients, Result.TEMPORARY, "4.3.0", "cannot read the queued message: " + e.getMessage(),
                             null, false), "local error");
         }
+        String key = cacheKey(route);
+        for (ConnectionCache.Kept k = connections.take(key); k != null; k = connections.take(key)) {
+            Attempted a = reuse(k, message, recipients, log);
+            if (a != null) return finish(started, domain, route, k.hostName() + " (reused)", k.tls(), log, a.outcomes, a.summary);
+        }
         String lastHost = null;
         String tls = "none";
         String lastError = "no MX host could be reached";
@@ -82,7 +94,7 @@ public final class RemoteDelivery {
                 lastHost = host.name() + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
                 boolean plainText = client.settings().tls() == SmtpClient.TlsPolicy.NONE;
                 for (int pass = 0; pass < 2; pass++) {
-                    Session session = new Session(host.name(), address, plainText, log);
+                    Session session = new Session(host.name(), address, plainText, log, key);
                     Attempted a = session.run(message, recipients);
                     tls = session.tls;
                     if (a.outcomes != null) {
@@ -113,13 +125,15 @@ public final class RemoteDelivery {
         final InetSocketAddress address;
         final boolean plainText;
         final List<String> log;
+        final String key;
         String tls = "none";
 
-        Session(String hostName, InetSocketAddress address, boolean plainText, List<String> log) {
+        Session(String hostName, InetSocketAddress address, boolean plainText, List<String> log, String key) {
             this.hostName = hostName;
             this.address = address;
             this.plainText = plainText;
             this.log = log;
+            this.key = key;
         }
 
         Attempted run(OutboundMessage message, List<String> recipients) {
@@ -134,6 +148,7 @@ public final class RemoteDelivery {
                 a.summary = e.getMessage();
                 return a;
             }
+            boolean kept = false;
             try {
                 SmtpReply greeting = c.greeting();
                 if (!greeting.isPositive()) return skip(a, c, where + " greeted with " + greeting);
@@ -151,45 +166,124 @@ public final class RemoteDelivery {
                         }
                     } catch (SmtpClientException e) {
                         if (e.kind() != SmtpClientException.Kind.TLS && e.kind() != SmtpClientException.Kind.TIMEOUT) throw e;
-                        tls = "none: " + e.getMessage() + "; retrying in plain text";
                         a.retryInPlainText = client.settings().tls() == SmtpClient.TlsPolicy.OPPORTUNISTIC;
+                        tls = "none: " + e.getMessage() + (a.retryInPlainText ? "; retrying in plain text" : "");
+                        if (!a.retryInPlainText) a.status = "4.7.5"; // cryptographic failure (RFC 3463)
                         return skip(a, c, where + ": " + e.getMessage());
                     }
                 } else {
                     tls = plainText && client.settings().tls() != SmtpClient.TlsPolicy.NONE
                             ? "none: plain text after a failed TLS handshake" : "none: STARTTLS not offered";
                 }
-                if (client.settings().tls() == SmtpClient.TlsPolicy.VERIFY && !c.isTls()) {
-                    return skip(a, c, where + " offers no TLS, which the policy requires");
+                if (requiresTls() && !c.isTls()) {
+                    a.status = "4.7.10"; // encryption needed (enhanced status code registry, RFC 5248)
+                    return skip(a, c, where + " offers no STARTTLS, which outbound.tls = "
+                            + client.settings().tls().name().toLowerCase(java.util.Locale.ROOT) + " requires");
                 }
-                SmtpConnection.Result result = c.send(message);
-                if (result.mail().code() == 421) return skip(a, c, where + " closing: " + result.mail());
-                a.outcomes = outcomes(recipients, result, hostName, c.capabilities().dsn());
-                a.summary = summary(a.outcomes);
-                c.quit();
-                return a;
-            } catch (IOException e) {
-                if (c.messageMayHaveArrived()) {
-                    // The message was on its way: the server may have it. Retry later (maybe a duplicate).
-                    a.outcomes = all(recipients, Result.TEMPORARY, "4.4.2",
-                            "connection to " + where + " lost after sending the message: " + e.getMessage(), hostName,
-                            false);
-                    a.summary = a.outcomes.get(0).diagnostic();
-                    return a;
-                }
+                Attempted done = transaction(c, where, message, recipients);
+                if (done.outcomes == null) return skip(a, c, done.summary);
+                log.addAll(indent(c.transcript()));
+                c.clearTranscript();
+                kept = connections.keep(key, new ConnectionCache.Kept(c, hostName, where, tls));
+                return done;
+            } catch (SmtpClientException e) {
                 a.status = "4.4.2"; // bad connection (RFC 3463)
                 return skip(a, c, where + ": " + e.getMessage());
             } finally {
-                log.addAll(indent(c.transcript()));
-                c.close();
+                if (!kept) {
+                    log.addAll(indent(c.transcript()));
+                    if (c.isOpen()) c.quit();
+                    c.close();
+                }
             }
         }
 
         private Attempted skip(Attempted a, SmtpConnection c, String why) {
             a.summary = why;
-            if (c.isOpen()) c.quit();
             return a;
         }
+    }
+
+    /**
+     * One transaction on an open connection, fresh or reused: outcomes when the server spoke for the
+     * domain; none (and why) when it closed before, so the next host or a new connection is tried.
+     */
+    private Attempted transaction(SmtpConnection c, String where, OutboundMessage message, List<String> recipients) {
+        Attempted a = new Attempted();
+        try {
+            SmtpConnection.Result result = c.send(message);
+            if (result.mail().code() == 421) {
+                a.summary = where + " closing: " + result.mail();
+                return a;
+            }
+            a.outcomes = outcomes(recipients, result, c.hostName(), c.capabilities().dsn());
+            a.summary = summary(a.outcomes);
+            return a;
+        } catch (IOException e) {
+            if (c.messageMayHaveArrived()) {
+                // The message was on its way: the server may have it. Retry later (maybe a duplicate).
+                a.outcomes = all(recipients, Result.TEMPORARY, "4.4.2",
+                        "connection to " + where + " lost after sending the message: " + e.getMessage(), c.hostName(),
+                        false);
+                a.summary = a.outcomes.get(0).diagnostic();
+                return a;
+            }
+            a.status = "4.4.2"; // bad connection (RFC 3463)
+            a.summary = where + ": " + e.getMessage();
+            return a;
+        }
+    }
+
+    /**
+     * Tries a connection kept from an earlier message to the same hosts: RSET (RFC 5321 section 4.1.1.5),
+     * then the transaction. Null when it is no use (closed meanwhile, RSET refused, 421).
+     */
+    private Attempted reuse(ConnectionCache.Kept k, OutboundMessage message, List<String> recipients, List<String> log) {
+        SmtpConnection c = k.connection();
+        log.add("reuse " + k.where() + " (message " + (k.transactions() + 1) + " on this connection)");
+        boolean kept = false;
+        try {
+            SmtpReply reset = c.reset();
+            if (!reset.isPositive()) return null;
+            Attempted a = transaction(c, k.where(), message, recipients);
+            if (a.outcomes == null) return null;
+            log.addAll(indent(c.transcript()));
+            c.clearTranscript();
+            kept = connections.keep(k.key(), k);
+            return a;
+        } catch (SmtpClientException e) {
+            return null;
+        } finally {
+            if (!kept) {
+                log.addAll(indent(c.transcript()));
+                if (c.isOpen()) c.quit();
+                c.close();
+            }
+        }
+    }
+
+    private boolean requiresTls() {
+        SmtpClient.TlsPolicy p = client.settings().tls();
+        return p == SmtpClient.TlsPolicy.REQUIRED || p == SmtpClient.TlsPolicy.VERIFY;
+    }
+
+    /** Closes kept connections idle for too long; the queue runner calls it on every round. */
+    public void closeIdleConnections() {
+        connections.closeIdle();
+    }
+
+    /** QUIT on every kept connection. */
+    public void closeConnections() {
+        connections.close();
+    }
+
+    /** Destinations with the same hosts share kept connections (all domains, through a relay host). */
+    private static String cacheKey(MxResolver.Route route) {
+        StringBuilder key = new StringBuilder();
+        for (MxResolver.Host h : route.hosts()) {
+            key.append(h.name()).append(h.addresses()).append(';');
+        }
+        return key.toString();
     }
 
     private static List<String> indent(List<String> lines) {

@@ -83,7 +83,7 @@ public final class Server implements AutoCloseable {
         Server server = new Server(config, storage, loops, router);
         try {
             server.startListeners(clock);
-            server.startQueueRunner(clock);
+            server.startQueueRunner(clock, local);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -194,19 +194,21 @@ public final class Server implements AutoCloseable {
     }
 
     /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
-    private void startQueueRunner(Clock clock) {
+    private void startQueueRunner(Clock clock, LocalDelivery local) {
         OutboundSection out = config.outbound();
         String hostname = config.server().hostname();
         DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
         Optional<HostPort> relay = out.relay();
         MxResolver mx = new MxResolver(dns, out.port(), Set.of(hostname.toLowerCase(java.util.Locale.ROOT)),
                 relay.map(HostPort::host).orElse(null), relay.map(HostPort::port).orElse(0), new SecureRandom());
-        SmtpClient client = new SmtpClient(SmtpClient.Settings.defaults(hostname), loops.workers());
+        SmtpClient client = new SmtpClient(SmtpClient.Settings.defaults(hostname)
+                .withTls(SmtpClient.TlsPolicy.valueOf(out.tlsPolicy().name())), loops.workers());
         RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock);
         Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
+        local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
-                out.retryIntervals(), out.lifetime(), out.warnAfter(), 20, 5, Duration.ofSeconds(1),
-                Duration.ofMinutes(30)), clock);
+                out.retryIntervals(), out.lifetime(), out.warnAfter(), out.maxConnections(),
+                out.maxConnectionsPerDestination(), out.pollInterval(), out.lease()), clock);
         queueRunner.start();
     }
 

@@ -33,6 +33,7 @@ import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MessageRecord;
+import org.mailroom.delivery.testing.FakeMx;
 import org.mailroom.delivery.testing.MutableClock;
 import org.mailroom.delivery.testing.TestDnsServer;
 import org.mailroom.server.admin.StoreOptions;
@@ -61,7 +62,10 @@ class OutboundEndToEndTest {
         dns = TestDnsServer.start();
         dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.1")
                 .nullMx("nomail.test")
-                .mx("down.test", 10, "mx.down.test").a("mx.down.test", "127.0.0.1");
+                .mx("down.test", 10, "mx.down.test").a("mx.down.test", "127.0.0.1")
+                .mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.1")
+                // Nothing listens on 127.0.0.9: connection refused, the recipient stays in the queue.
+                .mx("later.test", 10, "mx.later.test").a("mx.later.test", "127.0.0.9");
     }
 
     @AfterEach
@@ -105,18 +109,25 @@ class OutboundEndToEndTest {
         a.addAlias("nomail@a.test", "x@nomail.test");
         a.addAlias("nowhere@a.test", "y@nowhere.test");
         a.addAlias("down@a.test", "z@down.test");
+        a.addAlias("later@a.test", "w@later.test");
     }
 
     /** alice@a.test sends over SMTP to node A (Angus Mail); A's aliases forward to the outside. */
     private void sendFromAlice(String to, String subject) throws Exception {
+        sendFromAlice(to, subject, Map.of());
+    }
+
+    /** As above, with more Angus Mail properties ({@code mail.smtp.dsn.notify}, {@code mail.smtp.dsn.ret}). */
+    private void sendFromAlice(String to, String subject, Map<String, String> extra) throws Exception {
         Properties props = new Properties();
+        props.putAll(extra);
         props.put("mail.smtp.host", "127.0.0.1");
         props.put("mail.smtp.port", String.valueOf(nodeA.addresses().get("smtp").getPort()));
         props.put("mail.smtp.localhost", "client.a.test");
         props.put("mail.smtp.timeout", "10000");
         MimeMessage m = new MimeMessage(Session.getInstance(props));
         m.setFrom(new InternetAddress("alice@a.test"));
-        m.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
+        m.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to));
         m.setSubject(subject);
         m.setText("Hello from A.\n.leading dot\nbye\n");
         Transport.send(m);
@@ -157,6 +168,148 @@ class OutboundEndToEndTest {
         assertThat(((String) got.getContent()).replace("\r\n", "\n")).isEqualTo("Hello from A.\n.leading dot\nbye\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.storage().mailQueue().list().isEmpty());
         assertThat(inbox(nodeA, "alice@a.test")).as("no notice for a success without NOTIFY").isEmpty();
+    }
+
+    @Test
+    void deliveryToBUsesStartTls() throws Exception {
+        startBoth(Clock.systemUTC());
+        // The copy to later.test cannot go yet, so the entry and its history stay in A's queue.
+        sendFromAlice("bob@a.test, later@a.test", "encrypted");
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeB, "bob@b.test").size() == 1);
+        MimeMessage got = inbox(nodeB, "bob@b.test").get(0);
+        assertThat(got.getHeader("Received")[0]).as("B's own Received line").contains("by mx.b.test", "with ESMTPS");
+        MailQueue queue = nodeA.storage().mailQueue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.list().size() == 1
+                && queue.list().get(0).history().stream().anyMatch(a -> a.destination().equals("b.test")));
+        MailQueue.Attempt toB = queue.list().get(0).history().stream()
+                .filter(a -> a.destination().equals("b.test")).findFirst().orElseThrow();
+        assertThat(toB.tls()).startsWith("TLSv1.3 ");
+        assertThat(String.join("\n", toB.log())).contains("C: STARTTLS", "S: 220", "TLS: TLSv1.3");
+        assertThat(toB.result()).contains("bob@b.test: DELIVERED");
+    }
+
+    @Test
+    void notifySuccessThroughANextHopWithoutDsnIsRelayed() throws Exception {
+        try (FakeMx mx = new FakeMx(java.net.InetAddress.getLoopbackAddress(), 0, FakeMx.Stage.DOT,
+                FakeMx.Fault.NONE)) {
+            nodeA = node(dirA, "mx.a.test", mx.port(), Clock.systemUTC(), Map.of());
+            setUpA();
+            sendFromAlice("bob@a.test", "tell me", Map.of("mail.smtp.dsn.notify", "SUCCESS,FAILURE"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeA, "alice@a.test").size() == 1);
+            assertThat(mx.messages()).hasSize(1);
+            MimeMessage notice = inbox(nodeA, "alice@a.test").get(0);
+            assertThat(notice.getSubject()).isEqualTo("Successful Mail Delivery Report");
+            // RFC 3464 section 2.3.3: "relayed" when the next hop cannot report delivery itself.
+            assertThat(deliveryStatus(notice)).contains("Reporting-MTA: dns; mx.a.test",
+                    "Final-Recipient: rfc822; bob@b.test", "Original-Recipient: rfc822; bob@a.test",
+                    "Action: relayed", "Status: 2.0.0", "Remote-MTA: dns; mx.b.test");
+            MimeMultipart parts = new MimeMultipart(notice.getDataHandler().getDataSource());
+            assertThat(parts.getBodyPart(2).getContentType()).startsWith("text/rfc822-headers");
+        }
+    }
+
+    @Test
+    void notifySuccessIsPassedToBWhichReportsDelivery() throws Exception {
+        int portA;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            portA = s.getLocalPort(); // B must know A's port before A starts: B sends the notice to A
+        }
+        nodeB = node(dirB, "mx.b.test", portA, Clock.systemUTC(), Map.of());
+        nodeB.storage().directory().addDomain("b.test");
+        nodeB.storage().directory().addAccount("bob@b.test", "secret".toCharArray());
+        nodeA = node(dirA, "mx.a.test", nodeB.addresses().get("smtp").getPort(), Clock.systemUTC(),
+                Map.of("listen.smtp", "\"127.0.0.1:" + portA + "\""));
+        setUpA();
+        sendFromAlice("bob@a.test", "tell me", Map.of("mail.smtp.dsn.notify", "SUCCESS,FAILURE"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeB, "bob@b.test").size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeA, "alice@a.test").size() == 1);
+        MimeMessage notice = inbox(nodeA, "alice@a.test").get(0);
+        assertThat(notice.getSubject()).isEqualTo("Successful Mail Delivery Report");
+        assertThat(notice.getHeader("Return-Path")).containsExactly("<>");
+        // B knew DSN, so A passed NOTIFY on and said nothing itself (RFC 3461 section 6.2.7.2); B delivered.
+        assertThat(deliveryStatus(notice)).contains("Reporting-MTA: dns; mx.b.test",
+                "Final-Recipient: rfc822; bob@b.test", "Original-Recipient: rfc822; bob@a.test",
+                "Action: delivered", "Status: 2.0.0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.storage().mailQueue().list().isEmpty()
+                && nodeB.storage().mailQueue().list().isEmpty());
+        assertThat(inbox(nodeA, "alice@a.test")).as("one notice, B's").hasSize(1);
+    }
+
+    @Test
+    void retHdrsBouncesWithTheHeadersOnly() throws Exception {
+        startBoth(Clock.systemUTC());
+        sendFromAlice("ghost@a.test", "headers only", Map.of("mail.smtp.dsn.ret", "HDRS"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeA, "alice@a.test").size() == 1);
+        MimeMessage bounce = inbox(nodeA, "alice@a.test").get(0);
+        assertThat(deliveryStatus(bounce)).contains("Action: failed", "Status: 5.1.1");
+        MimeMultipart parts = new MimeMultipart(bounce.getDataHandler().getDataSource());
+        assertThat(parts.getBodyPart(2).getContentType()).startsWith("text/rfc822-headers");
+        String returned;
+        try (InputStream in = parts.getBodyPart(2).getInputStream()) {
+            returned = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(returned).contains("Subject: headers only", "From: alice@a.test").doesNotContain("Hello from A.");
+    }
+
+    @Test
+    void twoMessagesToOneDomainShareOneConnection() throws Exception {
+        try (FakeMx mx = new FakeMx(java.net.InetAddress.getLoopbackAddress(), 0, FakeMx.Stage.DOT,
+                FakeMx.Fault.NONE)) {
+            nodeA = node(dirA, "mx.a.test", mx.port(), Clock.systemUTC(),
+                    Map.of("outbound.max_connections_per_destination", "1"));
+            setUpA();
+            sendFromAlice("bob@a.test", "first");
+            sendFromAlice("bob@a.test", "second");
+            await().atMost(Duration.ofSeconds(20)).until(() -> mx.messages().size() == 2);
+            assertThat(mx.connections()).as("TCP connections at the MX").isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.storage().mailQueue().list().isEmpty());
+        }
+    }
+
+    @Test
+    void tlsRequiredKeepsMailFromAServerWithoutStartTls() throws Exception {
+        try (FakeMx mx = new FakeMx(java.net.InetAddress.getLoopbackAddress(), 0, FakeMx.Stage.DOT,
+                FakeMx.Fault.NONE)) {
+            nodeA = node(dirA, "mx.a.test", mx.port(), new MutableClock(T0), Map.of("outbound.tls", "\"required\""));
+            setUpA();
+            sendFromAlice("bob@a.test", "secret");
+            MailQueue queue = nodeA.storage().mailQueue();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !queue.list().isEmpty() && queue.list().get(0).attempts() == 1);
+            assertThat(queue.list().get(0).lastError()).contains("offers no STARTTLS, which outbound.tls = required requires");
+            assertThat(queue.list().get(0).recipients().get(0).state()).isEqualTo(MailQueue.RecipientState.PENDING);
+            assertThat(mx.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void tlsRequiredDeliversToBWithAnyCertificate() throws Exception {
+        nodeB = node(dirB, "mx.b.test", 25, Clock.systemUTC(), Map.of());
+        nodeB.storage().directory().addDomain("b.test");
+        nodeB.storage().directory().addAccount("bob@b.test", "secret".toCharArray());
+        nodeA = node(dirA, "mx.a.test", nodeB.addresses().get("smtp").getPort(), Clock.systemUTC(),
+                Map.of("outbound.tls", "\"required\""));
+        setUpA();
+        sendFromAlice("bob@a.test", "self-signed is fine");
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeB, "bob@b.test").size() == 1);
+        assertThat(inbox(nodeB, "bob@b.test").get(0).getHeader("Received")[0]).contains("with ESMTPS");
+    }
+
+    @Test
+    void tlsVerifyRefusesBsSelfSignedCertificate() throws Exception {
+        nodeB = node(dirB, "mx.b.test", 25, Clock.systemUTC(), Map.of());
+        nodeB.storage().directory().addDomain("b.test");
+        nodeB.storage().directory().addAccount("bob@b.test", "secret".toCharArray());
+        nodeA = node(dirA, "mx.a.test", nodeB.addresses().get("smtp").getPort(), new MutableClock(T0),
+                Map.of("outbound.tls", "\"verify\""));
+        setUpA();
+        sendFromAlice("bob@a.test", "not to an unverified server");
+        MailQueue queue = nodeA.storage().mailQueue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !queue.list().isEmpty() && queue.list().get(0).attempts() == 1);
+        MailQueue.Entry entry = queue.list().get(0);
+        assertThat(entry.recipients().get(0).state()).isEqualTo(MailQueue.RecipientState.PENDING);
+        assertThat(entry.history().get(0).tls()).startsWith("none: TLS handshake failed").doesNotContain("plain text");
+        assertThat(entry.history().get(0).log()).noneMatch(l -> l.contains("MAIL FROM"));
+        assertThat(inbox(nodeB, "bob@b.test")).isEmpty();
     }
 
     @Test

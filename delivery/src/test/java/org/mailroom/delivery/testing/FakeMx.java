@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A scriptable remote MX on loopback, like Postfix's smtp-sink: it accepts everything, except at the one
@@ -35,6 +36,10 @@ public final class FakeMx implements AutoCloseable {
     private final Fault fault;
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final AtomicInteger stalledAtDot = new AtomicInteger();
+    private volatile int stallDotAfter = -1;
     private volatile boolean closed;
 
     public FakeMx(InetAddress address, int port, Stage stage, Fault fault) throws IOException {
@@ -56,10 +61,35 @@ public final class FakeMx implements AutoCloseable {
         return messages;
     }
 
+    /** TCP connections accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /**
+     * From now on, the first {@code messages} messages get 250 after the final dot and every later one gets
+     * no reply at all: the client has sent the message and waits, as when a server hangs mid-transaction.
+     */
+    public void stallAfter(int messages) {
+        admitted.set(0);
+        stallDotAfter = messages;
+    }
+
+    /** Ends {@link #stallAfter}: every message gets its 250 again. */
+    public void heal() {
+        stallDotAfter = -1;
+    }
+
+    /** Sessions that received a whole message and were left without a reply by {@link #stallAfter}. */
+    public int stalledAtDot() {
+        return stalledAtDot.get();
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
                 Socket s = socket.accept();
+                connections.incrementAndGet();
                 open.add(s);
                 Thread t = new Thread(() -> serve(s), "fake-mx session");
                 t.setDaemon(true);
@@ -152,9 +182,16 @@ public final class FakeMx implements AutoCloseable {
                     StringBuilder message = new StringBuilder();
                     String data;
                     while ((data = in.readLine()) != null && !data.equals(".")) message.append(data).append("\r\n");
+                    int limit = stallDotAfter;
+                    if (limit >= 0 && admitted.incrementAndGet() > limit) {
+                        stalledAtDot.incrementAndGet();
+                        stalled = true;
+                        break;
+                    }
+                    // Recorded before the 250 goes out: a client that saw the 250 finds the message here.
+                    if (!(stage == Stage.DOT && fault != Fault.NONE)) messages.add(message.toString());
                     if (!answer(Stage.DOT, out, "250 2.0.0 queued")) return;
                     if (stage == Stage.DOT && fault == Fault.STALL) stalled = true;
-                    else if (!(stage == Stage.DOT && fault != Fault.NONE)) messages.add(message.toString());
                 }
             }
             while (stalled && in.read() >= 0) {

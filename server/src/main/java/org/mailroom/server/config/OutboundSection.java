@@ -14,13 +14,34 @@ import java.util.Optional;
  * @param lifetime       how long a message may wait before it bounces (RFC 5321 section 4.5.4.1 suggests
  *                       at least 4-5 days)
  * @param warnAfter      when to send a "delayed" DSN to the sender; zero for never
+ * @param maxConnections messages being delivered at once, in total
+ * @param maxConnectionsPerDestination connections at once to one destination domain
+ * @param pollInterval   how often the queue is read when nothing wakes the runner
+ * @param lease          how long a message being delivered is kept from other workers; after a crash its
+ *                       message waits this long before it is tried again
+ * @param tls            "opportunistic", "required" or "verify" (see {@link #tlsPolicy()})
  */
 public record OutboundSection(
         int port,
         String relayHost,
         List<Duration> retryIntervals,
         Duration lifetime,
-        Duration warnAfter) {
+        Duration warnAfter,
+        int maxConnections,
+        int maxConnectionsPerDestination,
+        Duration pollInterval,
+        Duration lease,
+        String tls) {
+
+    /** How much TLS outbound mail insists on. */
+    public enum TlsPolicy {
+        /** STARTTLS when offered, any certificate; plain text otherwise (RFC 7435). */
+        OPPORTUNISTIC,
+        /** STARTTLS or no delivery; any certificate. */
+        REQUIRED,
+        /** STARTTLS or no delivery, and the certificate must be valid for the MX host's name. */
+        VERIFY
+    }
 
     public OutboundSection {
         retryIntervals = List.copyOf(retryIntervals);
@@ -47,6 +68,16 @@ public record OutboundSection(
         return retryIntervals.get(index);
     }
 
+    public TlsPolicy tlsPolicy() {
+        switch (tls) {
+            case "opportunistic": return TlsPolicy.OPPORTUNISTIC;
+            case "required": return TlsPolicy.REQUIRED;
+            case "verify": return TlsPolicy.VERIFY;
+            default: throw ConfigException.badValue("outbound.tls",
+                    "expected \"opportunistic\", \"required\" or \"verify\", got \"" + tls + "\"");
+        }
+    }
+
     void validate() {
         if (port < 1 || port > 65535) throw ConfigException.badValue("outbound.port", "expected a port from 1 to 65535, got " + port);
         relay();
@@ -55,5 +86,13 @@ public record OutboundSection(
             if (d.isZero() || d.isNegative()) throw ConfigException.badValue("outbound.retry_intervals", "intervals must be above zero");
         }
         if (lifetime.isZero()) throw ConfigException.badValue("outbound.lifetime", "must be above zero");
+        if (maxConnections < 1) throw ConfigException.badValue("outbound.max_connections", "must be at least 1, got " + maxConnections);
+        if (maxConnectionsPerDestination < 1) {
+            throw ConfigException.badValue("outbound.max_connections_per_destination", "must be at least 1, got "
+                    + maxConnectionsPerDestination);
+        }
+        if (pollInterval.isZero() || pollInterval.isNegative()) throw ConfigException.badValue("outbound.poll_interval", "must be above zero");
+        if (lease.isZero() || lease.isNegative()) throw ConfigException.badValue("outbound.lease", "must be above zero");
+        tlsPolicy();
     }
 }

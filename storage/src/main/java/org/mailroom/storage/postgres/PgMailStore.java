@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -140,15 +141,24 @@ public final class PgMailStore implements MailStore {
 
     @Override
     public List<Placed> deliver(NewMessage message, List<Target> targets) throws IOException {
-        if (targets.isEmpty()) return List.of();
+        List<Appending> each = new ArrayList<>(targets.size());
+        for (Target target : targets) each.add(new Appending(message, target));
+        return appendAll(each);
+    }
+
+    @Override
+    public List<Placed> appendAll(List<Appending> messages) throws IOException {
+        if (messages.isEmpty()) return List.of();
         return db.write(sql -> {
             // 1. Every target's mailbox, created if missing. Checked in here, so a bad target undoes the others.
-            List<Long> mailboxOf = new ArrayList<>(targets.size());
+            List<Long> mailboxOf = new ArrayList<>(messages.size());
             Map<Long, Integer> copies = new TreeMap<>(); // ascending id: the lock order
-            for (Target target : targets) {
-                long id = ensureMailbox(sql, account(target.account()), mailboxName(target.mailbox()));
+            Map<Long, Long> bytes = new HashMap<>();
+            for (Appending a : messages) {
+                long id = ensureMailbox(sql, account(a.target().account()), mailboxName(a.target().mailbox()));
                 mailboxOf.add(id);
                 copies.merge(id, 1, Integer::sum);
+                bytes.merge(id, a.message().size(), Long::sum);
             }
             // 2. Take the UIDs and the new MODSEQ of each mailbox; the row stays locked until commit.
             Map<Long, long[]> nextUid = new LinkedHashMap<>();
@@ -157,20 +167,21 @@ public final class PgMailStore implements MailStore {
                 int n = e.getValue();
                 Mailbox after = sql.queryOne("UPDATE mailbox SET uidnext = uidnext + ?, highestmodseq = highestmodseq + 1,"
                         + " messages = messages + ?, size = size + ? WHERE id = ? RETURNING " + MAILBOX_COLUMNS,
-                        PgMailStore::mailbox, n, n, n * message.size(), e.getKey()).orElseThrow();
+                        PgMailStore::mailbox, n, n, bytes.get(e.getKey()), e.getKey()).orElseThrow();
                 nextUid.put(e.getKey(), new long[] {after.uidNext() - n});
                 touched.put(e.getKey(), after);
             }
-            // 3. One row per copy, all naming the one blob.
-            List<Placed> placed = new ArrayList<>(targets.size());
+            // 3. One row per copy; the copies of one delivery all name the one blob.
+            List<Placed> placed = new ArrayList<>(messages.size());
             Map<Long, List<Long>> appended = new LinkedHashMap<>();
-            for (int i = 0; i < targets.size(); i++) {
+            for (int i = 0; i < messages.size(); i++) {
+                NewMessage message = messages.get(i).message();
                 long mailboxId = mailboxOf.get(i);
                 long uid = nextUid.get(mailboxId)[0]++;
                 Mailbox mailbox = touched.get(mailboxId);
                 sql.update("INSERT INTO message (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
                         mailboxId, uid, message.blobId(), message.size(), message.internalDate().toEpochMilli(),
-                        encodeFlags(targets.get(i).flags()), mailbox.highestModSeq());
+                        encodeFlags(messages.get(i).target().flags()), mailbox.highestModSeq());
                 placed.add(new Placed(mailbox.account(), mailboxId, uid));
                 appended.computeIfAbsent(mailboxId, id -> new ArrayList<>()).add(uid);
             }

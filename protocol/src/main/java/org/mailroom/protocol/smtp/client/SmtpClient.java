@@ -35,6 +35,8 @@ public final class SmtpClient {
         NONE,
         /** STARTTLS when offered; any certificate; plain text when it is not offered or the handshake fails. */
         OPPORTUNISTIC,
+        /** STARTTLS required, any certificate: no plain text on the wire, though no defence against a MITM. */
+        REQUIRED,
         /** STARTTLS required and the certificate must verify for the host name. */
         VERIFY
     }
@@ -51,6 +53,10 @@ public final class SmtpClient {
         public static Settings defaults(String heloName) {
             return new Settings(heloName, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(10),
                     TlsPolicy.OPPORTUNISTIC);
+        }
+
+        public Settings withTls(TlsPolicy policy) {
+            return new Settings(heloName, connectTimeout, replyTimeout, dataTimeout, policy);
         }
     }
 
