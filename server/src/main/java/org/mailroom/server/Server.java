@@ -201,7 +201,7 @@ public final class Server implements AutoCloseable {
         Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
                 out.retryIntervals(), out.lifetime(), out.warnAfter(), 20, 5, Duration.ofSeconds(1),
-                Duration.ofMinutes(30)), clock);
+                out.lease()), clock);
         queueRunner.start();
     }
 

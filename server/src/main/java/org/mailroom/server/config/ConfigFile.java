@@ -54,6 +54,7 @@ public final class ConfigFile {
             new Key("outbound", "retry_intervals", "[\"5m\", \"10m\", \"20m\", \"40m\", \"1h\", \"2h\", \"4h\"]", "Waits between delivery attempts; the last one repeats."),
             new Key("outbound", "lifetime", "\"5d\"", "How long a message is retried before it bounces."),
             new Key("outbound", "warn_after", "\"4h\"", "When the sender is told that a message is delayed; 0 = never."),
+            new Key("outbound", "lease", "\"30m\"", "How long a node owns a message it delivers; after a crash another node takes it up then."),
 
             new Key("limits", "message_size", "36700160", "Largest message in bytes (35 MiB); \"35MiB\" or \"10MB\" also work."),
             new Key("limits", "recipients", "100", "Recipients per message; RFC 5321 asks for at least 100."),

@@ -14,13 +14,16 @@ import java.util.Optional;
  * @param lifetime       how long a message may wait before it bounces (RFC 5321 section 4.5.4.1 suggests
  *                       at least 4-5 days)
  * @param warnAfter      when to send a "delayed" DSN to the sender; zero for never
+ * @param lease          how long a node owns a message it is delivering; when the node dies, another node
+ *                       (or this one after a restart) takes the message up once the lease has run out
  */
 public record OutboundSection(
         int port,
         String relayHost,
         List<Duration> retryIntervals,
         Duration lifetime,
-        Duration warnAfter) {
+        Duration warnAfter,
+        Duration lease) {
 
     public OutboundSection {
         retryIntervals = List.copyOf(retryIntervals);
@@ -55,5 +58,6 @@ public record OutboundSection(
             if (d.isZero() || d.isNegative()) throw ConfigException.badValue("outbound.retry_intervals", "intervals must be above zero");
         }
         if (lifetime.isZero()) throw ConfigException.badValue("outbound.lifetime", "must be above zero");
+        if (lease.isZero()) throw ConfigException.badValue("outbound.lease", "must be above zero");
     }
 }
