@@ -78,8 +78,11 @@ public interface MailStore {
     /**
      * Takes the account's maildrop lock (POP3, RFC 1939 section 8) if nobody holds it. Closing the
      * returned handle releases it; so does the death of the holder's node.
+     *
+     * @throws IOException when the store cannot tell (a database away): the maildrop is not known to be in
+     *                     use, and POP3 answers [SYS/TEMP] rather than [IN-USE]
      */
-    Optional<AutoCloseable> lockMaildrop(String account);
+    Optional<AutoCloseable> lockMaildrop(String account) throws IOException;
 
     /** Listens to changes of one account's mailboxes; close the handle to stop. */
     AutoCloseable subscribe(String account, Consumer<MailboxEvent> listener);

@@ -226,7 +226,12 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             send(parsed.tag() + " NO [ALREADYEXISTS] " + e.getMessage());
         } catch (MailStoreException e) {
             send(parsed.tag() + " NO [CANNOT] " + e.getMessage());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // The store or its database is away: RFC 5530 section 3 UNAVAILABLE, a temporary failure the
+            // client may retry; the session stays as it was.
+            LOG.warn("IMAP {} failed for {}: {}", request.fullName(), account, e.toString());
+            send(parsed.tag() + " NO [UNAVAILABLE] " + request.fullName() + " failed, try again later");
+        } catch (RuntimeException e) {
             // Never a stack trace to the client; the tag tells it which command failed.
             LOG.warn("IMAP {} failed for {}", request.fullName(), account, e);
             send(parsed.tag() + " NO [SERVERBUG] " + request.fullName() + " failed");

@@ -406,6 +406,11 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         Optional<String> found;
         try {
             found = sasl.authenticator().verifyPassword(login, password);
+        } catch (IOException e) {
+            // The directory is away (database down): RFC 2449 section 8.2 [SYS/TEMP], not a failed login.
+            LOG.warn("POP3 password check for {} unavailable: {}", login, e.toString());
+            reply(ctx, "-ERR [SYS/TEMP] authentication is unavailable, try again later");
+            return;
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -420,7 +425,17 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     /** Locks and snapshots the maildrop of an authenticated account; TRANSACTION state on success. */
     private void openMaildrop(ChannelHandlerContext ctx, String who) throws IOException {
         loginName = who;
-        Optional<AutoCloseable> lock = store.lockMaildrop(who);
+        Optional<AutoCloseable> lock;
+        try {
+            lock = store.lockMaildrop(who);
+        } catch (IOException e) {
+            // The store cannot say whether the maildrop is in use (database away): RFC 2449 section 8.2
+            // [SYS/TEMP], not [IN-USE], so the client retries later instead of telling the user of a
+            // session that does not exist. The session stays in AUTHORIZATION.
+            LOG.warn("POP3 maildrop lock for {} unavailable: {}", who, e.toString());
+            reply(ctx, "-ERR [SYS/TEMP] maildrop unavailable, try again later");
+            return;
+        }
         if (lock.isEmpty()) {
             // RFC 2449 section 8.1.2; the session stays in AUTHORIZATION.
             reply(ctx, "-ERR [IN-USE] maildrop already locked");

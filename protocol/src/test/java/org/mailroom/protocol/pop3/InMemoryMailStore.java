@@ -24,7 +24,8 @@ import org.mailroom.core.store.MessageRecord;
 /**
  * A MailStore in memory, for the POP3 tests: mailboxes, delivery, listing, expunge (which deletes blobs no
  * record names any more) and the maildrop lock. What POP3 never calls throws UnsupportedOperationException.
- * {@link #failExpunge} and {@link #failListing} make the next calls fail, to test the error replies.
+ * {@link #failExpunge}, {@link #failListing} and {@link #failLocks} make the next calls fail, to test the error
+ * replies.
  */
 final class InMemoryMailStore implements MailStore {
 
@@ -36,6 +37,8 @@ final class InMemoryMailStore implements MailStore {
     private long nextMailboxId = 1;
     volatile boolean failExpunge;
     volatile boolean failListing;
+    /** As a database away: the lock cannot be taken, nor can anyone tell whether it is held. */
+    volatile boolean failLocks;
 
     private static final class Box {
         final long id;
@@ -174,7 +177,8 @@ final class InMemoryMailStore implements MailStore {
     }
 
     @Override
-    public synchronized Optional<AutoCloseable> lockMaildrop(String account) {
+    public synchronized Optional<AutoCloseable> lockMaildrop(String account) throws IOException {
+        if (failLocks) throw new IOException("lock failure injected by the test");
         String key = account.toLowerCase(Locale.ROOT);
         if (!locked.add(key)) return Optional.empty();
         return Optional.of(() -> {

@@ -274,6 +274,20 @@ class Pop3SessionTest {
     }
 
     @Test
+    void aLockTheStoreCannotTakeIsATemporaryFailureNotInUse() throws IOException {
+        try (Pop3TestClient c = connect()) {
+            store.failLocks = true;
+            assertThat(c.command("USER " + ALICE)).startsWith("+OK");
+            assertThat(c.command("PASS secret")).isEqualTo("-ERR [SYS/TEMP] maildrop unavailable, try again later");
+            assertThat(c.command("STAT")).as("still in AUTHORIZATION").startsWith("-ERR STAT not valid");
+            store.failLocks = false;
+            c.login(ALICE, "secret");
+            assertThat(c.command("STAT")).startsWith("+OK 2 ");
+        }
+        await().until(() -> !store.isLocked(ALICE));
+    }
+
+    @Test
     void deleTakesEffectOnlyAtQuitNeverOnDisconnect() throws IOException {
         try (Pop3TestClient c = connect()) {
             c.login(ALICE, "secret");

@@ -62,6 +62,7 @@ class ConfigTest {
                 Duration.ofMinutes(20), Duration.ofMinutes(40), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4));
         assertThat(c.outbound().lifetime()).isEqualTo(Duration.ofDays(5));
         assertThat(c.outbound().warnAfter()).isEqualTo(Duration.ofHours(4));
+        assertThat(c.outbound().lease()).isEqualTo(Duration.ofMinutes(30));
         LimitsSection l = c.limits();
         assertThat(l.messageSize()).isEqualTo(35L * 1024 * 1024);
         assertThat(l.recipients()).isEqualTo(100);

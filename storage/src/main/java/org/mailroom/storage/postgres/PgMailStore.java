@@ -370,7 +370,7 @@ public final class PgMailStore implements MailStore {
 
     /** Across nodes: see {@link PgMaildropLocks}. */
     @Override
-    public Optional<AutoCloseable> lockMaildrop(String account) {
+    public Optional<AutoCloseable> lockMaildrop(String account) throws IOException {
         return maildropLocks.tryLock(account.toLowerCase(Locale.ROOT));
     }
 

@@ -1,5 +1,6 @@
 package org.mailroom.storage.postgres;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,8 +41,12 @@ final class PgMaildropLocks implements AutoCloseable {
         this.db = db;
     }
 
-    /** Takes the account's lock if nobody, on any node, holds it. Empty also when the database is away. */
-    synchronized Optional<AutoCloseable> tryLock(String account) {
+    /**
+     * Takes the account's lock if nobody, on any node, holds it.
+     *
+     * @throws IOException when the database is away: nobody can know whether the maildrop is in use
+     */
+    synchronized Optional<AutoCloseable> tryLock(String account) throws IOException {
         if (held.contains(account)) return Optional.empty();
         try {
             Connection c = connection();
@@ -53,9 +58,8 @@ final class PgMaildropLocks implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            log.warn("Cannot take the maildrop lock of {}: {}", account, e.toString());
             dropConnection();
-            return Optional.empty();
+            throw new IOException("cannot take the maildrop lock of " + account + ": " + e.getMessage(), e);
         }
         held.add(account);
         long lockedOn = generation;
