@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.mailroom.core.mime.MessageStructure;
 
 /**
  * Mailboxes and messages of local accounts. Accounts are named by their canonical address
@@ -61,6 +62,16 @@ public interface MailStore {
 
     /** Stores one message in several mailboxes at once; durable on return. */
     List<Placed> deliver(NewMessage message, List<Target> targets) throws IOException;
+
+    /**
+     * The MIME structure of a blob that messages refer to (ENVELOPE, BODYSTRUCTURE, part offsets, decoded
+     * headers for SEARCH), so that IMAP need not read the message file. Stored once per blob, shared by every
+     * recipient's copy and by COPY/MOVE; computed when the blob is first delivered, or on the first call for
+     * blobs stored before structures were kept (then stored). Empty when the blob does not exist.
+     *
+     * <p>Example: {@code store.structure(record.blobId()).orElseThrow().envelope()} for FETCH ENVELOPE.
+     */
+    Optional<MessageStructure> structure(String blobId) throws IOException;
 
     /** All messages of a mailbox, ascending by UID. */
     List<MessageRecord> messages(long mailboxId) throws IOException;

@@ -126,6 +126,16 @@ final class InMemoryMailStore implements MailStore {
         throw new UnsupportedOperationException("not used by POP3");
     }
 
+    /** Parsed on every call: the POP3 tests never ask, the IMAP unit tests want it simple. */
+    @Override
+    public Optional<org.mailroom.core.mime.MessageStructure> structure(String blobId) throws IOException {
+        try (java.io.InputStream in = blobs.open(blobId)) {
+            return Optional.of(org.mailroom.core.mime.MessageStructure.parse(in));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public synchronized List<Placed> deliver(NewMessage message, List<Target> targets) throws IOException {
         List<Placed> placed = new ArrayList<>();

@@ -318,7 +318,9 @@ final class SqliteDatabase implements AutoCloseable {
             for (String blobId : job.tx.releasedBlobs) {
                 boolean used = writer.exists("SELECT 1 FROM message WHERE blob_id = ?", blobId)
                         || writer.exists("SELECT 1 FROM queue WHERE blob_id = ?", blobId);
-                if (!used) unreferenced.add(blobId);
+                if (!used && unreferenced.add(blobId)) {
+                    writer.update("DELETE FROM blob_structure WHERE blob_id = ?", blobId);
+                }
             }
         }
         return unreferenced;
