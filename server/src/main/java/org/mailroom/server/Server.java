@@ -28,7 +28,7 @@ import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
 import org.mailroom.protocol.imap.ImapSettings;
-import org.mailroom.protocol.imap.SimpleMessageStructure;
+import org.mailroom.protocol.imap.StoredMessageStructure;
 import org.mailroom.protocol.pop3.Pop3Server;
 import org.mailroom.protocol.pop3.Pop3Settings;
 import org.mailroom.protocol.smtp.SmtpAuth;
@@ -160,7 +160,7 @@ public final class Server implements AutoCloseable {
                     ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.authFailures(),
                     limits.connections(), true);
             ImapServer server = new ImapServer(settings, storage.mailStore(), storage.blobStore(),
-                    new SimpleMessageStructure(storage.blobStore()), storage.directory()::authenticate,
+                    new StoredMessageStructure(storage.mailStore(), storage.blobStore()), storage.directory()::authenticate,
                     loops.boss(), loops.workers(), loops.blocking());
             listeners.add(server);
             bound.put("imap", bind("listen.imap", imap.get(), () -> server.start(imap.get())));
