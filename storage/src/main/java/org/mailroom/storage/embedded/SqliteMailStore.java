@@ -217,8 +217,9 @@ public final class SqliteMailStore implements MailStore {
             return Optional.empty();
         }
         byte[] data = parsed.toBytes();
+        // Not waited for: a mailbox of old messages is thousands of these, and each may be redone if lost.
         // Only while some row still names the blob, so no row outlives a blob expunged meanwhile.
-        db.write(tx -> tx.sql().update("INSERT OR REPLACE INTO blob_structure (blob_id, data) SELECT ?, ?"
+        db.writeLater(tx -> tx.sql().update("INSERT OR REPLACE INTO blob_structure (blob_id, data) SELECT ?, ?"
                 + " WHERE EXISTS (SELECT 1 FROM message WHERE blob_id = ?)", blobId, data, blobId));
         return Optional.of(parsed);
     }

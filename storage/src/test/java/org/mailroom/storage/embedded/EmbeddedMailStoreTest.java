@@ -61,8 +61,8 @@ class EmbeddedMailStoreTest extends MailStoreContract {
 
         assertThat(store.structure(blob).orElseThrow().headers().subject()).isEqualTo("old");
 
-        long rows = backend.storage.database().read(sql -> sql.queryLong("SELECT count(*) FROM blob_structure"
-                + " WHERE blob_id = ?", blob).orElseThrow());
-        assertThat(rows).isEqualTo(1);
+        // Stored without making the reader wait for the commit.
+        org.awaitility.Awaitility.await().until(() -> backend.storage.database().<Long>read(sql ->
+                sql.queryLong("SELECT count(*) FROM blob_structure WHERE blob_id = ?", blob).orElseThrow()) == 1L);
     }
 }
