@@ -73,6 +73,17 @@ public interface MailStore {
      */
     Optional<MessageStructure> structure(String blobId) throws IOException;
 
+    /**
+     * The structures of many blobs at once, by blob id, leaving out blobs that do not exist: FETCH 1:* ENVELOPE
+     * over a large mailbox asks for thousands, and one query per message would cost more than the rest of the
+     * FETCH. Implementations override this with one query per batch.
+     */
+    default Map<String, MessageStructure> structures(Collection<String> blobIds) throws IOException {
+        Map<String, MessageStructure> found = new java.util.HashMap<>();
+        for (String blobId : blobIds) structure(blobId).ifPresent(s -> found.put(blobId, s));
+        return found;
+    }
+
     /** All messages of a mailbox, ascending by UID. */
     List<MessageRecord> messages(long mailboxId) throws IOException;
 

@@ -17,6 +17,16 @@ public interface MessageStructureSource {
     MessageStructure structure(MessageRecord message) throws IOException;
 
     /**
+     * A hint that {@link #structure} is about to be asked for each of these messages: FETCH and SEARCH over many
+     * messages call it per batch of {@link #BATCH}, so that the store is asked once per batch, not per message.
+     */
+    default void prefetch(java.util.List<MessageRecord> messages) throws IOException {
+    }
+
+    /** How many messages FETCH and SEARCH announce to {@link #prefetch} at a time. */
+    int BATCH = 256;
+
+    /**
      * The bytes of {@code BODY[section]} (RFC 9051 section 6.4.5), cut to {@code <partialStart.partialLength>}
      * when {@code partialStart >= 0}; empty when the section names no part of this message.
      */

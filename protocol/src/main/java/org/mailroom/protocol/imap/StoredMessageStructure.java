@@ -26,7 +26,7 @@ import org.mailroom.core.store.MessageRecord;
  */
 public final class StoredMessageStructure implements MessageStructureSource {
 
-    /** A few MB of heap at most: a structure is a few KiB for ordinary mail. */
+    /** A few MB of heap at most (a structure is a few KiB for ordinary mail); well above {@link #BATCH}. */
     private static final int CACHED = 2048;
 
     private final MailStore store;
@@ -56,6 +56,19 @@ public final class StoredMessageStructure implements MessageStructureSource {
             recent.put(blobId, structure);
         }
         return structure;
+    }
+
+    @Override
+    public void prefetch(List<MessageRecord> messages) throws IOException {
+        List<String> missing = new java.util.ArrayList<>();
+        synchronized (recent) {
+            for (MessageRecord m : messages) if (!recent.containsKey(m.blobId())) missing.add(m.blobId());
+        }
+        if (missing.isEmpty()) return;
+        Map<String, MessageStructure> found = store.structures(missing);
+        synchronized (recent) {
+            recent.putAll(found);
+        }
     }
 
     @Override

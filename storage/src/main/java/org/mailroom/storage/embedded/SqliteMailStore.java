@@ -224,6 +224,39 @@ public final class SqliteMailStore implements MailStore {
         return Optional.of(parsed);
     }
 
+    /** One read transaction for the stored ones, in chunks under SQLite's limit on parameters. */
+    @Override
+    public Map<String, MessageStructure> structures(Collection<String> blobIds) throws IOException {
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(blobIds));
+        Map<String, byte[]> stored = db.read(sql -> {
+            Map<String, byte[]> rows = new java.util.HashMap<>();
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+                for (Object[] row : sql.query("SELECT blob_id, data FROM blob_structure WHERE blob_id IN (" + marks + ")",
+                        rs -> new Object[] {rs.getString(1), rs.getBytes(2)}, chunk.toArray())) {
+                    rows.put((String) row[0], (byte[]) row[1]);
+                }
+            }
+            return rows;
+        });
+        Map<String, MessageStructure> found = new java.util.HashMap<>();
+        for (String id : ids) {
+            byte[] data = stored.get(id);
+            MessageStructure structure = null;
+            if (data != null) {
+                try {
+                    structure = MessageStructure.fromBytes(data);
+                } catch (IllegalArgumentException e) {
+                    structure = null; // unreadable: parsed again by structure(id)
+                }
+            }
+            if (structure == null) structure = structure(id).orElse(null);
+            if (structure != null) found.put(id, structure);
+        }
+        return found;
+    }
+
     /** The stored form of a blob's structure, or null if the blob cannot be read (then it is parsed on first use). */
     private byte[] parseQuietly(String blobId) {
         try (InputStream in = blobs.open(blobId)) {

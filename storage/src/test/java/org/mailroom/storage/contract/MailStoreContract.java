@@ -552,4 +552,22 @@ public abstract class MailStoreContract extends StorageContract {
         assertThat(store.structure(message.blobId())).isEmpty();
         assertThat(store.structure("no-such-blob")).isEmpty();
     }
+
+    @Test
+    void structuresOfManyBlobsComeInOneCallLeavingOutUnknownBlobs() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            NewMessage message = newMessage(backend.blobStore(), "Subject: n" + i + "\r\n\r\nx\r\n");
+            store.deliver(message, List.of(Target.inbox(ALICE)));
+            ids.add(message.blobId());
+        }
+        ids.add("no-such-blob");
+
+        java.util.Map<String, org.mailroom.core.mime.MessageStructure> found = store.structures(ids);
+
+        assertThat(found).containsOnlyKeys(ids.subList(0, 3));
+        assertThat(found.get(ids.get(2)).headers().subject()).isEqualTo("n2");
+    }
 }

@@ -19,6 +19,7 @@ import org.mailroom.protocol.imap.ImapCommand;
 import org.mailroom.protocol.imap.ImapParser;
 import org.mailroom.protocol.imap.ImapSession;
 import org.mailroom.protocol.imap.ImapValue;
+import org.mailroom.protocol.imap.MessageStructureSource;
 import org.mailroom.protocol.imap.MessageStructureSource.UnknownEncodingException;
 import org.mailroom.protocol.imap.Request;
 import org.mailroom.protocol.imap.SelectedMailbox;
@@ -39,6 +40,9 @@ public final class FetchCommand implements ImapCommand {
 
     static final DateTimeFormatter INTERNALDATE =
             DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /** Items answered from the message's row alone. */
+    private static final Set<String> NO_STRUCTURE = Set.of("FLAGS", "UID", "MODSEQ", "INTERNALDATE", "RFC822.SIZE");
 
     /** One thing asked for. For sections: {@code part} ("" or "1.2"), {@code text} ("", HEADER, ...). */
     record Item(String kind, String name, boolean peek, String part, String text, List<String> fields,
@@ -93,14 +97,20 @@ public final class FetchCommand implements ImapCommand {
             }
             if (!gone.isEmpty()) session.untagged("VANISHED (EARLIER) " + SequenceSet.format(gone));
         }
-        for (int msn : selected.resolve(set, request.uid())) {
-            MessageRecord m = selected.get(msn);
-            if (changedSince >= 0 && m.modSeq() <= changedSince) continue;
-            try {
-                session.send(response(session, selected, msn, m, items));
-            } catch (UnknownEncodingException e) {
-                session.no(request, "[UNKNOWN-CTE] Cannot decode " + e.getMessage());
-                return;
+        boolean structured = items.stream().anyMatch(i -> !NO_STRUCTURE.contains(i.kind));
+        List<Integer> msns = selected.resolve(set, request.uid());
+        for (int from = 0; from < msns.size(); from += MessageStructureSource.BATCH) {
+            List<Integer> batch = msns.subList(from, Math.min(msns.size(), from + MessageStructureSource.BATCH));
+            if (structured) session.structure().prefetch(batch.stream().map(selected::get).toList());
+            for (int msn : batch) {
+                MessageRecord m = selected.get(msn);
+                if (changedSince >= 0 && m.modSeq() <= changedSince) continue;
+                try {
+                    session.send(response(session, selected, msn, m, items));
+                } catch (UnknownEncodingException e) {
+                    session.no(request, "[UNKNOWN-CTE] Cannot decode " + e.getMessage());
+                    return;
+                }
             }
         }
         session.ok(request, request.fullName() + " completed");

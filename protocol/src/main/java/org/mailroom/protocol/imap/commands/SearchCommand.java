@@ -25,6 +25,7 @@ import org.mailroom.protocol.imap.BadCommandException;
 import org.mailroom.protocol.imap.ImapCommand;
 import org.mailroom.protocol.imap.ImapSession;
 import org.mailroom.protocol.imap.ImapValue;
+import org.mailroom.protocol.imap.MessageStructureSource;
 import org.mailroom.protocol.imap.Request;
 import org.mailroom.protocol.imap.SelectedMailbox;
 import org.mailroom.protocol.imap.SequenceSet;
@@ -147,7 +148,16 @@ public final class SearchCommand implements ImapCommand {
         List<Long> found = new ArrayList<>();
         List<Long> foundUids = new ArrayList<>();
         long highestModSeq = 0;
+        boolean structured = false;
+        for (ImapValue v : rest) structured |= needsStructure(v);
         for (int msn = 1; msn <= count; msn++) {
+            if (structured && msn % MessageStructureSource.BATCH == 1) {
+                List<MessageRecord> batch = new ArrayList<>();
+                for (int k = msn; k <= Math.min(count, msn + MessageStructureSource.BATCH - 1); k++) {
+                    batch.add(selected.get(k));
+                }
+                session.structure().prefetch(batch);
+            }
             MessageRecord m = selected.get(msn);
             if (selected.isExpunged(m.uid())) continue;
             if (all.matches(new Candidate(session, msn, m, maxUid, count))) {
@@ -303,6 +313,18 @@ public final class SearchCommand implements ImapCommand {
                 }
                 throw new BadCommandException("Unknown search key " + word);
         }
+    }
+
+    /** Keys that look at the stored structure: their messages are fetched from the store in batches. */
+    private static final Set<String> STRUCTURE_KEYS = Set.of("BCC", "CC", "FROM", "SUBJECT", "TO", "HEADER",
+            "SENTBEFORE", "SENTON", "SENTSINCE", "BODY");
+
+    private static boolean needsStructure(ImapValue v) {
+        if (v instanceof ImapValue.ListValue list) {
+            for (ImapValue item : list.items()) if (needsStructure(item)) return true;
+            return false;
+        }
+        return v instanceof ImapValue.Atom a && STRUCTURE_KEYS.stream().anyMatch(a::is);
     }
 
     private static Key flag(String flag, boolean present) {
