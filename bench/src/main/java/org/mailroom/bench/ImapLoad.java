@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench imap}: N clients, each on its own user's INBOX, send a random mix of commands (seeded):
  * FETCH 1:* (FLAGS UID RFC822.SIZE ENVELOPE), FETCH n BODY.PEEK[], STORE n +FLAGS/-FLAGS (\Flagged),
- * SEARCH FLAGGED and NOOP. With {@code --short-sessions} every session is LOGIN, SELECT, 17 commands of the
+ * SEARCH FLAGGED and NOOP; {@code search-header} (not in the default mix) is SEARCH SUBJECT of one corpus
+ * message, which needs every message's Subject. With {@code --short-sessions} every session is LOGIN, SELECT, 17 commands of the
  * mix and LOGOUT (a LOGIN every 20 commands, like clients that poll); otherwise each client logs in once.
  * An op is any tagged command with its responses, LOGIN, SELECT and LOGOUT included.
  */
@@ -40,7 +41,7 @@ final class ImapLoad implements Callable<Integer> {
     boolean shortSessions;
 
     @Option(names = "--mix", defaultValue = "fetch-all:1,fetch-body:3,store:2,search:1,noop:3",
-            description = "Weights of the commands (default: ${DEFAULT-VALUE}).")
+            description = "Weights of the commands (default: ${DEFAULT-VALUE}); also search-header:N.")
     String mix;
 
     @Option(names = "--user-format", defaultValue = "user%02d@bench.test",
@@ -55,7 +56,7 @@ final class ImapLoad implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String[] names = {"fetch-all", "fetch-body", "store", "search", "noop"};
+        String[] names = {"fetch-all", "fetch-body", "store", "search", "noop", "search-header"};
         int[] weights = new int[names.length];
         for (String part : mix.split(",")) {
             String[] kv = part.trim().split(":");
@@ -118,7 +119,9 @@ final class ImapLoad implements Callable<Integer> {
             case 1: return "FETCH " + n + " BODY.PEEK[]";
             case 2: return "STORE " + n + (random.nextBoolean() ? " +" : " -") + "FLAGS (\\Flagged)";
             case 3: return "SEARCH FLAGGED";
-            default: return "NOOP";
+            case 5: return "SEARCH SUBJECT \"message " + n + " seed\"";
+            case 4: return "NOOP";
+            default: throw new IllegalStateException("no command " + i);
         }
     }
 }

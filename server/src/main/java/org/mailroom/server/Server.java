@@ -28,7 +28,7 @@ import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
 import org.mailroom.protocol.imap.ImapSettings;
-import org.mailroom.protocol.imap.SimpleMessageStructure;
+import org.mailroom.protocol.imap.StoredMessageStructure;
 import org.mailroom.protocol.pop3.Pop3Server;
 import org.mailroom.protocol.pop3.Pop3Settings;
 import org.mailroom.protocol.smtp.SmtpAuth;
@@ -166,7 +166,7 @@ public final class Server implements AutoCloseable {
         ImapSettings imapSettings = new ImapSettings(hostname, limits.imapIdleTimeout(),
                 ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.connections(), false,
                 config.tls().plaintextAuthFromLoopback());
-        SimpleMessageStructure structure = new SimpleMessageStructure(storage.blobStore());
+        StoredMessageStructure structure = new StoredMessageStructure(storage.mailStore(), storage.blobStore());
         Optional<InetSocketAddress> imap = config.listen().imapAddress();
         if (imap.isPresent()) {
             ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.mailroom.core.mime.MessageStructure;
 
 /**
  * Mailboxes and messages of local accounts. Accounts are named by their canonical address
@@ -61,6 +62,27 @@ public interface MailStore {
 
     /** Stores one message in several mailboxes at once; durable on return. */
     List<Placed> deliver(NewMessage message, List<Target> targets) throws IOException;
+
+    /**
+     * The MIME structure of a blob that messages refer to (ENVELOPE, BODYSTRUCTURE, part offsets, decoded
+     * headers for SEARCH), so that IMAP need not read the message file. Stored once per blob, shared by every
+     * recipient's copy and by COPY/MOVE; computed when the blob is first delivered, or on the first call for
+     * blobs stored before structures were kept (then stored). Empty when the blob does not exist.
+     *
+     * <p>Example: {@code store.structure(record.blobId()).orElseThrow().envelope()} for FETCH ENVELOPE.
+     */
+    Optional<MessageStructure> structure(String blobId) throws IOException;
+
+    /**
+     * The structures of many blobs at once, by blob id, leaving out blobs that do not exist: FETCH 1:* ENVELOPE
+     * over a large mailbox asks for thousands, and one query per message would cost more than the rest of the
+     * FETCH. Implementations override this with one query per batch.
+     */
+    default Map<String, MessageStructure> structures(Collection<String> blobIds) throws IOException {
+        Map<String, MessageStructure> found = new java.util.HashMap<>();
+        for (String blobId : blobIds) structure(blobId).ifPresent(s -> found.put(blobId, s));
+        return found;
+    }
 
     /** All messages of a mailbox, ascending by UID. */
     List<MessageRecord> messages(long mailboxId) throws IOException;

@@ -1,35 +1,49 @@
 package org.mailroom.protocol.imap;
 
 import java.io.IOException;
-import java.util.Optional;
+import org.mailroom.core.mime.MessageStructure;
+import org.mailroom.core.mime.Section;
 import org.mailroom.core.store.MessageRecord;
 
 /**
- * What FETCH needs to know of a message's MIME structure. The seam for the MIME parser of core (which computes
- * ENVELOPE, BODYSTRUCTURE and part offsets once at delivery); {@link SimpleMessageStructure} parses the blob on
- * each call meanwhile.
+ * What FETCH and SEARCH need to know of a message's MIME structure, and the bytes of its sections. The
+ * structure is computed once at delivery and kept by the store ({@link StoredMessageStructure}), so that
+ * ENVELOPE, BODYSTRUCTURE and header SEARCH keys read no message file, and {@code BODY[2]} reads only the
+ * part's bytes.
  */
 public interface MessageStructureSource {
 
-    /** The ENVELOPE, parenthesised, as sent in a FETCH response (RFC 9051 section 7.5.2). */
-    String envelope(MessageRecord message) throws IOException;
-
-    /** BODYSTRUCTURE ({@code extensible}) or BODY, parenthesised. */
-    String bodyStructure(MessageRecord message, boolean extensible) throws IOException;
+    /** The message's structure: ENVELOPE, BODYSTRUCTURE, BODY, decoded headers and part offsets. */
+    MessageStructure structure(MessageRecord message) throws IOException;
 
     /**
-     * The part named by dotted part numbers ({@code ""} the whole message, {@code "1"}, {@code "2.1"}; RFC 9051
-     * section 6.4.5), as offsets into the blob; empty if there is no such part. For a part that is itself a
-     * message (message/rfc822), {@code messageHeaderStart}.. is the encapsulated message (for N.HEADER, N.TEXT).
-     *
-     * @param start      where the part's MIME header begins (for N.MIME)
-     * @param bodyStart  where its body begins (BODY[N] is {@code bodyStart..end})
-     * @param end        where it ends
-     * @param messageBodyStart for message/rfc822 parts and the whole message: where the message's body (TEXT)
-     *                   begins; its header (HEADER) is {@code bodyStart..messageBodyStart} for a part, or
-     *                   {@code 0..messageBodyStart} for the whole message. -1 for other parts.
+     * A hint that {@link #structure} is about to be asked for each of these messages: FETCH and SEARCH over many
+     * messages call it per batch of {@link #BATCH}, so that the store is asked once per batch, not per message.
      */
-    record Section(long start, long bodyStart, long end, long messageBodyStart) {}
+    default void prefetch(java.util.List<MessageRecord> messages) throws IOException {
+    }
 
-    Optional<Section> locate(MessageRecord message, String part) throws IOException;
+    /** How many messages FETCH and SEARCH announce to {@link #prefetch} at a time. */
+    int BATCH = 256;
+
+    /**
+     * The bytes of {@code BODY[section]} (RFC 9051 section 6.4.5), cut to {@code <partialStart.partialLength>}
+     * when {@code partialStart >= 0}; empty when the section names no part of this message.
+     */
+    byte[] section(MessageRecord message, Section section, long partialStart, long partialLength) throws IOException;
+
+    /**
+     * The body of a part with its Content-Transfer-Encoding undone (FETCH BINARY, RFC 3516); the whole message
+     * as it is for no part; empty for a part that does not exist.
+     *
+     * @throws UnknownEncodingException for an encoding that cannot be undone (answered with [UNKNOWN-CTE])
+     */
+    byte[] binary(MessageRecord message, java.util.List<Integer> part) throws IOException, UnknownEncodingException;
+
+    /** A Content-Transfer-Encoding that BINARY cannot undo (RFC 3516 section 4.3). */
+    final class UnknownEncodingException extends Exception {
+        public UnknownEncodingException(String encoding) {
+            super(encoding);
+        }
+    }
 }

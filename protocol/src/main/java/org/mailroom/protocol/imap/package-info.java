@@ -17,9 +17,9 @@
  * and SEARCH (RFC 9051 section 7.5.1), when expunged messages keep their numbers until a later command.
  *
  * <h2>Seams</h2>
- * {@link org.mailroom.protocol.imap.MessageStructureSource} gives ENVELOPE, BODYSTRUCTURE and part offsets
- * ({@link org.mailroom.protocol.imap.SimpleMessageStructure} parses the message each time until the MIME
- * parser of core, which keeps them from delivery, is plugged in).
+ * {@link org.mailroom.protocol.imap.MessageStructureSource} gives ENVELOPE, BODYSTRUCTURE, decoded headers and
+ * section bytes ({@link org.mailroom.protocol.imap.StoredMessageStructure}: the structure parsed at delivery and
+ * kept by the store, sections read from their byte range of the blob).
  *
  * <h2>TLS and logins</h2>
  * Port 143 offers STARTTLS (RFC 9051 section 6.2.1): the decoder stops after {@code tag STARTTLS}, and

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.mailroom.core.store.BlobStore;
 
 /** A BlobStore in a map, for tests. "Durable" means "in the map". */
-final class InMemoryBlobStore implements BlobStore {
+public final class InMemoryBlobStore implements BlobStore {
 
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
 

@@ -25,9 +25,10 @@ import org.mailroom.core.store.MessageRecord;
  * A MailStore in memory, for the POP3 tests: mailboxes, delivery, listing, expunge (which deletes blobs no
  * record names any more) and the maildrop lock. What POP3 never calls throws UnsupportedOperationException.
  * {@link #failExpunge}, {@link #failListing} and {@link #failLocks} make the next calls fail, to test the error
- * replies.
+ * replies. Like the real stores, it parses each message's MIME structure at delivery (the IMAP unit tests use it
+ * too).
  */
-final class InMemoryMailStore implements MailStore {
+public final class InMemoryMailStore implements MailStore {
 
     private static final long UID_VALIDITY = 1_700_000_000L;
 
@@ -60,12 +61,15 @@ final class InMemoryMailStore implements MailStore {
         }
     }
 
-    InMemoryMailStore(InMemoryBlobStore blobs) {
+    private final Map<String, org.mailroom.core.mime.MessageStructure> structures =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    public InMemoryMailStore(InMemoryBlobStore blobs) {
         this.blobs = blobs;
     }
 
     /** Test helper: stores the text as a blob and delivers it to the account's INBOX; returns the UID. */
-    long deliverText(String account, String message) throws IOException {
+    public long deliverText(String account, String message) throws IOException {
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         String id;
         try (BlobStore.BlobWriter writer = blobs.create()) {
@@ -130,8 +134,18 @@ final class InMemoryMailStore implements MailStore {
     }
 
     @Override
+    public Optional<org.mailroom.core.mime.MessageStructure> structure(String blobId) {
+        return Optional.ofNullable(structures.get(blobId));
+    }
+
+    @Override
     public synchronized List<Placed> deliver(NewMessage message, List<Target> targets) throws IOException {
         List<Placed> placed = new ArrayList<>();
+        if (!structures.containsKey(message.blobId())) {
+            try (java.io.InputStream in = blobs.open(message.blobId())) {
+                structures.put(message.blobId(), org.mailroom.core.mime.MessageStructure.parse(in));
+            }
+        }
         for (Target target : targets) {
             Box box = find(target.account(), target.mailbox());
             if (box == null) box = boxes.get(createMailbox(target.account(), target.mailbox()).id());

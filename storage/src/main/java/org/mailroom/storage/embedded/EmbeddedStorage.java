@@ -30,7 +30,7 @@ public final class EmbeddedStorage implements Storage {
     private EmbeddedStorage(FileBlobStore blobStore, SqliteDatabase database) {
         this.blobStore = blobStore;
         this.database = database;
-        this.mailStore = new SqliteMailStore(database);
+        this.mailStore = new SqliteMailStore(database, blobStore);
         this.directory = new SqliteDirectory(database);
         this.mailQueue = new SqliteMailQueue(database);
     }

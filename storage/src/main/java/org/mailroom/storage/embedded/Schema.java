@@ -78,7 +78,11 @@ final class Schema {
                     "ALTER TABLE mailbox ADD COLUMN special_use TEXT",
                     "CREATE TABLE subscription (account TEXT NOT NULL, name TEXT NOT NULL,"
                             + " PRIMARY KEY (account, name)) WITHOUT ROWID",
-                    "CREATE INDEX expunged_modseq ON expunged (mailbox_id, modseq)"));
+                    "CREATE INDEX expunged_modseq ON expunged (mailbox_id, modseq)"),
+            // 5 (IMAP MIME): the parsed MIME structure of each blob (MessageStructure.toBytes), one row per
+            // blob however many messages name it; deleted with the blob.
+            List.of(
+                    "CREATE TABLE blob_structure (blob_id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

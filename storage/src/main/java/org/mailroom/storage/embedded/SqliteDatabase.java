@@ -193,6 +193,22 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues the work for the next batch without waiting for its commit; a failure is logged. Only for
+     * writes whose loss costs nothing but redoing them (a cache such as a parsed structure): a reader that
+     * fills a cache must not wait an fsync per row.
+     */
+    void writeLater(Work<?> work) {
+        Job<?> job = new Job<>(work);
+        job.future.whenComplete((result, failure) -> {
+            if (failure != null) log.warn("Deferred write failed: {}", failure.toString());
+        });
+        synchronized (submitLock) {
+            if (closed) return;
+            jobs.add(job);
+        }
+    }
+
     /** Runs a read on a pooled connection, in one read transaction. */
     <T> T read(Query<T> query) throws IOException {
         if (readersClosed) throw new IOException("storage is closed");
@@ -318,7 +334,9 @@ final class SqliteDatabase implements AutoCloseable {
             for (String blobId : job.tx.releasedBlobs) {
                 boolean used = writer.exists("SELECT 1 FROM message WHERE blob_id = ?", blobId)
                         || writer.exists("SELECT 1 FROM queue WHERE blob_id = ?", blobId);
-                if (!used) unreferenced.add(blobId);
+                if (!used && unreferenced.add(blobId)) {
+                    writer.update("DELETE FROM blob_structure WHERE blob_id = ?", blobId);
+                }
             }
         }
         return unreferenced;

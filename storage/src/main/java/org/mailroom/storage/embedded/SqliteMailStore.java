@@ -1,6 +1,8 @@
 package org.mailroom.storage.embedded;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -17,6 +19,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.mailroom.core.mime.MessageStructure;
+import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MailboxEvent;
 import org.mailroom.core.store.MailStore;
@@ -34,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * HIGHESTMODSEQ plus one as its MODSEQ (RFC 7162 section 3.1.1: several messages changed by one command may
  * share it); UIDVALIDITY is the creation time in seconds, or one more than the last value handed out, so a
  * mailbox deleted and created again within a second still gets a new one (RFC 9051 section 2.3.1.1).
+ *
+ * <p>MIME structure: {@link #deliver} parses the committed blob on the caller's thread, before handing the
+ * rows to the group commit, and stores the result in {@code blob_structure} in the same transaction as the
+ * messages. So the parse runs in parallel on the sessions' threads (not on the single writer), a delivery
+ * is never visible without its structure, and IMAP FETCH ENVELOPE/BODYSTRUCTURE and header SEARCH over a
+ * mailbox read no message file. Parsing at the first FETCH instead would put the file reads back on the
+ * path this is meant to make fast. Blobs stored by older versions get theirs on first use.
  */
 public final class SqliteMailStore implements MailStore {
 
@@ -43,11 +54,13 @@ public final class SqliteMailStore implements MailStore {
     private static final String MESSAGE_COLUMNS = "mailbox_id, uid, blob_id, size, internal_date, flags, modseq";
 
     private final SqliteDatabase db;
+    private final BlobStore blobs;
     private final Map<String, List<Consumer<MailboxEvent>>> listeners = new ConcurrentHashMap<>();
     private final Set<String> lockedMaildrops = ConcurrentHashMap.newKeySet();
 
-    SqliteMailStore(SqliteDatabase db) {
+    SqliteMailStore(SqliteDatabase db, BlobStore blobs) {
         this.db = db;
+        this.blobs = blobs;
     }
 
     @Override
@@ -157,8 +170,19 @@ public final class SqliteMailStore implements MailStore {
     @Override
     public List<Placed> appendAll(List<Appending> messages) throws IOException {
         if (messages.isEmpty()) return List.of();
+        // Parsed here, on the caller's thread, not on the one writer thread; one parse per blob.
+        Map<String, byte[]> structures = new LinkedHashMap<>();
+        for (Appending each : messages) {
+            String blobId = each.message().blobId();
+            if (!structures.containsKey(blobId)) structures.put(blobId, parseQuietly(blobId));
+        }
         return db.write(tx -> {
             SqlConnection sql = tx.sql();
+            for (Map.Entry<String, byte[]> structure : structures.entrySet()) {
+                if (structure.getValue() == null) continue;
+                sql.update("INSERT OR IGNORE INTO blob_structure (blob_id, data) VALUES (?, ?)", structure.getKey(),
+                        structure.getValue());
+            }
             List<Placed> placed = new ArrayList<>(messages.size());
             Map<Long, List<Long>> appended = new LinkedHashMap<>();
             Map<Long, Mailbox> touched = new LinkedHashMap<>();
@@ -188,6 +212,76 @@ public final class SqliteMailStore implements MailStore {
             }
             return placed;
         });
+    }
+
+    @Override
+    public Optional<MessageStructure> structure(String blobId) throws IOException {
+        Optional<byte[]> stored = db.read(sql -> sql.queryOne("SELECT data FROM blob_structure WHERE blob_id = ?",
+                rs -> rs.getBytes(1), blobId));
+        if (stored.isPresent()) {
+            try {
+                return Optional.of(MessageStructure.fromBytes(stored.get()));
+            } catch (IllegalArgumentException e) {
+                // Written by another version of the codec, or damaged: parse the message again below.
+                log.debug("Stored structure of blob {} unreadable ({}); parsing again", blobId, e.getMessage());
+            }
+        }
+        MessageStructure parsed;
+        try (InputStream in = blobs.open(blobId)) {
+            parsed = MessageStructure.parse(in);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        byte[] data = parsed.toBytes();
+        // Not waited for: a mailbox of old messages is thousands of these, and each may be redone if lost.
+        // Only while some row still names the blob, so no row outlives a blob expunged meanwhile.
+        db.writeLater(tx -> tx.sql().update("INSERT OR REPLACE INTO blob_structure (blob_id, data) SELECT ?, ?"
+                + " WHERE EXISTS (SELECT 1 FROM message WHERE blob_id = ?)", blobId, data, blobId));
+        return Optional.of(parsed);
+    }
+
+    /** One read transaction for the stored ones, in chunks under SQLite's limit on parameters. */
+    @Override
+    public Map<String, MessageStructure> structures(Collection<String> blobIds) throws IOException {
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(blobIds));
+        Map<String, byte[]> stored = db.read(sql -> {
+            Map<String, byte[]> rows = new java.util.HashMap<>();
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+                for (Object[] row : sql.query("SELECT blob_id, data FROM blob_structure WHERE blob_id IN (" + marks + ")",
+                        rs -> new Object[] {rs.getString(1), rs.getBytes(2)}, chunk.toArray())) {
+                    rows.put((String) row[0], (byte[]) row[1]);
+                }
+            }
+            return rows;
+        });
+        Map<String, MessageStructure> found = new java.util.HashMap<>();
+        for (String id : ids) {
+            byte[] data = stored.get(id);
+            MessageStructure structure = null;
+            if (data != null) {
+                try {
+                    structure = MessageStructure.fromBytes(data);
+                } catch (IllegalArgumentException e) {
+                    structure = null; // unreadable: parsed again by structure(id)
+                }
+            }
+            if (structure == null) structure = structure(id).orElse(null);
+            if (structure != null) found.put(id, structure);
+        }
+        return found;
+    }
+
+    /** The stored form of a blob's structure, or null if the blob cannot be read (then it is parsed on first use). */
+    private byte[] parseQuietly(String blobId) {
+        try (InputStream in = blobs.open(blobId)) {
+            return MessageStructure.parse(in).toBytes();
+        } catch (IOException e) {
+            log.warn("Cannot parse blob {} at delivery ({}); its structure will be computed on first use", blobId,
+                    e.toString());
+            return null;
+        }
     }
 
     @Override

@@ -72,8 +72,9 @@ public final class PgBlobStore implements BlobStore {
 
     /** Deletes the blob inside the caller's transaction if no message and no queue entry names it any more. */
     static void deleteIfUnreferenced(PgSql sql, String blobId) throws SQLException {
-        sql.update("DELETE FROM blob WHERE id = ? AND NOT EXISTS (SELECT 1 FROM message WHERE blob_id = ?)"
+        int deleted = sql.update("DELETE FROM blob WHERE id = ? AND NOT EXISTS (SELECT 1 FROM message WHERE blob_id = ?)"
                 + " AND NOT EXISTS (SELECT 1 FROM queue WHERE blob_id = ?)", blobId, blobId, blobId);
+        if (deleted > 0) sql.update("DELETE FROM blob_structure WHERE blob_id = ?", blobId);
     }
 
     static boolean isValidId(String id) {

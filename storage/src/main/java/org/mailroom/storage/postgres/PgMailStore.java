@@ -1,6 +1,7 @@
 package org.mailroom.storage.postgres;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MailboxEvent;
+import org.mailroom.core.mime.MessageStructure;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MailStoreException;
 import org.mailroom.core.store.MessageRecord;
@@ -48,8 +50,10 @@ public final class PgMailStore implements MailStore {
     private final PgDatabase db;
     private final PgEvents events;
     private final PgMaildropLocks maildropLocks;
+    private final PgBlobStore blobs;
 
-    PgMailStore(PgDatabase db, PgEvents events, PgMaildropLocks maildropLocks) {
+    PgMailStore(PgDatabase db, PgEvents events, PgMaildropLocks maildropLocks, PgBlobStore blobs) {
+        this.blobs = blobs;
         this.db = db;
         this.events = events;
         this.maildropLocks = maildropLocks;
@@ -149,7 +153,18 @@ public final class PgMailStore implements MailStore {
     @Override
     public List<Placed> appendAll(List<Appending> messages) throws IOException {
         if (messages.isEmpty()) return List.of();
+        // Parsed before the transaction, once per blob: the structure is kept with the blob.
+        Map<String, byte[]> structures = new LinkedHashMap<>();
+        for (Appending a : messages) {
+            String blobId = a.message().blobId();
+            if (!structures.containsKey(blobId)) structures.put(blobId, parseQuietly(blobId));
+        }
         return db.write(sql -> {
+            for (Map.Entry<String, byte[]> structure : structures.entrySet()) {
+                if (structure.getValue() == null) continue;
+                sql.update("INSERT INTO blob_structure (blob_id, data) VALUES (?, ?) ON CONFLICT (blob_id) DO NOTHING",
+                        structure.getKey(), structure.getValue());
+            }
             // 1. Every target's mailbox, created if missing. Checked in here, so a bad target undoes the others.
             List<Long> mailboxOf = new ArrayList<>(messages.size());
             Map<Long, Integer> copies = new TreeMap<>(); // ascending id: the lock order
@@ -190,6 +205,36 @@ public final class PgMailStore implements MailStore {
             }
             return placed;
         });
+    }
+
+    @Override
+    public Optional<MessageStructure> structure(String blobId) throws IOException {
+        if (!PgBlobStore.isValidId(blobId)) return Optional.empty();
+        Optional<byte[]> stored = db.read(sql -> sql.queryOne("SELECT data FROM blob_structure WHERE blob_id = ?",
+                rs -> rs.getBytes(1), blobId));
+        if (stored.isPresent()) {
+            try {
+                return Optional.of(MessageStructure.fromBytes(stored.get()));
+            } catch (IllegalArgumentException e) {
+                // Written by another version of the codec, or damaged: parse again below.
+            }
+        }
+        byte[] parsed = parseQuietly(blobId);
+        if (parsed == null) return Optional.empty(); // no such blob
+        // Kept only while some message still names the blob, so no row outlives a blob expunged meanwhile.
+        db.write(sql -> sql.update("INSERT INTO blob_structure (blob_id, data) SELECT ?, ?"
+                + " WHERE EXISTS (SELECT 1 FROM message WHERE blob_id = ?)"
+                + " ON CONFLICT (blob_id) DO UPDATE SET data = excluded.data", blobId, parsed, blobId));
+        return Optional.of(MessageStructure.fromBytes(parsed));
+    }
+
+    /** The stored form of a blob's structure, or null if the blob cannot be read (then parsed on first use). */
+    private byte[] parseQuietly(String blobId) {
+        try (InputStream in = blobs.open(blobId)) {
+            return MessageStructure.parse(in).toBytes();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override

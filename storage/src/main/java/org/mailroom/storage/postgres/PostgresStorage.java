@@ -34,7 +34,7 @@ public final class PostgresStorage implements Storage {
         this.events = new PgEvents(database, UUID.randomUUID().toString());
         this.maildropLocks = new PgMaildropLocks(database);
         this.blobStore = new PgBlobStore(database, tmp);
-        this.mailStore = new PgMailStore(database, events, maildropLocks);
+        this.mailStore = new PgMailStore(database, events, maildropLocks, blobStore);
         this.directory = new PgDirectory(database);
         this.mailQueue = new PgMailQueue(database);
     }

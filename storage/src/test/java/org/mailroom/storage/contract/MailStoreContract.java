@@ -536,4 +536,61 @@ public abstract class MailStoreContract extends StorageContract {
         assertThat(store.subscriptions(ALICE)).containsExactly("Not/There");
         assertThat(store.subscriptions(BOB)).isEmpty();
     }
+
+    private static final String MIME_MESSAGE = "From: Alice <alice@example.test>\r\nSubject: =?UTF-8?Q?caf=C3=A9?=\r\n"
+            + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+            + "--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\naGk=\r\n--b--\r\n";
+
+    @Test
+    void structureIsStoredAtDeliveryAndSharedByEveryCopy() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        NewMessage message = newMessage(backend.blobStore(), MIME_MESSAGE);
+        store.deliver(message, List.of(Target.inbox(ALICE), Target.inbox(BOB)));
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        Mailbox archive = store.createMailbox(ALICE, "Archive");
+        store.copy(inbox.id(), List.of(1L), archive.id());
+        // Removing the file behind the store's back shows that the structure no longer needs it.
+        backend.blobStore().delete(message.blobId());
+
+        org.mailroom.core.mime.MessageStructure structure = store.structure(message.blobId()).orElseThrow();
+        assertThat(structure.headers().subject()).isEqualTo("caf\u00e9");
+        assertThat(structure.envelope()).contains("\"alice\" \"example.test\"");
+        assertThat(structure.bodyStructure()).startsWith("((\"text\" \"plain\"").contains("\"image\" \"png\"");
+        assertThat(store.messages(archive.id())).singleElement()
+                .satisfies(r -> assertThat(r.blobId()).isEqualTo(message.blobId()));
+    }
+
+    @Test
+    void structureGoesWithTheLastMessageThatNamesTheBlob() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        NewMessage message = newMessage(backend.blobStore(), MIME_MESSAGE);
+        store.deliver(message, List.of(Target.inbox(ALICE), Target.inbox(BOB)));
+        store.expunge(store.mailbox(ALICE, "INBOX").orElseThrow().id(), List.of(1L));
+        assertThat(store.structure(message.blobId())).isPresent();
+
+        store.expunge(store.mailbox(BOB, "INBOX").orElseThrow().id(), List.of(1L));
+
+        assertThat(store.structure(message.blobId())).isEmpty();
+        assertThat(store.structure("no-such-blob")).isEmpty();
+    }
+
+    @Test
+    void structuresOfManyBlobsComeInOneCallLeavingOutUnknownBlobs() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            NewMessage message = newMessage(backend.blobStore(), "Subject: n" + i + "\r\n\r\nx\r\n");
+            store.deliver(message, List.of(Target.inbox(ALICE)));
+            ids.add(message.blobId());
+        }
+        ids.add("no-such-blob");
+
+        java.util.Map<String, org.mailroom.core.mime.MessageStructure> found = store.structures(ids);
+
+        assertThat(found).containsOnlyKeys(ids.subList(0, 3));
+        assertThat(found.get(ids.get(2)).headers().subject()).isEqualTo("n2");
+    }
 }

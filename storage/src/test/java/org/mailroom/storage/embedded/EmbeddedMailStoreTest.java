@@ -50,4 +50,19 @@ class EmbeddedMailStoreTest extends MailStoreContract {
         assertThat(store.deliver(new MailStore.NewMessage(blob, 1, Instant.now()), targets)).hasSize(50);
         assertThat(backend.storage.commits() - before).isEqualTo(1);
     }
+
+    @Test
+    void blobsDeliveredBeforeStructuresWereKeptAreParsedOnFirstUseAndThenStored() throws Exception {
+        EmbeddedBackend backend = (EmbeddedBackend) open();
+        MailStore store = backend.mailStore();
+        String blob = writeBlob(backend.blobStore(), "Subject: old\r\n\r\nbody\r\n");
+        store.deliver(new MailStore.NewMessage(blob, 23, Instant.now()), List.of(MailStore.Target.inbox("a@example.test")));
+        backend.storage.database().write(tx -> tx.sql().update("DELETE FROM blob_structure"));
+
+        assertThat(store.structure(blob).orElseThrow().headers().subject()).isEqualTo("old");
+
+        // Stored without making the reader wait for the commit.
+        org.awaitility.Awaitility.await().until(() -> backend.storage.database().<Long>read(sql ->
+                sql.queryLong("SELECT count(*) FROM blob_structure WHERE blob_id = ?", blob).orElseThrow()) == 1L);
+    }
 }

@@ -2,15 +2,15 @@ package org.mailroom.protocol.imap.commands;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
+import org.mailroom.core.mime.MessageStructure;
+import org.mailroom.core.mime.Section;
 import org.mailroom.core.store.MailStore.FlagOp;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.protocol.imap.Arguments;
@@ -19,12 +19,11 @@ import org.mailroom.protocol.imap.ImapCommand;
 import org.mailroom.protocol.imap.ImapParser;
 import org.mailroom.protocol.imap.ImapSession;
 import org.mailroom.protocol.imap.ImapValue;
-import org.mailroom.protocol.imap.MessageHeaders;
-import org.mailroom.protocol.imap.MessageStructureSource.Section;
+import org.mailroom.protocol.imap.MessageStructureSource;
+import org.mailroom.protocol.imap.MessageStructureSource.UnknownEncodingException;
 import org.mailroom.protocol.imap.Request;
 import org.mailroom.protocol.imap.SelectedMailbox;
 import org.mailroom.protocol.imap.SequenceSet;
-import org.mailroom.protocol.imap.TransferDecoding;
 
 /**
  * FETCH and UID FETCH (RFC 9051 section 6.4.5): FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE,
@@ -32,11 +31,18 @@ import org.mailroom.protocol.imap.TransferDecoding;
  * BINARY, BINARY.PEEK, BINARY.SIZE (RFC 3516: the part with its transfer encoding undone). Sections:
  * part numbers, HEADER, HEADER.FIELDS (.NOT), TEXT, MIME. A non-PEEK body fetch sets \Seen (not on EXAMINE).
  * The {@code (CHANGEDSINCE n)} modifier (RFC 7162 section 3.1.4.1) limits the answer to messages changed after n.
+ *
+ * <p>ENVELOPE, BODY and BODYSTRUCTURE come from the structure stored at delivery; sections are read from their
+ * byte range of the blob ({@link org.mailroom.protocol.imap.MessageStructureSource}), so FLAGS, UID, RFC822.SIZE,
+ * ENVELOPE and BODYSTRUCTURE over a whole mailbox open no message file.
  */
 public final class FetchCommand implements ImapCommand {
 
     static final DateTimeFormatter INTERNALDATE =
             DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /** Items answered from the message's row alone. */
+    private static final Set<String> NO_STRUCTURE = Set.of("FLAGS", "UID", "MODSEQ", "INTERNALDATE", "RFC822.SIZE");
 
     /** One thing asked for. For sections: {@code part} ("" or "1.2"), {@code text} ("", HEADER, ...). */
     record Item(String kind, String name, boolean peek, String part, String text, List<String> fields,
@@ -91,14 +97,20 @@ public final class FetchCommand implements ImapCommand {
             }
             if (!gone.isEmpty()) session.untagged("VANISHED (EARLIER) " + SequenceSet.format(gone));
         }
-        for (int msn : selected.resolve(set, request.uid())) {
-            MessageRecord m = selected.get(msn);
-            if (changedSince >= 0 && m.modSeq() <= changedSince) continue;
-            try {
-                session.send(response(session, selected, msn, m, items));
-            } catch (UnknownEncoding e) {
-                session.no(request, "[UNKNOWN-CTE] Cannot decode " + e.getMessage());
-                return;
+        boolean structured = items.stream().anyMatch(i -> !NO_STRUCTURE.contains(i.kind));
+        List<Integer> msns = selected.resolve(set, request.uid());
+        for (int from = 0; from < msns.size(); from += MessageStructureSource.BATCH) {
+            List<Integer> batch = msns.subList(from, Math.min(msns.size(), from + MessageStructureSource.BATCH));
+            if (structured) session.structure().prefetch(batch.stream().map(selected::get).toList());
+            for (int msn : batch) {
+                MessageRecord m = selected.get(msn);
+                if (changedSince >= 0 && m.modSeq() <= changedSince) continue;
+                try {
+                    session.send(response(session, selected, msn, m, items));
+                } catch (UnknownEncodingException e) {
+                    session.no(request, "[UNKNOWN-CTE] Cannot decode " + e.getMessage());
+                    return;
+                }
             }
         }
         session.ok(request, request.fullName() + " completed");
@@ -195,30 +207,24 @@ public final class FetchCommand implements ImapCommand {
         return new Item(size ? "BINARY.SIZE" : "BINARY", name, peek || size, part, "", List.of(), start, length);
     }
 
-    /** A part with its transfer encoding undone; the whole message (part "") as it is. */
-    private static byte[] binary(ImapSession session, MessageRecord m, byte[] bytes, String part)
-            throws IOException, UnknownEncoding {
-        if (part.isEmpty()) return bytes;
-        Optional<Section> found = session.structure().locate(m, part);
-        if (found.isEmpty()) return new byte[0];
-        Section s = found.get();
-        String encoding = MessageHeaders.parse(bytes, (int) s.start(), (int) s.bodyStart())
-                .get("Content-Transfer-Encoding");
-        byte[] body = java.util.Arrays.copyOfRange(bytes, (int) s.bodyStart(), (int) s.end());
-        byte[] decoded = TransferDecoding.decode(body, encoding);
-        if (decoded == null) throw new UnknownEncoding(encoding);
-        return decoded;
+    /** "1.2" as part numbers; "" is the whole message. */
+    private static List<Integer> partNumbers(String part) {
+        List<Integer> numbers = new ArrayList<>();
+        if (!part.isEmpty()) for (String n : part.split("\\.")) numbers.add(Integer.parseInt(n));
+        return numbers;
     }
 
-    /** A transfer encoding BINARY cannot undo: the command ends with NO [UNKNOWN-CTE] (RFC 3516 section 4.3). */
-    static final class UnknownEncoding extends Exception {
-        UnknownEncoding(String encoding) {
-            super(encoding);
+    /** The section of a parsed item ({@code part} and {@code text} were checked by {@link #item}). */
+    private static Section section(Item item) {
+        Section.Specifier specifier = Section.Specifier.NONE;
+        for (Section.Specifier s : Section.Specifier.values()) {
+            if (s.text().equals(item.text)) specifier = s;
         }
+        return new Section(partNumbers(item.part), specifier, item.fields);
     }
 
     private static byte[] response(ImapSession session, SelectedMailbox selected, int msn, MessageRecord m,
-                                   List<Item> items) throws IOException, UnknownEncoding {
+                                   List<Item> items) throws IOException, UnknownEncodingException {
         boolean setsSeen = !selected.readOnly() && !m.flags().contains("\\Seen") && items.stream().anyMatch(
                 i -> ((i.kind.equals("SECTION") || i.kind.equals("BINARY")) && !i.peek) || i.kind.equals("RFC822")
                         || i.kind.equals("RFC822.TEXT"));
@@ -232,7 +238,7 @@ public final class FetchCommand implements ImapCommand {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         write(out, "* " + msn + " FETCH (");
-        byte[] bytes = null;
+        MessageStructure structure = null;
         boolean first = true;
         for (Item item : items) {
             if (!first) out.write(' ');
@@ -243,12 +249,14 @@ public final class FetchCommand implements ImapCommand {
                 case "MODSEQ" -> write(out, "MODSEQ (" + m.modSeq() + ")");
                 case "INTERNALDATE" -> write(out, "INTERNALDATE \"" + INTERNALDATE.format(m.internalDate()) + "\"");
                 case "RFC822.SIZE" -> write(out, "RFC822.SIZE " + m.size());
-                case "ENVELOPE" -> write(out, "ENVELOPE " + session.structure().envelope(m));
-                case "BODY" -> write(out, "BODY " + session.structure().bodyStructure(m, false));
-                case "BODYSTRUCTURE" -> write(out, "BODYSTRUCTURE " + session.structure().bodyStructure(m, true));
+                case "ENVELOPE", "BODY", "BODYSTRUCTURE" -> {
+                    if (structure == null) structure = session.structure().structure(m);
+                    String value = item.kind.equals("ENVELOPE") ? structure.envelope()
+                            : item.kind.equals("BODY") ? structure.body() : structure.bodyStructure();
+                    write(out, item.kind + " " + value);
+                }
                 case "BINARY.SIZE", "BINARY" -> {
-                    if (bytes == null) bytes = read(session, m);
-                    byte[] data = binary(session, m, bytes, item.part);
+                    byte[] data = session.structure().binary(m, partNumbers(item.part));
                     if (item.kind.equals("BINARY.SIZE")) {
                         write(out, item.name + " " + data.length);
                     } else {
@@ -261,7 +269,6 @@ public final class FetchCommand implements ImapCommand {
                     }
                 }
                 default -> {
-                    if (bytes == null) bytes = read(session, m);
                     String name = item.name;
                     Item section = item;
                     switch (item.kind) {
@@ -270,7 +277,8 @@ public final class FetchCommand implements ImapCommand {
                         case "RFC822.TEXT" -> section = new Item("SECTION", name, false, "", "TEXT", List.of(), -1, -1);
                         default -> { }
                     }
-                    byte[] data = section(session, m, bytes, section);
+                    byte[] data = session.structure().section(m, section(section), section.partialStart,
+                            section.partialLength);
                     write(out, name + " {" + data.length + "}\r\n");
                     out.write(data);
                 }
@@ -282,66 +290,11 @@ public final class FetchCommand implements ImapCommand {
         return out.toByteArray();
     }
 
-    private static byte[] read(ImapSession session, MessageRecord m) throws IOException {
-        try (InputStream in = session.blobs().open(m.blobId())) {
-            return in.readAllBytes();
-        }
-    }
-
-    private static byte[] section(ImapSession session, MessageRecord m, byte[] bytes, Item item) throws IOException {
-        Optional<Section> found = session.structure().locate(m, item.part);
-        if (found.isEmpty()) return new byte[0];
-        Section s = found.get();
-        int from;
-        int to;
-        switch (item.text) {
-            case "" -> {
-                from = (int) s.bodyStart();
-                to = (int) s.end();
-            }
-            case "MIME" -> {
-                from = (int) s.start();
-                to = (int) s.bodyStart();
-            }
-            case "TEXT" -> {
-                if (s.messageBodyStart() < 0) return new byte[0];
-                from = (int) s.messageBodyStart();
-                to = (int) s.end();
-            }
-            default -> { // HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT
-                if (s.messageBodyStart() < 0) return new byte[0];
-                from = (int) s.bodyStart();
-                to = (int) s.messageBodyStart();
-            }
-        }
-        from = Math.min(from, bytes.length);
-        to = Math.min(Math.max(to, from), bytes.length);
-        byte[] data;
-        if (item.text.startsWith("HEADER.FIELDS")) {
-            data = fields(bytes, from, to, item.fields, item.text.endsWith(".NOT"));
-        } else {
-            data = java.util.Arrays.copyOfRange(bytes, from, to);
-        }
-        return partial(data, item);
-    }
-
     private static byte[] partial(byte[] data, Item item) {
         if (item.partialStart < 0) return data;
         int a = (int) Math.min(item.partialStart, data.length);
         int b = (int) Math.min(data.length, a + item.partialLength);
         return java.util.Arrays.copyOfRange(data, a, b);
-    }
-
-    /** The named fields (or all but them), raw as stored, then the empty line that ends a header. */
-    private static byte[] fields(byte[] bytes, int from, int to, List<String> names, boolean not) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (MessageHeaders.Field f : MessageHeaders.parse(bytes, from, to).fields()) {
-            boolean named = names.stream().anyMatch(n -> n.equalsIgnoreCase(f.name()));
-            if (named != not) out.write(bytes, f.start(), f.end() - f.start());
-        }
-        out.write('\r');
-        out.write('\n');
-        return out.toByteArray();
     }
 
     private static void write(ByteArrayOutputStream out, String s) {

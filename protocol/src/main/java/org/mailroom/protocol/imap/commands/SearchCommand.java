@@ -14,13 +14,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.mailroom.core.mime.Address;
+import org.mailroom.core.mime.HeaderFilter;
+import org.mailroom.core.mime.MessageHeaders;
+import org.mailroom.core.mime.MessageStructure;
+import org.mailroom.core.mime.Section;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.protocol.imap.Arguments;
 import org.mailroom.protocol.imap.BadCommandException;
 import org.mailroom.protocol.imap.ImapCommand;
 import org.mailroom.protocol.imap.ImapSession;
 import org.mailroom.protocol.imap.ImapValue;
-import org.mailroom.protocol.imap.MessageHeaders;
+import org.mailroom.protocol.imap.MessageStructureSource;
 import org.mailroom.protocol.imap.Request;
 import org.mailroom.protocol.imap.SelectedMailbox;
 import org.mailroom.protocol.imap.SequenceSet;
@@ -31,8 +36,10 @@ import org.mailroom.protocol.imap.SequenceSet;
  * RFC 5182). The answer is {@code * SEARCH} unless
  * the client asked for RETURN options or enabled IMAP4rev2, then {@code * ESEARCH}.
  *
- * <p>Text keys compare case-insensitively against the raw header values and body (no transfer decoding yet,
- * a compromise until the MIME parser is plugged in). Message bytes are read only for keys that need them.
+ * <p>Header keys (FROM, TO, CC, BCC, SUBJECT, HEADER, SENTBEFORE/ON/SINCE) use the headers decoded at delivery
+ * and kept with the message's structure: RFC 2047 words decoded, addresses as {@code Name <box@host>}; they read
+ * no message file (HEADER of a field the structure does not keep reads the header block only). BODY and TEXT
+ * compare against the raw bytes, case-insensitively (no transfer decoding yet), and read the message.
  */
 public final class SearchCommand implements ImapCommand {
 
@@ -43,7 +50,7 @@ public final class SearchCommand implements ImapCommand {
         boolean matches(Candidate c) throws IOException;
     }
 
-    /** A message being tested, with its bytes read at most once. */
+    /** A message being tested; its structure is fetched, and its bytes read, at most once. */
     static final class Candidate {
         final ImapSession session;
         final int msn;
@@ -51,7 +58,7 @@ public final class SearchCommand implements ImapCommand {
         final long maxUid;
         final int count;
         private byte[] bytes;
-        private MessageHeaders headers;
+        private MessageStructure structure;
 
         Candidate(ImapSession session, int msn, MessageRecord record, long maxUid, int count) {
             this.session = session;
@@ -70,15 +77,32 @@ public final class SearchCommand implements ImapCommand {
             return bytes;
         }
 
+        MessageStructure structure() throws IOException {
+            if (structure == null) structure = session.structure().structure(record);
+            return structure;
+        }
+
         MessageHeaders headers() throws IOException {
-            if (headers == null) headers = MessageHeaders.parse(bytes(), 0, bytes().length);
-            return headers;
+            return structure().headers();
         }
 
         String body() throws IOException {
             byte[] b = bytes();
-            int start = MessageHeaders.bodyStart(b, 0, b.length);
+            int start = (int) Math.min(b.length, structure().root().bodyOffset());
             return new String(b, start, b.length - start, StandardCharsets.UTF_8);
+        }
+
+        /** The values of one header field of the message, unfolded; read from the header block alone. */
+        List<String> field(String name) throws IOException {
+            byte[] header = session.structure().section(record,
+                    new Section(List.of(), Section.Specifier.HEADER, List.of()), -1, -1);
+            String lines = new String(HeaderFilter.filter(header, List.of(name), false), StandardCharsets.UTF_8);
+            List<String> values = new ArrayList<>();
+            for (String field : lines.split("\r?\n(?![ \t])")) {
+                int colon = field.indexOf(':');
+                if (colon > 0) values.add(field.substring(colon + 1).replaceAll("\r?\n", "").strip());
+            }
+            return values;
         }
     }
 
@@ -126,7 +150,16 @@ public final class SearchCommand implements ImapCommand {
         List<Long> found = new ArrayList<>();
         List<Long> foundUids = new ArrayList<>();
         long highestModSeq = 0;
+        boolean structured = false;
+        for (ImapValue v : rest) structured |= needsStructure(v);
         for (int msn = 1; msn <= count; msn++) {
+            if (structured && msn % MessageStructureSource.BATCH == 1) {
+                List<MessageRecord> batch = new ArrayList<>();
+                for (int k = msn; k <= Math.min(count, msn + MessageStructureSource.BATCH - 1); k++) {
+                    batch.add(selected.get(k));
+                }
+                session.structure().prefetch(batch);
+            }
             MessageRecord m = selected.get(msn);
             if (selected.isExpunged(m.uid())) continue;
             if (all.matches(new Candidate(session, msn, m, maxUid, count))) {
@@ -207,13 +240,16 @@ public final class SearchCommand implements ImapCommand {
             case "UNKEYWORD": return flag(string(it, "a keyword"), false);
             case "BCC", "CC", "FROM", "SUBJECT", "TO": {
                 String needle = string(it, "the search text");
-                String field = upper.charAt(0) + upper.substring(1).toLowerCase(Locale.ROOT);
-                return c -> contains(c.headers(), field, needle);
+                return c -> contains(stored(c.headers(), upper), needle);
             }
             case "HEADER": {
-                String field = string(it, "a header name");
+                String field = string(it, "a header name").toUpperCase(Locale.ROOT);
                 String needle = string(it, "the search text");
-                return c -> contains(c.headers(), field, needle);
+                if (STORED_FIELDS.contains(field)) return c -> contains(stored(c.headers(), field), needle);
+                return c -> {
+                    for (String value : c.field(field)) if (containsIgnoreCase(value, needle)) return true;
+                    return false;
+                };
             }
             case "BODY": {
                 String needle = string(it, "the search text");
@@ -239,7 +275,7 @@ public final class SearchCommand implements ImapCommand {
                 LocalDate d = date(string(it, "a date"));
                 String op = upper.substring(4);
                 return c -> {
-                    LocalDate sent = sentDate(c.headers().get("Date"));
+                    LocalDate sent = sentDate(c.structure());
                     return sent != null && compare(sent, d, op);
                 };
             }
@@ -281,6 +317,18 @@ public final class SearchCommand implements ImapCommand {
         }
     }
 
+    /** Keys that look at the stored structure: their messages are fetched from the store in batches. */
+    private static final Set<String> STRUCTURE_KEYS = Set.of("BCC", "CC", "FROM", "SUBJECT", "TO", "HEADER",
+            "SENTBEFORE", "SENTON", "SENTSINCE", "BODY");
+
+    private static boolean needsStructure(ImapValue v) {
+        if (v instanceof ImapValue.ListValue list) {
+            for (ImapValue item : list.items()) if (needsStructure(item)) return true;
+            return false;
+        }
+        return v instanceof ImapValue.Atom a && STRUCTURE_KEYS.stream().anyMatch(a::is);
+    }
+
     private static Key flag(String flag, boolean present) {
         return c -> c.record.flags().stream().anyMatch(f -> f.equalsIgnoreCase(flag)) == present;
     }
@@ -290,11 +338,40 @@ public final class SearchCommand implements ImapCommand {
         return Arguments.text(it.next(), what);
     }
 
-    private static boolean contains(MessageHeaders headers, String field, String needle) {
-        for (MessageHeaders.Field f : headers.fields()) {
-            if (f.name().equalsIgnoreCase(field) && containsIgnoreCase(f.value(), needle)) return true;
+    /** The header fields kept, decoded, with the structure: HEADER of these reads no file. */
+    private static final Set<String> STORED_FIELDS = Set.of("SUBJECT", "FROM", "SENDER", "REPLY-TO", "TO", "CC",
+            "BCC", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES");
+
+    /** A stored field as text, null when the message has none. Addresses read {@code Name <box@host>, ...}. */
+    private static String stored(MessageHeaders h, String field) {
+        switch (field) {
+            case "SUBJECT": return h.subject();
+            case "FROM": return addresses(h.from());
+            case "SENDER": return addresses(h.sender());
+            case "REPLY-TO": return addresses(h.replyTo());
+            case "TO": return addresses(h.to());
+            case "CC": return addresses(h.cc());
+            case "BCC": return addresses(h.bcc());
+            case "MESSAGE-ID": return h.messageId();
+            case "IN-REPLY-TO": return h.inReplyTo();
+            default: return h.references().isEmpty() ? null : String.join(" ", h.references());
         }
-        return false;
+    }
+
+    private static String addresses(List<Address> list) {
+        if (list.isEmpty()) return null;
+        StringBuilder s = new StringBuilder();
+        for (Address a : list) {
+            if (s.length() > 0) s.append(", ");
+            if (a.name() != null) s.append(a.name()).append(' ');
+            s.append('<').append(a.address()).append('>');
+        }
+        return s.toString();
+    }
+
+    /** RFC 9051 section 6.4.4: a message without the field never matches, with it "" always does. */
+    private static boolean contains(String value, String needle) {
+        return value != null && containsIgnoreCase(value, needle);
     }
 
     private static boolean containsIgnoreCase(String haystack, String needle) {
@@ -320,6 +397,26 @@ public final class SearchCommand implements ImapCommand {
             case "ON" -> value.isEqual(d);
             default -> !value.isBefore(d);
         };
+    }
+
+    /**
+     * The Date header's date in its own zone (RFC 9051 section 6.4.4 disregards time and zone): the ENVELOPE
+     * keeps the field's text, the decoded headers only the instant, which we take in UTC if the text is not
+     * RFC 5322 syntax. Null when there is no readable date.
+     */
+    static LocalDate sentDate(MessageStructure structure) {
+        String envelope = structure.envelope();
+        if (envelope.startsWith("(\"")) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 2; i < envelope.length() && envelope.charAt(i) != '"'; i++) {
+                if (envelope.charAt(i) == '\\' && i + 1 < envelope.length()) i++;
+                text.append(envelope.charAt(i));
+            }
+            LocalDate date = sentDate(text.toString());
+            if (date != null) return date;
+        }
+        return structure.headers().date() == null ? null
+                : structure.headers().date().atZone(ZoneOffset.UTC).toLocalDate();
     }
 
     /** The Date header's date, in its own zone; null if it cannot be read. */
