@@ -49,13 +49,19 @@ public final class RemoteDelivery {
     private final BlobStore blobs;
     private final Clock clock;
     private final ConnectionCache connections;
+    private final RelayLogin relayLogin;
+
+    /** The user and password a smart host (outbound.relay_host) wants; sent with AUTH PLAIN, under TLS only. */
+    public record RelayLogin(String user, char[] password) {}
 
     public RemoteDelivery(MxResolver mx, SmtpClient client, BlobStore blobs, Clock clock) {
-        this(mx, client, blobs, clock, ConnectionCache.Limits.DEFAULT);
+        this(mx, client, blobs, clock, ConnectionCache.Limits.DEFAULT, null);
     }
 
+    /** @param relayLogin credentials for the smart host, or null to send without AUTH */
     public RemoteDelivery(MxResolver mx, SmtpClient client, BlobStore blobs, Clock clock,
-                          ConnectionCache.Limits reuse) {
+                          ConnectionCache.Limits reuse, RelayLogin relayLogin) {
+        this.relayLogin = relayLogin;
         this.connections = new ConnectionCache(reuse);
         this.mx = mx;
         this.client = client;
@@ -179,6 +185,18 @@ public final class RemoteDelivery {
                     a.status = "4.7.10"; // encryption needed (enhanced status code registry, RFC 5248)
                     return skip(a, c, where + " offers no STARTTLS, which outbound.tls = "
                             + client.settings().tls().name().toLowerCase(java.util.Locale.ROOT) + " requires");
+                }
+                if (relayLogin != null) {
+                    // The password never crosses the network in clear, whatever outbound.tls says.
+                    if (!c.isTls()) {
+                        a.status = "4.7.10";
+                        return skip(a, c, where + " offers no TLS, and the relay password is sent only under TLS");
+                    }
+                    SmtpReply auth = c.authenticate(relayLogin.user(), relayLogin.password());
+                    if (auth.code() != 235) {
+                        a.status = "4.7.8"; // an operator's mistake, not the sender's: retried, never bounced at once
+                        return skip(a, c, where + " refused our AUTH: " + auth);
+                    }
                 }
                 Attempted done = transaction(c, where, message, recipients);
                 if (done.outcomes == null) return skip(a, c, done.summary);

@@ -18,6 +18,7 @@ import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
 import org.mailroom.core.inbound.SenderOwnership;
 import org.mailroom.delivery.Bounces;
+import org.mailroom.delivery.ConnectionCache;
 import org.mailroom.delivery.LocalDelivery;
 import org.mailroom.delivery.MxResolver;
 import org.mailroom.delivery.QueueDelivery;
@@ -203,7 +204,9 @@ public final class Server implements AutoCloseable {
                 relay.map(HostPort::host).orElse(null), relay.map(HostPort::port).orElse(0), new SecureRandom());
         SmtpClient client = new SmtpClient(SmtpClient.Settings.defaults(hostname)
                 .withTls(SmtpClient.TlsPolicy.valueOf(out.tlsPolicy().name())), loops.workers());
-        RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock);
+        RemoteDelivery.RelayLogin relayLogin = out.relayLogin()
+                .map(login -> new RemoteDelivery.RelayLogin(login[0], login[1].toCharArray())).orElse(null);
+        RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock, ConnectionCache.Limits.DEFAULT, relayLogin);
         Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(

@@ -156,6 +156,59 @@ class OutboundEndToEndTest {
         }
     }
 
+    /** Queues on A, as if bob@b.test had submitted it there, a message from bob to carol@b.test. */
+    private void queueOnA(String subject) throws IOException {
+        String blob;
+        try (org.mailroom.core.store.BlobStore.BlobWriter w = nodeA.storage().blobStore().create()) {
+            w.write(("Return-Path: <bob@b.test>\r\nFrom: bob@b.test\r\nSubject: " + subject + "\r\n\r\nhi\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            blob = w.commit();
+        }
+        nodeA.storage().mailQueue().enqueue(blob, "bob@b.test", List.of("carol@b.test"), Instant.now());
+        nodeA.queueRunner().wakeUp();
+    }
+
+    private void startWithSmartHost(String password) throws IOException {
+        nodeB = node(dirB, "mx.b.test", 25, Clock.systemUTC(), Map.of("listen.submission", "\"127.0.0.1:0\""));
+        Directory b = nodeB.storage().directory();
+        b.addDomain("b.test");
+        b.addAccount("bob@b.test", "secret".toCharArray());
+        b.addAccount("carol@b.test", "secret".toCharArray());
+        Path passwordFile = java.nio.file.Files.writeString(dirA.resolve("relay-password"), password + "\n");
+        nodeA = node(dirA, "mx.a.test", 25, Clock.systemUTC(), Map.of(
+                "outbound.relay_host", "\"127.0.0.1:" + nodeB.addresses().get("submission").getPort() + "\"",
+                "outbound.relay_user", "\"bob@b.test\"",
+                "outbound.relay_password_file", StoreOptions.tomlString(passwordFile.toString())));
+        setUpA();
+    }
+
+    @Test
+    void smartHostWithAuthIsGivenThePasswordUnderTls() throws Exception {
+        // B's submission port wants STARTTLS before AUTH and a sender its user owns: a strict smart host.
+        startWithSmartHost("secret");
+        queueOnA("via the smart host");
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeB, "carol@b.test").size() == 1);
+        MimeMessage got = inbox(nodeB, "carol@b.test").get(0);
+        assertThat(got.getSubject()).isEqualTo("via the smart host");
+        assertThat(got.getHeader("Received")[0]).contains("with ESMTPSA");
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.storage().mailQueue().list().isEmpty());
+    }
+
+    @Test
+    void smartHostRefusingOurPasswordKeepsTheMessageQueued() throws Exception {
+        startWithSmartHost("wrong");
+        queueOnA("kept");
+        await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.storage().mailQueue().list().stream()
+                .anyMatch(e -> e.attempts() > 0));
+        MailQueue.Entry entry = nodeA.storage().mailQueue().list().get(0);
+        assertThat(entry.recipients()).extracting(MailQueue.Recipient::state)
+                .containsExactly(MailQueue.RecipientState.PENDING);
+        String history = entry.history().toString();
+        assertThat(history).contains("refused our AUTH").contains("AUTH PLAIN <credentials of bob@b.test>")
+                .doesNotContain("wrong");
+        assertThat(inbox(nodeB, "carol@b.test")).isEmpty();
+    }
+
     @Test
     void messageTravelsFromAToBobsInboxOnB() throws Exception {
         startBoth(Clock.systemUTC());

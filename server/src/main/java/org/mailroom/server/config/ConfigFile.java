@@ -52,6 +52,8 @@ public final class ConfigFile {
 
             new Key("outbound", "port", "25", "Port of remote mail exchangers (tests use another)."),
             new Key("outbound", "relay_host", "\"\"", "Smart host \"host[:port]\" that takes all remote mail; \"\" = deliver to each domain's MX."),
+            new Key("outbound", "relay_user", "\"\"", "User for AUTH PLAIN at the smart host (sent only under TLS); \"\" = no AUTH."),
+            new Key("outbound", "relay_password_file", "\"\"", "File whose first line is the smart host password."),
             new Key("outbound", "retry_intervals", "[\"5m\", \"10m\", \"20m\", \"40m\", \"1h\", \"2h\", \"4h\"]", "Waits between delivery attempts; the last one repeats."),
             new Key("outbound", "lifetime", "\"5d\"", "How long a message is retried before it bounces."),
             new Key("outbound", "warn_after", "\"4h\"", "When the sender is told that a message is delayed; 0 = never."),

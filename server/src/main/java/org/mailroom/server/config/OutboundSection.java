@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param lease          how long a message being delivered is kept from other workers; after a crash its
  *                       message waits this long before it is tried again
  * @param tls            "opportunistic", "required" or "verify" (see {@link #tlsPolicy()})
+ * @param relayUser      user name for AUTH at the relay host; empty for none
+ * @param relayPasswordFile a file holding that user's password (first line), kept out of the configuration
+ *                       file so the configuration can be shared and read by others
  */
 public record OutboundSection(
         int port,
@@ -31,7 +34,9 @@ public record OutboundSection(
         int maxConnectionsPerDestination,
         Duration pollInterval,
         Duration lease,
-        String tls) {
+        String tls,
+        String relayUser,
+        String relayPasswordFile) {
 
     /** How much TLS outbound mail insists on. */
     public enum TlsPolicy {
@@ -45,6 +50,26 @@ public record OutboundSection(
 
     public OutboundSection {
         retryIntervals = List.copyOf(retryIntervals);
+    }
+
+    /**
+     * The relay host's user and password, if AUTH is configured: read from {@code relay_password_file} now, so a
+     * missing or empty file stops the start with a message naming the key.
+     */
+    public Optional<String[]> relayLogin() {
+        if (relayUser.isBlank()) return Optional.empty();
+        if (relayHost.isBlank()) throw ConfigException.badValue("outbound.relay_user", "needs outbound.relay_host");
+        if (relayPasswordFile.isBlank()) {
+            throw ConfigException.badValue("outbound.relay_password_file", "needed with outbound.relay_user");
+        }
+        try {
+            String password = java.nio.file.Files.readAllLines(java.nio.file.Path.of(relayPasswordFile)).stream()
+                    .findFirst().orElse("");
+            if (password.isEmpty()) throw ConfigException.badValue("outbound.relay_password_file", "the file is empty");
+            return Optional.of(new String[] {relayUser, password});
+        } catch (java.io.IOException e) {
+            throw ConfigException.badValue("outbound.relay_password_file", "cannot read " + relayPasswordFile + ": " + e);
+        }
     }
 
     /** The smart host, if one is set; its port defaults to 25. */

@@ -157,6 +157,20 @@ public final class SmtpConnection implements AutoCloseable {
         return reply;
     }
 
+    /**
+     * AUTH PLAIN with an initial response (RFC 4954, RFC 4616), for a smart host that wants it. The transcript
+     * shows the command without the credentials. Callers send passwords only under TLS.
+     */
+    public SmtpReply authenticate(String user, char[] password) throws SmtpClientException {
+        byte[] message = ("\0" + user + "\0" + new String(password)).getBytes(StandardCharsets.UTF_8);
+        String line = "AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(message);
+        java.util.Arrays.fill(message, (byte) 0);
+        note("C: AUTH PLAIN <credentials of " + user + ">");
+        channel.write(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8));
+        channel.flush();
+        return read(client.settings().replyTimeout());
+    }
+
     public boolean isTls() {
         return channel.pipeline().get(SslHandler.class) != null;
     }
