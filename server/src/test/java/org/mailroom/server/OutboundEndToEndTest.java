@@ -237,7 +237,9 @@ class OutboundEndToEndTest {
         MailQueue.Attempt toB = queue.list().get(0).history().stream()
                 .filter(a -> a.destination().equals("b.test")).findFirst().orElseThrow();
         assertThat(toB.tls()).startsWith("TLSv1.3 ");
-        assertThat(String.join("\n", toB.log())).contains("C: STARTTLS", "S: 220", "TLS: TLSv1.3");
+        assertThat(String.join("\n", toB.log())).contains("C: STARTTLS", "S: 220", "TLS: TLSv1.3")
+                // B offers CHUNKING (RFC 3030): the message goes as BDAT, not DATA.
+                .contains("C: BDAT ", " LAST", "BDAT chunk").doesNotContain("C: DATA");
         assertThat(toB.result()).contains("bob@b.test: DELIVERED");
     }
 

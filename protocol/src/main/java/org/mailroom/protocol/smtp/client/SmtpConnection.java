@@ -216,10 +216,12 @@ public final class SmtpConnection implements AutoCloseable {
         dirty = true;
         String mail = mailCommand(message);
         boolean pipelining = capabilities.pipelining();
+        // RFC 3030: with CHUNKING the message goes in BDAT chunks, as it is: no dot-stuffing, no DATA.
+        boolean chunking = capabilities.has("CHUNKING");
         if (pipelining) {
             write(mail);
             for (OutboundMessage.Recipient r : message.recipients()) write(rcptCommand(r));
-            write("DATA");
+            if (!chunking) write("DATA");
             channel.flush();
         } else {
             command(mail);
@@ -236,6 +238,10 @@ public final class SmtpConnection implements AutoCloseable {
         }
         boolean proceed = mailReply.isPositive() && accepted > 0;
         if (!pipelining && !proceed) return new Result(mailReply, rcpts, null);
+        if (chunking) {
+            if (!proceed) return new Result(mailReply, rcpts, null); // the next send starts with RSET
+            return new Result(mailReply, rcpts, sendChunks(message));
+        }
         if (!pipelining) command("DATA");
         SmtpReply dataReply = read(timeout);
         if (dataReply.code() != 354) return new Result(mailReply, rcpts, dataReply);
@@ -263,6 +269,41 @@ public final class SmtpConnection implements AutoCloseable {
         SmtpReply end = read(client.settings().dataTimeout());
         dirty = false;
         return new Result(mailReply, rcpts, end);
+    }
+
+    /**
+     * The message as BDAT chunks (RFC 3030 section 2), the last one marked LAST, then one reply per chunk read
+     * in order (section 4.2 lets them be pipelined); the first refusal, else the last reply, decides.
+     */
+    private SmtpReply sendChunks(OutboundMessage message) throws IOException {
+        int chunks = 0;
+        long octets = 0;
+        try (InputStream in = message.content().open()) {
+            WireFormat wire = WireFormat.chunked(in);
+            byte[] chunk;
+            messageSent = true;
+            while ((chunk = wire.next()) != null) {
+                String bdat = "BDAT " + chunk.length + (wire.finished() ? " LAST" : "");
+                write(bdat);
+                ChannelFuture written = channel.writeAndFlush(Unpooled.wrappedBuffer(chunk));
+                if (!written.awaitUninterruptibly(client.settings().dataTimeout().toMillis()) || !written.isSuccess()) {
+                    channel.close();
+                    throw new SmtpClientException(Kind.CLOSED, "connection lost while sending the message",
+                            written.cause());
+                }
+                chunks++;
+                octets += chunk.length;
+            }
+        }
+        note("C: <message, " + octets + " octets in " + chunks + " BDAT chunk" + (chunks == 1 ? "" : "s") + ">");
+        SmtpReply first = null;
+        SmtpReply last = null;
+        for (int i = 0; i < chunks; i++) {
+            last = read(i == chunks - 1 ? client.settings().dataTimeout() : client.settings().replyTimeout());
+            if (first == null && !last.isPositive()) first = last;
+        }
+        dirty = false;
+        return first != null ? first : last;
     }
 
     /** True once the message's bytes started to go out in the last {@link #send}. */

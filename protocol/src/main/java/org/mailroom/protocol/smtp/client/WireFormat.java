@@ -22,16 +22,33 @@ public final class WireFormat {
     private static final byte[] RETURN_PATH = "return-path:".getBytes(StandardCharsets.US_ASCII);
 
     private final InputStream in;
+    /** DATA needs dot-stuffing and the final ".CRLF"; BDAT (RFC 3030) sends the octets as they are. */
+    private final boolean dotStuffed;
     private boolean lineStart = true;
     private boolean pendingCr;
     private boolean finished;
 
-    private WireFormat(InputStream in) {
+    private WireFormat(InputStream in, boolean dotStuffed) {
         this.in = in;
+        this.dotStuffed = dotStuffed;
     }
 
-    /** Reads {@code raw} from its start; skips a leading Return-Path line. */
+    /** For DATA: reads {@code raw} from its start; skips a leading Return-Path line; dot-stuffs; ends with ".CRLF". */
     public static WireFormat of(InputStream raw) throws IOException {
+        return new WireFormat(skipReturnPath(raw), true);
+    }
+
+    /** For BDAT chunks: as {@link #of} but without dot-stuffing and without the final ".CRLF". */
+    public static WireFormat chunked(InputStream raw) throws IOException {
+        return new WireFormat(skipReturnPath(raw), false);
+    }
+
+    /** True once {@link #next} has returned the last piece. */
+    public boolean finished() {
+        return finished;
+    }
+
+    private static InputStream skipReturnPath(InputStream raw) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, CHUNK);
         in.mark(1000);
         byte[] head = in.readNBytes(RETURN_PATH.length);
@@ -45,10 +62,10 @@ public final class WireFormat {
         } else {
             in.reset();
         }
-        return new WireFormat(in);
+        return in;
     }
 
-    /** The next piece of wire bytes, or null after the final {@code .CRLF}. */
+    /** The next piece of wire bytes, or null after the last one (with DATA: the final {@code .CRLF}). */
     public byte[] next() throws IOException {
         if (finished) return null;
         byte[] raw = in.readNBytes(CHUNK);
@@ -78,7 +95,7 @@ public final class WireFormat {
                 pendingCr = false;
                 lineStart = true;
             }
-            if (lineStart && b == '.') out[n++] = '.';
+            if (dotStuffed && lineStart && b == '.') out[n++] = '.';
             out[n++] = b;
             lineStart = false;
         }
@@ -87,9 +104,11 @@ public final class WireFormat {
                 out[n++] = CR;
                 out[n++] = LF;
             }
-            out[n++] = '.';
-            out[n++] = CR;
-            out[n++] = LF;
+            if (dotStuffed) {
+                out[n++] = '.';
+                out[n++] = CR;
+                out[n++] = LF;
+            }
             finished = true;
         }
         return Arrays.copyOf(out, n);
