@@ -1,13 +1,8 @@
 package org.mailroom.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,19 +32,8 @@ class ImapTranscriptTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> transcripts() throws IOException, URISyntaxException {
-        Path dir = Path.of(ImapTranscriptTest.class.getResource("/transcripts/imap").toURI());
-        List<Path> files;
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-        }
-        assertThat(files).hasSizeGreaterThanOrEqualTo(8);
-        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            String account = file.getFileName().toString().replace(".txt", "") + "@example.test";
-            server.server.storage().directory().addAccount(account, TestServer.PASSWORD.toCharArray());
-            int checked = Transcript.parse(file.getFileName().toString(), text).play(server.imap());
-            assertThat(checked).isPositive();
-        }));
+    Stream<DynamicTest> transcripts() throws Exception {
+        return Transcript.folder("/transcripts/imap", 8, name -> server.server.storage().directory()
+                .addAccount(name + "@example.test", TestServer.PASSWORD.toCharArray()), server.imap());
     }
 }

@@ -1,14 +1,8 @@
 package org.mailroom.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,20 +28,7 @@ class SmtpTranscriptTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> transcripts() throws IOException, URISyntaxException {
-        Path dir = Path.of(SmtpTranscriptTest.class.getResource("/transcripts/smtp").toURI());
-        List<Path> files;
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-        }
-        assertThat(files).hasSizeGreaterThanOrEqualTo(9);
-        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            String text;
-            try (InputStream in = Files.newInputStream(file)) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            int checked = Transcript.parse(file.getFileName().toString(), text).play(server.smtp());
-            assertThat(checked).isPositive();
-        }));
+    Stream<DynamicTest> transcripts() throws Exception {
+        return Transcript.folder("/transcripts/smtp", 12, name -> { }, server.smtp());
     }
 }

@@ -32,6 +32,31 @@ final class Transcript {
         this.lines = lines;
     }
 
+    /** Something to do before one transcript is played, given its name without ".txt" (IMAP: make its account). */
+    interface Setup {
+        void before(String name) throws Exception;
+    }
+
+    /**
+     * One dynamic test per {@code .txt} file of a resource folder, each played against {@code server}; fails if the
+     * folder holds fewer than {@code atLeast} (a transcript lost in a move must not go unnoticed).
+     */
+    static java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> folder(String resource, int atLeast, Setup setup,
+                                                                           InetSocketAddress server) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(Transcript.class.getResource(resource).toURI());
+        List<java.nio.file.Path> files;
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(dir)) {
+            files = list.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(atLeast);
+        return files.stream().map(file -> org.junit.jupiter.api.DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+            String name = file.getFileName().toString();
+            setup.before(name.substring(0, name.length() - 4));
+            String text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+            assertThat(parse(name, text).play(server)).isPositive();
+        }));
+    }
+
     static Transcript parse(String name, String text) {
         List<String> lines = new ArrayList<>();
         for (String line : text.split("\n", -1)) {
