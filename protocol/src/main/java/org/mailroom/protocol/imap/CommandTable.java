@@ -14,6 +14,8 @@ import org.mailroom.protocol.imap.commands.DeleteCommand;
 import org.mailroom.protocol.imap.commands.EnableCommand;
 import org.mailroom.protocol.imap.commands.ExpungeCommand;
 import org.mailroom.protocol.imap.commands.FetchCommand;
+import org.mailroom.protocol.imap.commands.GetQuotaCommand;
+import org.mailroom.protocol.imap.commands.GetQuotaRootCommand;
 import org.mailroom.protocol.imap.commands.IdCommand;
 import org.mailroom.protocol.imap.commands.IdleCommand;
 import org.mailroom.protocol.imap.commands.ListCommand;
@@ -71,6 +73,8 @@ public final class CommandTable {
             Map.entry("STATUS",       new Entry(new StatusCommand(), AUTH)),
             Map.entry("APPEND",       new Entry(new AppendCommand(), AUTH)),
             Map.entry("IDLE",         new Entry(new IdleCommand(), AUTH)),
+            Map.entry("GETQUOTA",     new Entry(new GetQuotaCommand(), AUTH)),
+            Map.entry("GETQUOTAROOT", new Entry(new GetQuotaRootCommand(), AUTH)),
             Map.entry("CHECK",        new Entry(new NoopCommand(), SELECTED)),
             Map.entry("CLOSE",        new Entry(new CloseCommand(), SELECTED)),
             Map.entry("UNSELECT",     new Entry(new UnselectCommand(), SELECTED)),

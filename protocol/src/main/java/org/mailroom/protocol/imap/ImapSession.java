@@ -27,6 +27,7 @@ import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MailStoreException;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MailboxEvent;
+import org.mailroom.core.store.Quota;
 import org.mailroom.protocol.tls.ChannelBinding;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
@@ -61,6 +62,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     private final ImapSettings settings;
     private final MailStore store;
+    private final Quota quota;
     private final BlobStore blobs;
     private final MessageStructureSource structure;
     private final SaslMechanisms sasl;
@@ -87,6 +89,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
                        SaslMechanisms sasl, LoginGuard loginGuard, TlsContext tls) {
         this.settings = settings;
         this.store = store;
+        this.quota = new Quota(store, settings.mailboxQuota());
         this.blobs = blobs;
         this.structure = structure;
         this.sasl = sasl;
@@ -247,6 +250,11 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         return blobs;
     }
 
+    /** The per-account storage limit (RFC 9208): quota root "" holds all of the account's mailboxes. */
+    public Quota quota() {
+        return quota;
+    }
+
     public MessageStructureSource structure() {
         return structure;
     }
@@ -324,6 +332,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         caps.append(" MULTIAPPEND");
         caps.append(" UTF8=ACCEPT");
         caps.append(" SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES");
+        caps.append(" QUOTA QUOTA=RES-STORAGE");
         return caps.toString();
     }
 
