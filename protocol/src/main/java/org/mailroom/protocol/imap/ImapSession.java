@@ -333,6 +333,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         caps.append(" UTF8=ACCEPT");
         caps.append(" SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES");
         caps.append(" QUOTA QUOTA=RES-STORAGE");
+        caps.append(" CREATE-SPECIAL-USE");
         return caps.toString();
     }
 
