@@ -8,6 +8,7 @@ import org.mailroom.protocol.imap.commands.AppendCommand;
 import org.mailroom.protocol.imap.commands.AuthenticateCommand;
 import org.mailroom.protocol.imap.commands.CapabilityCommand;
 import org.mailroom.protocol.imap.commands.CloseCommand;
+import org.mailroom.protocol.imap.commands.CompressCommand;
 import org.mailroom.protocol.imap.commands.CopyCommand;
 import org.mailroom.protocol.imap.commands.CreateCommand;
 import org.mailroom.protocol.imap.commands.DeleteCommand;
@@ -75,6 +76,7 @@ public final class CommandTable {
             Map.entry("IDLE",         new Entry(new IdleCommand(), AUTH)),
             Map.entry("GETQUOTA",     new Entry(new GetQuotaCommand(), AUTH)),
             Map.entry("GETQUOTAROOT", new Entry(new GetQuotaRootCommand(), AUTH)),
+            Map.entry("COMPRESS",     new Entry(new CompressCommand(), AUTH)),
             Map.entry("CHECK",        new Entry(new NoopCommand(), SELECTED)),
             Map.entry("CLOSE",        new Entry(new CloseCommand(), SELECTED)),
             Map.entry("UNSELECT",     new Entry(new UnselectCommand(), SELECTED)),
