@@ -16,6 +16,7 @@ import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.Quota;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * account reached twice (directly and through an alias) gets one copy. Aliases that point to other hosts
  * put the message in the outbound queue. If the store fails, every local recipient fails temporarily, so
  * the sender retries and nobody gets the message twice.
+ *
+ * <p>Quota: an account the message would take past its limit gets no copy. A recipient left with no account and
+ * no forward fails temporarily ({@link RecipientResult#mailboxFull}, 452 4.2.2), since its user can make room;
+ * the router refuses recipients already at their limit at RCPT TO, so this happens only when this message is
+ * the one that does not fit. An alias with some members still under their limit is delivered to those only.
  */
 public final class LocalDelivery implements DeliveryAgent {
 
@@ -36,11 +42,17 @@ public final class LocalDelivery implements DeliveryAgent {
     private final RecipientResolver resolver;
     /** Sends "delivered" notices (set once the router exists: the notices go through it). */
     private volatile Bounces notices;
+    private final Quota quota;
 
     public LocalDelivery(MailStore store, MailQueue queue, Directory directory) {
+        this(store, queue, directory, new Quota(store, 0));
+    }
+
+    public LocalDelivery(MailStore store, MailQueue queue, Directory directory, Quota quota) {
         this.store = store;
         this.queue = queue;
         this.resolver = new RecipientResolver(directory);
+        this.quota = quota;
     }
 
     /**
@@ -72,6 +84,26 @@ public final class LocalDelivery implements DeliveryAgent {
             } catch (IOException e) {
                 results.add(new RecipientResult(rcpt, RecipientResult.Status.TEMPORARY_FAILURE, "directory: " + e.getMessage()));
             }
+        }
+        if (resolved.isEmpty()) return results;
+        try {
+            Set<String> full = new LinkedHashSet<>();
+            for (String account : accounts) if (!quota.allows(account, size)) full.add(account);
+            if (!full.isEmpty()) {
+                log.info("id={} over quota, no copy for {}", envelope.id(), full);
+                accounts.removeAll(full);
+                resolved.entrySet().removeIf(e -> {
+                    boolean nobodyLeft = e.getValue().forwards().isEmpty() && full.containsAll(e.getValue().accounts());
+                    if (nobodyLeft) results.add(RecipientResult.mailboxFull(e.getKey(), "over quota"));
+                    return nobodyLeft;
+                });
+            }
+        } catch (IOException e) {
+            log.warn("id={} quota check failed: {}", envelope.id(), e.toString());
+            for (MailAddress rcpt : resolved.keySet()) {
+                results.add(new RecipientResult(rcpt, RecipientResult.Status.TEMPORARY_FAILURE, "store: " + e.getMessage()));
+            }
+            return results;
         }
         if (resolved.isEmpty()) return results;
         try {

@@ -17,6 +17,7 @@ import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
 import org.mailroom.core.inbound.SenderOwnership;
+import org.mailroom.core.store.Quota;
 import org.mailroom.delivery.Bounces;
 import org.mailroom.delivery.ConnectionCache;
 import org.mailroom.delivery.LocalDelivery;
@@ -79,8 +80,9 @@ public final class Server implements AutoCloseable {
     public static Server start(Config config, Clock clock) throws IOException {
         Storage storage = openStorage(config);
         EventLoops loops = EventLoops.forThisMachine();
-        LocalDelivery local = new LocalDelivery(storage.mailStore(), storage.mailQueue(), storage.directory());
-        Router router = new Router(storage.directory(), local, new QueueDelivery(storage.mailQueue()));
+        Quota quota = new Quota(storage.mailStore(), config.limits().mailboxQuota());
+        LocalDelivery local = new LocalDelivery(storage.mailStore(), storage.mailQueue(), storage.directory(), quota);
+        Router router = new Router(storage.directory(), local, new QueueDelivery(storage.mailQueue()), quota);
         Server server = new Server(config, storage, loops, router);
         try {
             server.startListeners(clock);
@@ -166,7 +168,7 @@ public final class Server implements AutoCloseable {
         // IMAP on 143 with STARTTLS and on 993 with implicit TLS (RFC 8314); the same password policy as POP3.
         ImapSettings imapSettings = new ImapSettings(hostname, limits.imapIdleTimeout(),
                 ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.connections(), false,
-                config.tls().plaintextAuthFromLoopback());
+                config.tls().plaintextAuthFromLoopback(), limits.mailboxQuota());
         StoredMessageStructure structure = new StoredMessageStructure(storage.mailStore(), storage.blobStore());
         Optional<InetSocketAddress> imap = config.listen().imapAddress();
         if (imap.isPresent()) {

@@ -19,7 +19,23 @@ public record RecipientResult(MailAddress recipient, Status status, String where
         PERMANENT_FAILURE
     }
 
+    /** How {@link #where} starts for {@link #mailboxFull}. */
+    private static final String MAILBOX_FULL = "mailbox full";
+
     public boolean accepted() {
         return status == Status.ACCEPTED;
+    }
+
+    /**
+     * The recipient's account is over its storage quota. Temporary: RFC 3463 section 3.3 (X.2.2) calls a full
+     * mailbox a persistent transient failure, since the user can make room; SMTP answers it with 452 4.2.2.
+     */
+    public static RecipientResult mailboxFull(MailAddress recipient, String detail) {
+        return new RecipientResult(recipient, Status.TEMPORARY_FAILURE, MAILBOX_FULL + ": " + detail);
+    }
+
+    /** Whether this is a {@link #mailboxFull} result. */
+    public boolean isMailboxFull() {
+        return status == Status.TEMPORARY_FAILURE && where.startsWith(MAILBOX_FULL + ": ");
     }
 }

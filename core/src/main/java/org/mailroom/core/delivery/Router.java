@@ -6,6 +6,7 @@ import java.util.List;
 import org.mailroom.core.mail.Envelope;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.Quota;
 
 /**
  * Decides, per recipient, whether a message stays here or goes to another host, and hands it to the
@@ -16,24 +17,44 @@ import org.mailroom.core.store.Directory;
  */
 public final class Router {
 
-    /** The answer to RCPT TO. */
-    public enum Decision { LOCAL, REMOTE, UNKNOWN_USER, RELAY_DENIED }
+    /** The answer to RCPT TO; MAILBOX_FULL: every account the recipient reaches is at its quota already. */
+    public enum Decision { LOCAL, REMOTE, UNKNOWN_USER, RELAY_DENIED, MAILBOX_FULL }
 
     private final Directory directory;
     private final RecipientResolver resolver;
     private final DeliveryAgent local;
     private final DeliveryAgent remote;
+    /** Null for none. */
+    private final Quota quota;
 
     public Router(Directory directory, DeliveryAgent local, DeliveryAgent remote) {
+        this(directory, local, remote, null);
+    }
+
+    /** @param quota the per-account storage limit that RCPT TO already checks; null for none */
+    public Router(Directory directory, DeliveryAgent local, DeliveryAgent remote, Quota quota) {
         this.directory = directory;
         this.resolver = new RecipientResolver(directory);
         this.local = local;
         this.remote = remote;
+        this.quota = quota;
     }
 
+    /**
+     * The answer to RCPT TO. A local recipient whose accounts are all at their quota (and who forwards nowhere)
+     * is MAILBOX_FULL here already, so that the client keeps only that recipient for later and the others get
+     * the message now; the message's size is not known yet, so one that would not fit is refused at delivery.
+     */
     public Decision check(MailAddress recipient, boolean mayRelay) throws IOException {
         if (!isLocal(recipient)) return mayRelay ? Decision.REMOTE : Decision.RELAY_DENIED;
-        return resolver.resolve(recipient).isEmpty() ? Decision.UNKNOWN_USER : Decision.LOCAL;
+        RecipientResolver.Resolution resolution = resolver.resolve(recipient);
+        if (resolution.isEmpty()) return Decision.UNKNOWN_USER;
+        if (quota != null && quota.limited() && resolution.forwards().isEmpty()) {
+            boolean allFull = true;
+            for (String account : resolution.accounts()) allFull &= quota.full(account);
+            if (allFull) return Decision.MAILBOX_FULL;
+        }
+        return Decision.LOCAL;
     }
 
     /**

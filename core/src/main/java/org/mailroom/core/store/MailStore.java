@@ -180,6 +180,18 @@ public interface MailStore {
         throw new UnsupportedOperationException("expunge records are not supported");
     }
 
+    /**
+     * The bytes an account's messages take, summed over all its mailboxes (a message in two mailboxes counts
+     * twice, as the user sees it): the usage of the IMAP QUOTA STORAGE resource (RFC 9208) and what
+     * {@link Quota} compares with the limit. Implementations sum the per-mailbox size they keep, never the
+     * messages. 0 for an account without mailboxes.
+     */
+    default long usage(String account) throws IOException {
+        long total = 0;
+        for (Mailbox mailbox : listMailboxes(account)) total += mailbox.size();
+        return total;
+    }
+
     /** One message for {@link #appendAll}: the blob and where it goes, with its flags. */
     record Appending(NewMessage message, Target target) {}
 

@@ -8,12 +8,15 @@ import org.mailroom.protocol.imap.commands.AppendCommand;
 import org.mailroom.protocol.imap.commands.AuthenticateCommand;
 import org.mailroom.protocol.imap.commands.CapabilityCommand;
 import org.mailroom.protocol.imap.commands.CloseCommand;
+import org.mailroom.protocol.imap.commands.CompressCommand;
 import org.mailroom.protocol.imap.commands.CopyCommand;
 import org.mailroom.protocol.imap.commands.CreateCommand;
 import org.mailroom.protocol.imap.commands.DeleteCommand;
 import org.mailroom.protocol.imap.commands.EnableCommand;
 import org.mailroom.protocol.imap.commands.ExpungeCommand;
 import org.mailroom.protocol.imap.commands.FetchCommand;
+import org.mailroom.protocol.imap.commands.GetQuotaCommand;
+import org.mailroom.protocol.imap.commands.GetQuotaRootCommand;
 import org.mailroom.protocol.imap.commands.IdCommand;
 import org.mailroom.protocol.imap.commands.IdleCommand;
 import org.mailroom.protocol.imap.commands.ListCommand;
@@ -71,6 +74,9 @@ public final class CommandTable {
             Map.entry("STATUS",       new Entry(new StatusCommand(), AUTH)),
             Map.entry("APPEND",       new Entry(new AppendCommand(), AUTH)),
             Map.entry("IDLE",         new Entry(new IdleCommand(), AUTH)),
+            Map.entry("GETQUOTA",     new Entry(new GetQuotaCommand(), AUTH)),
+            Map.entry("GETQUOTAROOT", new Entry(new GetQuotaRootCommand(), AUTH)),
+            Map.entry("COMPRESS",     new Entry(new CompressCommand(), AUTH)),
             Map.entry("CHECK",        new Entry(new NoopCommand(), SELECTED)),
             Map.entry("CLOSE",        new Entry(new CloseCommand(), SELECTED)),
             Map.entry("UNSELECT",     new Entry(new UnselectCommand(), SELECTED)),

@@ -4,7 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.compression.JdkZlibDecoder;
+import io.netty.handler.codec.compression.JdkZlibEncoder;
+import io.netty.handler.codec.compression.ZlibWrapper;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
@@ -27,6 +31,7 @@ import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MailStoreException;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MailboxEvent;
+import org.mailroom.core.store.Quota;
 import org.mailroom.protocol.tls.ChannelBinding;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
@@ -61,6 +66,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     private final ImapSettings settings;
     private final MailStore store;
+    private final Quota quota;
     private final BlobStore blobs;
     private final MessageStructureSource structure;
     private final SaslMechanisms sasl;
@@ -82,11 +88,14 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     private Continuation continuation;
     private final Set<String> enabled = new LinkedHashSet<>();
     private String outcome = "disconnected";
+    /** COMPRESS DEFLATE was accepted (RFC 4978): a second one gets NO [COMPRESSIONACTIVE]. */
+    private boolean compressing;
 
     public ImapSession(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
                        SaslMechanisms sasl, LoginGuard loginGuard, TlsContext tls) {
         this.settings = settings;
         this.store = store;
+        this.quota = new Quota(store, settings.mailboxQuota());
         this.blobs = blobs;
         this.structure = structure;
         this.sasl = sasl;
@@ -252,6 +261,11 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         return blobs;
     }
 
+    /** The per-account storage limit (RFC 9208): quota root "" holds all of the account's mailboxes. */
+    public Quota quota() {
+        return quota;
+    }
+
     public MessageStructureSource structure() {
         return structure;
     }
@@ -329,6 +343,9 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         caps.append(" MULTIAPPEND");
         caps.append(" UTF8=ACCEPT");
         caps.append(" SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES");
+        caps.append(" QUOTA QUOTA=RES-STORAGE");
+        caps.append(" CREATE-SPECIAL-USE");
+        caps.append(" COMPRESS=DEFLATE");
         return caps.toString();
     }
 
@@ -472,6 +489,46 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
                         ctx.executor().execute(() -> outcome = "STARTTLS failed: " + handshake.cause());
                     }
                 });
+    }
+
+    /**
+     * Most bytes one read of compressed input may inflate to. Text compresses about tenfold; a read is at most 64
+     * KiB; an input inflating beyond this is a deflate bomb, and the connection is closed. The decoder behind it
+     * still bounds lines and literals.
+     */
+    private static final int MAX_INFLATED_PER_READ = 16 << 20;
+
+    public boolean compressing() {
+        return compressing;
+    }
+
+    /**
+     * COMPRESS DEFLATE accepted (RFC 4978 section 3): the tagged OK goes out uncompressed, then raw deflate (RFC
+     * 1951, no zlib header) works both ways, placed right after TLS when there is TLS (so TLS carries compressed
+     * bytes) or at the socket. The OK and the new handlers are one task on the event loop, queued behind every
+     * response written before, so no byte passes between them; the client sends compressed data only after the OK.
+     * The encoder ends each write with a sync flush, so every response reaches the client whole at once.
+     */
+    public void startCompression(Request request) throws IOException {
+        syncBeforeReply(request);
+        compressing = true;
+        ctx.flush();
+        ByteBuf ok = Unpooled.copiedBuffer(request.tag() + " OK DEFLATE active\r\n", StandardCharsets.US_ASCII);
+        ctx.channel().eventLoop().execute(() -> {
+            ctx.writeAndFlush(ok);
+            ChannelPipeline pipeline = ctx.pipeline();
+            SslHandler tls = pipeline.get(SslHandler.class);
+            JdkZlibDecoder inflate = new JdkZlibDecoder(ZlibWrapper.NONE, MAX_INFLATED_PER_READ);
+            JdkZlibEncoder deflate = new JdkZlibEncoder(ZlibWrapper.NONE);
+            if (tls != null) {
+                String after = pipeline.context(tls).name();
+                pipeline.addAfter(after, "deflate", deflate);
+                pipeline.addAfter(after, "inflate", inflate);
+            } else {
+                pipeline.addFirst("deflate", deflate);
+                pipeline.addFirst("inflate", inflate);
+            }
+        });
     }
 
     /** Too many failures: say goodbye and close after the tagged NO. */

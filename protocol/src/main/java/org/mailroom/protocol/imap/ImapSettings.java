@@ -18,9 +18,11 @@ import java.util.Objects;
  *                                  TLS; off in the server: STARTTLS and port 993 exist
  * @param plaintextAuthFromLoopback passwords in the clear from 127.0.0.0/8 and ::1, which cannot be sniffed on
  *                                  a network (as for POP3)
+ * @param mailboxQuota              bytes all of an account's messages may take (RFC 9208 STORAGE); 0 = none
  */
 public record ImapSettings(String hostname, Duration idleTimeout, int maxLineLength, long maxLiteralSize,
-                           int maxConnections, boolean plaintextAuthWithoutTls, boolean plaintextAuthFromLoopback) {
+                           int maxConnections, boolean plaintextAuthWithoutTls, boolean plaintextAuthFromLoopback,
+                           long mailboxQuota) {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
     public static final int DEFAULT_MAX_LINE_LENGTH = 65_536;
@@ -32,9 +34,20 @@ public record ImapSettings(String hostname, Duration idleTimeout, int maxLineLen
         if (maxLineLength < 1024) throw new IllegalArgumentException("max line length below 1024: " + maxLineLength);
         if (maxLiteralSize < 1) throw new IllegalArgumentException("max literal size below 1");
         if (maxConnections < 1) throw new IllegalArgumentException("max connections below 1");
+        if (mailboxQuota < 0) throw new IllegalArgumentException("negative mailbox quota");
     }
 
-    /** 30 minutes idle, 64 KiB lines, 1000 connections; passwords in the clear only under TLS or from loopback. */
+    /** Without a quota. */
+    public ImapSettings(String hostname, Duration idleTimeout, int maxLineLength, long maxLiteralSize,
+                        int maxConnections, boolean plaintextAuthWithoutTls, boolean plaintextAuthFromLoopback) {
+        this(hostname, idleTimeout, maxLineLength, maxLiteralSize, maxConnections, plaintextAuthWithoutTls,
+                plaintextAuthFromLoopback, 0);
+    }
+
+    /**
+     * 30 minutes idle, 64 KiB lines, 1000 connections, no quota; passwords in the clear only under TLS or from
+     * loopback.
+     */
     public static ImapSettings defaults(String hostname, long maxMessageSize) {
         return new ImapSettings(hostname, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_LINE_LENGTH, maxMessageSize, 1000,
                 false, true);

@@ -21,6 +21,11 @@
  * section bytes ({@link org.mailroom.protocol.imap.StoredMessageStructure}: the structure parsed at delivery and
  * kept by the store, sections read from their byte range of the blob).
  *
+ * <h2>Quota and compression</h2>
+ * One storage limit per account ({@link org.mailroom.core.store.Quota}): quota root "" holds every mailbox
+ * (RFC 9208); APPEND and COPY check it before storing, MOVE never changes it. COMPRESS DEFLATE (RFC 4978) puts
+ * Netty's raw deflate codecs next to TLS on the event loop, in the same task as the uncompressed OK.
+ *
  * <h2>TLS and logins</h2>
  * Port 143 offers STARTTLS (RFC 9051 section 6.2.1): the decoder stops after {@code tag STARTTLS}, and
  * {@link org.mailroom.protocol.tls.StartTls} writes the OK and starts the handshake, closing the connection if

@@ -603,6 +603,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             case RELAY_DENIED:
                 error("550 5.7.1 <" + rcpt + ">: Relay access denied");
                 break;
+            case MAILBOX_FULL:
+                // RFC 3463 X.2.2 is a persistent transient failure: the user can make room, the client retries
+                // this recipient later while the others get the message now. Not counted as a client error.
+                reply("452 4.2.2 <" + rcpt + ">: Mailbox full, try again later");
+                break;
         }
     }
 
@@ -881,8 +886,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             if (accepted == 0) deleteQuietly(blobId);
             // Any temporary failure fails the message: the client retries all recipients. Recipients that
             // were stored may then get it twice, which is better than never.
-            reply = temporary ? "451 4.3.0 Error: cannot store message now, try again later"
-                              : "554 5.1.1 Error: no valid recipients";
+            // A recipient whose mailbox this message would overfill is a temporary failure like any other
+            // (RFC 3463 X.2.2); only the text differs when it is the only kind.
+            boolean onlyFull = results.stream().filter(r -> r.status() == RecipientResult.Status.TEMPORARY_FAILURE)
+                    .allMatch(RecipientResult::isMailboxFull);
+            reply = !temporary ? "554 5.1.1 Error: no valid recipients"
+                    : onlyFull ? "452 4.2.2 Error: mailbox full, try again later"
+                    : "451 4.3.0 Error: cannot store message now, try again later";
         } else {
             messagesAccepted++;
             reply = "250 2.0.0 Ok: queued as " + messageId;

@@ -27,6 +27,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * @param authAttemptsPerMinute login attempts per minute from one client network, all protocols together
  * @param greetingDelay    wait before the SMTP greeting; clients that talk first are refused (0 = no wait,
  *                         the check still catches clients that do not wait for the greeting)
+ * @param mailboxQuota     bytes all of one account's messages may take (IMAP QUOTA, RFC 9208; enforced by
+ *                         APPEND, COPY and local delivery); 0 = no limit
  */
 public record LimitsSection(
         @JsonDeserialize(using = ConfigReader.SizeDeserializer.class) long messageSize,
@@ -45,7 +47,8 @@ public record LimitsSection(
         Duration errorDelay,
         Duration greetingDelay,
         Duration authDelay,
-        int authAttemptsPerMinute) {
+        int authAttemptsPerMinute,
+        @JsonDeserialize(using = ConfigReader.SizeDeserializer.class) long mailboxQuota) {
 
     void validate() {
         positive("limits.message_size", messageSize);
@@ -66,6 +69,7 @@ public record LimitsSection(
             throw ConfigException.badValue("limits.auth_delay", "must be between 0 and 30s");
         }
         positive("limits.auth_attempts_per_minute", authAttemptsPerMinute);
+        if (mailboxQuota < 0) throw ConfigException.badValue("limits.mailbox_quota", "must not be negative (0 = none)");
         if (greetingDelay.isNegative()) throw ConfigException.badValue("limits.greeting_delay", "must not be negative");
     }
 

@@ -401,6 +401,14 @@ public final class PgMailStore implements MailStore {
                 rs -> rs.getString(1), owner));
     }
 
+    /** One sum over the account's mailbox rows (found by the (account, name) index); messages are not read. */
+    @Override
+    public long usage(String account) throws IOException {
+        String owner = account(account);
+        return db.read(sql -> sql.queryLong("SELECT COALESCE(SUM(size), 0) FROM mailbox WHERE account = ?", owner))
+                .orElse(0L);
+    }
+
     @Override
     public List<MessageRecord> changedSince(long mailboxId, long modSeq) throws IOException {
         return db.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ?"

@@ -487,6 +487,31 @@ public abstract class MailStoreContract extends StorageContract {
     }
 
     @Test
+    void usageSumsEveryMailboxOfTheAccountOnly() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        assertThat(store.usage(ALICE)).isZero();
+        NewMessage five = newMessage(backend.blobStore(), "12345");
+        store.deliver(five, List.of(Target.inbox(ALICE), Target.inbox(BOB)));
+        store.deliver(newMessage(backend.blobStore(), "123"), List.of(new Target(ALICE, "Archive", Set.of())));
+        assertThat(store.usage(ALICE)).isEqualTo(8);
+        assertThat(store.usage("Alice@Example.Test")).as("accounts are canonical").isEqualTo(8);
+        assertThat(store.usage(BOB)).isEqualTo(5);
+
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        Mailbox archive = store.mailbox(ALICE, "Archive").orElseThrow();
+        store.copy(inbox.id(), List.of(1L), archive.id());
+        assertThat(store.usage(ALICE)).as("a copy counts again").isEqualTo(13);
+        store.move(archive.id(), List.of(1L), inbox.id());
+        assertThat(store.usage(ALICE)).as("a move changes nothing").isEqualTo(13);
+        store.expunge(inbox.id(), List.of(1L));
+        assertThat(store.usage(ALICE)).isEqualTo(8);
+        store.deleteMailbox(ALICE, "Archive");
+        assertThat(store.usage(ALICE)).isEqualTo(3);
+        assertThat(store.usage(BOB)).isEqualTo(5);
+    }
+
+    @Test
     void changedAndExpungedSinceAModSeq() throws Exception {
         StorageBackend backend = open();
         MailStore store = backend.mailStore();

@@ -59,6 +59,14 @@ public final class AppendCommand implements ImapCommand {
             return;
         }
 
+        long total = 0;
+        for (Message m : messages) total += m.bytes().length;
+        if (!session.quota().allows(session.account(), total)) {
+            // RFC 9208: the whole (MULTI)APPEND is refused, nothing is stored.
+            session.no(request, "[OVERQUOTA] Storage quota exceeded");
+            return;
+        }
+
         List<String> blobIds = new ArrayList<>();
         List<MailStore.Placed> placed;
         try {

@@ -13,7 +13,12 @@ import org.mailroom.protocol.imap.MailboxNames;
 import org.mailroom.protocol.imap.SelectedMailbox;
 import org.mailroom.protocol.imap.SequenceSet;
 
-/** COPY and UID COPY (RFC 9051 section 6.4.7), answering COPYUID (RFC 4315 section 3). */
+/**
+ * COPY and UID COPY (RFC 9051 section 6.4.7), answering COPYUID (RFC 4315 section 3). A copy adds the messages'
+ * sizes to the account's usage, so it may be refused with NO [OVERQUOTA] (RFC 9208). MOVE never is: source and
+ * target are in the same quota root, whose usage a move leaves as it was, and a user over quota must still be
+ * able to move mail to Trash.
+ */
 public final class CopyCommand implements ImapCommand {
     @Override
     public void execute(ImapSession session, Request request) throws IOException, BadCommandException {
@@ -27,6 +32,12 @@ public final class CopyCommand implements ImapCommand {
         }
         SelectedMailbox selected = session.selected();
         List<Long> uids = uids(selected, set, request.uid());
+        long adding = 0;
+        for (int msn : selected.resolve(set, request.uid())) adding += selected.get(msn).size();
+        if (!session.quota().allows(session.account(), adding)) {
+            session.no(request, "[OVERQUOTA] Storage quota exceeded");
+            return;
+        }
         MailStore.Copied copied = session.store().copy(selected.mailbox().id(), uids, target.id());
         if (target.id() == selected.mailbox().id()) selected.markChanged();
         session.ok(request, copyUid(copied) + request.fullName() + " completed");

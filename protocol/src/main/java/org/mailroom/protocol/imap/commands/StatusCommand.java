@@ -15,7 +15,8 @@ import org.mailroom.protocol.imap.MailboxNames;
 
 /**
  * STATUS (RFC 9051 section 6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE (RFC 8438), RECENT
- * (always 0: \Recent is not kept), HIGHESTMODSEQ (RFC 7162). {@link #status} also answers LIST-STATUS.
+ * (always 0: \Recent is not kept), HIGHESTMODSEQ (RFC 7162), DELETED-STORAGE (RFC 9208). {@link #status} also
+ * answers LIST-STATUS.
  */
 public final class StatusCommand implements ImapCommand {
     @Override
@@ -48,6 +49,12 @@ public final class StatusCommand implements ImapCommand {
                 case "RECENT" -> value = 0;
                 case "SIZE" -> value = mailbox.size();
                 case "HIGHESTMODSEQ" -> value = mailbox.highestModSeq();
+                case "DELETED-STORAGE" -> {
+                    // RFC 9208: what EXPUNGE would free; the sum of the RFC822.SIZEs of the \Deleted messages.
+                    if (messages == null) messages = session.store().messages(mailbox.id());
+                    value = messages.stream().filter(m -> m.flags().contains("\\Deleted"))
+                            .mapToLong(MessageRecord::size).sum();
+                }
                 case "UNSEEN", "DELETED" -> {
                     if (messages == null) messages = session.store().messages(mailbox.id());
                     String flag = key.equals("UNSEEN") ? "\\Seen" : "\\Deleted";
