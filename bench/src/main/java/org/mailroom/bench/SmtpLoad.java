@@ -21,6 +21,13 @@ import picocli.CommandLine.Option;
  * <p>With {@code --await-maildir DIR}, the run ends only when DIR holds one more file per message and
  * recipient in its {@code new/} folders (for servers that deliver after the 250, like Postfix); the
  * "delivered" rate and the CPU per message then include local delivery.
+ *
+ * <p>With {@code --sink-port PORT}, this is the outbound relay load: an {@link SmtpSink} listens on
+ * 127.0.0.1:PORT for the run (the server under test is configured to relay there), the recipients are in a
+ * remote domain, and the run ends when the sink has received every message. {@code relayed_per_s} is the
+ * rate from the first MAIL to the last message read by the sink; the CPU per message then includes the
+ * server's outbound delivery. {@code --auth} logs the sessions in first (AUTH PLAIN, RFC 4954), for servers
+ * that relay only for authenticated clients.
  */
 @Command(name = "smtp", mixinStandardHelpOptions = true, description = "SMTP load: messages per second, "
         + "'.'-to-250 latency, server CPU per message.")
@@ -74,8 +81,25 @@ final class SmtpLoad implements Callable<Integer> {
     @Option(names = "--await-timeout", defaultValue = "300", description = "Seconds to wait for delivery (default: ${DEFAULT-VALUE}).")
     int awaitTimeout;
 
+    @Option(names = "--auth", paramLabel = "USER:PASSWORD",
+            description = "Log every session in with AUTH PLAIN after EHLO (submission ports).")
+    String auth;
+
+    @Option(names = "--sink-port", paramLabel = "PORT",
+            description = "Relay load: run a discarding SMTP sink on 127.0.0.1:PORT and stop the clock when it has every message.")
+    Integer sinkPort;
+
     @Override
     public Integer call() throws Exception {
+        if (sinkPort != null) {
+            try (SmtpSink sink = new SmtpSink(sinkPort)) {
+                return call(sink);
+            }
+        }
+        return call(null);
+    }
+
+    private int call(SmtpSink sink) throws Exception {
         if (recipients > rcptCount) throw new IllegalArgumentException("--recipients is more than --rcpt-count");
         Corpus corpus = new Corpus(seed, size);
         // A few hundred distinct messages, stuffed once: the clients should spend their time on the wire.
@@ -83,10 +107,14 @@ final class SmtpLoad implements Callable<Integer> {
         byte[][] data = new byte[distinct][];
         for (int i = 0; i < distinct; i++) data[i] = Corpus.dotStuffed(corpus.message(i));
         ServerProcess server = target.process();
-        out.printf("smtp: %s, %d sessions, %d messages x %d octets, %d recipient(s), %s connections%n",
-                target.address(), sessions, messages, size, recipients, newConnection ? "new" : "reused");
-        return target.repeat("smtp" + (recipients > 1 ? "_rcpt" + recipients : ""), out, () -> {
+        out.printf("%s: %s, %d sessions, %d messages x %d octets, %d recipient(s), %s connections%s%n",
+                sink == null ? "smtp" : "relay", target.address(), sessions, messages, size, recipients,
+                newConnection ? "new" : "reused", sink == null ? "" : ", sink on port " + sink.port());
+        String load = sink != null ? "relay" : "smtp" + (recipients > 1 ? "_rcpt" + recipients : "");
+        return target.repeat(load, out, () -> {
             long filesBefore = awaitMaildir == null ? 0 : countDelivered(awaitMaildir);
+            long sunkBefore = sink == null ? 0 : sink.messages();
+            long connectionsBefore = sink == null ? 0 : sink.connections();
             double cpuBefore = server == null ? 0 : server.cpuSeconds();
             long start = System.nanoTime();
             Clients.Outcome o = Clients.run(sessions, messages, (client, work, latencies) ->
@@ -103,6 +131,18 @@ final class SmtpLoad implements Callable<Integer> {
                     Thread.sleep(20);
                 }
                 f.add("delivered_per_s", "msg/s", messages / ((System.nanoTime() - start) / 1e9));
+            }
+            if (sink != null) {
+                long deadline = System.nanoTime() + awaitTimeout * 1_000_000_000L;
+                while (sink.messages() < sunkBefore + messages) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("the sink has " + (sink.messages() - sunkBefore) + " of " + messages
+                                + " messages after " + awaitTimeout + " s");
+                    }
+                    Thread.sleep(5);
+                }
+                f.add("relayed_per_s", "msg/s", messages / ((sink.lastMessageNanos() - start) / 1e9));
+                f.add("sink_connections", "connections", sink.connections() - connectionsBefore);
             }
             if (server != null) f.add("cpu_per_msg", "ms", (server.cpuSeconds() - cpuBefore) * 1000 / messages);
             return f;
@@ -149,6 +189,13 @@ final class SmtpLoad implements Callable<Integer> {
         c.write("EHLO client.test");
         c.flush();
         expect(c, 250, "EHLO");
+        if (auth != null) {
+            int colon = auth.indexOf(':');
+            String plain = "\0" + auth.substring(0, colon) + "\0" + auth.substring(colon + 1);
+            c.write("AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(plain.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            c.flush();
+            expect(c, 235, "AUTH PLAIN");
+        }
         return c;
     }
 

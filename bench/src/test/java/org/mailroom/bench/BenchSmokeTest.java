@@ -31,6 +31,10 @@ class BenchSmokeTest {
 
     @BeforeEach
     void start() throws Exception {
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> extra) throws Exception {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.hostname", "\"mx.bench.test\"");
         overrides.put("server.data_dir", StoreOptions.tomlString(data.toString()));
@@ -39,6 +43,7 @@ class BenchSmokeTest {
         for (String key : new String[] {"submission", "submissions", "imap", "imaps", "pop3s"}) {
             overrides.put("listen." + key, "\"\"");
         }
+        overrides.putAll(extra);
         server = Server.start(Config.load(Optional.empty(), overrides));
         Directory d = server.storage().directory();
         d.addDomain("bench.test");
@@ -82,6 +87,26 @@ class BenchSmokeTest {
                 "--retr", "2", "--runs", "1");
         assertThat(pop3).containsPattern("RESULT pop3\\.sessions_per_s [0-9.]+ ");
         assertThat(pop3).containsPattern("RESULT pop3\\.ops_per_s [0-9.]+ ");
+    }
+
+    @Test
+    void relayLoadEndsWhenTheSinkHasEveryMessage() throws Exception {
+        int sinkPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            sinkPort = probe.getLocalPort();
+        }
+        server.close();
+        start(Map.of("server.data_dir", StoreOptions.tomlString(data.resolve("relay").toString()),
+                "listen.submission", "\"127.0.0.1:0\"", "smtp.submission_plaintext_auth", "true",
+                "outbound.relay_host", "\"127.0.0.1:" + sinkPort + "\"", "outbound.poll_interval", "\"100ms\""));
+        server.storage().directory().addDomain("client.test");
+        server.storage().directory().addAccount("sender@client.test", "bench".toCharArray());
+        String relay = run("smtp", "--port", Integer.toString(port("submission")), "--auth", "sender@client.test:bench",
+                "--sessions", "2", "--messages", "6", "--rcpt-format", "rcpt%02d@remote.test", "--sink-port",
+                Integer.toString(sinkPort), "--await-timeout", "60", "--runs", "1", "--label", "smoke");
+        assertThat(relay).contains("sink on port " + sinkPort);
+        assertThat(relay).containsPattern("RESULT smoke\\.relay\\.relayed_per_s [0-9.]+ ");
+        assertThat(relay).containsPattern("RESULT smoke\\.relay\\.sink_connections [1-9]");
     }
 
     @Test
