@@ -43,6 +43,7 @@ public final class LocalDelivery implements DeliveryAgent {
     /** Sends "delivered" notices (set once the router exists: the notices go through it). */
     private volatile Bounces notices;
     private final Quota quota;
+    private volatile Runnable afterQueueing = () -> { };
 
     public LocalDelivery(MailStore store, MailQueue queue, Directory directory) {
         this(store, queue, directory, new Quota(store, 0));
@@ -61,6 +62,11 @@ public final class LocalDelivery implements DeliveryAgent {
      */
     public void sendSuccessNoticesWith(Bounces bounces) {
         this.notices = bounces;
+    }
+
+    /** Tells the queue runner at once when an alias forwards a copy to another host. */
+    public void wakeAfterQueueing(Runnable wake) {
+        this.afterQueueing = wake;
     }
 
     @Override
@@ -118,6 +124,7 @@ public final class LocalDelivery implements DeliveryAgent {
                 results.add(new RecipientResult(e.getKey(), RecipientResult.Status.ACCEPTED,
                         where(e.getValue(), placed, queueId)));
             }
+            if (queueId != null) afterQueueing.run();
             noticeOfDelivery(envelope, blobId, resolved);
         } catch (IOException | RuntimeException e) {
             log.warn("id={} local delivery failed: {}", envelope.id(), e.toString());

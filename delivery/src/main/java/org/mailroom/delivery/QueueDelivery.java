@@ -12,9 +12,15 @@ import org.mailroom.core.store.MailQueue;
 public final class QueueDelivery implements DeliveryAgent {
 
     private final MailQueue queue;
+    private volatile Runnable afterQueueing = () -> { };
 
     public QueueDelivery(MailQueue queue) {
         this.queue = queue;
+    }
+
+    /** Tells the queue runner of new mail at once, rather than at its next poll. */
+    public void wakeAfterQueueing(Runnable wake) {
+        this.afterQueueing = wake;
     }
 
     @Override
@@ -22,6 +28,7 @@ public final class QueueDelivery implements DeliveryAgent {
         try {
             String id = queue.enqueue(blobId, envelope.isNullSender() ? null : envelope.sender().toString(),
                     recipients.stream().map(MailAddress::toString).toList(), envelope.dsn(), envelope.received());
+            afterQueueing.run();
             return recipients.stream()
                     .map(r -> new RecipientResult(r, RecipientResult.Status.ACCEPTED, "queued as " + id))
                     .toList();

@@ -82,11 +82,12 @@ public final class Server implements AutoCloseable {
         EventLoops loops = EventLoops.forThisMachine();
         Quota quota = new Quota(storage.mailStore(), config.limits().mailboxQuota());
         LocalDelivery local = new LocalDelivery(storage.mailStore(), storage.mailQueue(), storage.directory(), quota);
-        Router router = new Router(storage.directory(), local, new QueueDelivery(storage.mailQueue()), quota);
+        QueueDelivery queued = new QueueDelivery(storage.mailQueue());
+        Router router = new Router(storage.directory(), local, queued, quota);
         Server server = new Server(config, storage, loops, router);
         try {
             server.startListeners(clock);
-            server.startQueueRunner(clock, local);
+            server.startQueueRunner(clock, local, queued);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -197,7 +198,7 @@ public final class Server implements AutoCloseable {
     }
 
     /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
-    private void startQueueRunner(Clock clock, LocalDelivery local) {
+    private void startQueueRunner(Clock clock, LocalDelivery local, QueueDelivery queued) {
         OutboundSection out = config.outbound();
         String hostname = config.server().hostname();
         DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
@@ -215,6 +216,8 @@ public final class Server implements AutoCloseable {
                 out.retryIntervals(), out.lifetime(), out.warnAfter(), out.maxConnections(),
                 out.maxConnectionsPerDestination(), out.pollInterval(), out.lease()), clock);
         queueRunner.start();
+        queued.wakeAfterQueueing(queueRunner::wakeUp);
+        local.wakeAfterQueueing(queueRunner::wakeUp);
     }
 
     private interface Binder {

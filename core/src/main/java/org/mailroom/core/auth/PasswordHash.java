@@ -94,9 +94,20 @@ public final class PasswordHash {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(params);
         byte[] out = new byte[length];
-        generator.generateBytes(password, out);
+        // Each run allocates its memory cost (19 MiB): a burst of logins (1,000 clients connecting at once) must not
+        // multiply that by the blocking threads. More runs than cores would not finish sooner anyway.
+        RUNS.acquireUninterruptibly();
+        try {
+            generator.generateBytes(password, out);
+        } finally {
+            RUNS.release();
+        }
         return out;
     }
+
+    /** argon2id runs at once: one per core, at least two. */
+    private static final java.util.concurrent.Semaphore RUNS =
+            new java.util.concurrent.Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 
     /** Parses {@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}; null when anything is off. */
     private static Phc parse(String phc) {

@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,10 +20,18 @@ final class SubmissionHeaders {
     private static final Pattern ANGLE_ADDRESS = Pattern.compile("<([^<>\\s]+@[^<>\\s]+)>");
     private static final Pattern BARE_ADDRESS = Pattern.compile("([^\\s<>,:;\"()]+@[^\\s<>,:;\"()]+)");
 
+    private static final Pattern FOLD = Pattern.compile("\r?\n[ \t]");
+    private static final Pattern LINE = Pattern.compile("\r?\n");
+    private static final Pattern COMMENT = Pattern.compile("\\([^)]*\\)");
+    private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"");
+
     private final ByteBuf held = Unpooled.buffer(4096);
     private boolean complete;
     private boolean tooLarge;
-    private int lineStart;
+    /** Octets of the current line so far, with its line end once seen. */
+    private int lineLength;
+    /** The header section's lines, unfolded; made once, when first asked for. */
+    private List<String> unfolded;
 
     /**
      * Takes bytes of the message; returns the bytes past the end of the header section (the body start), if this
@@ -33,19 +40,24 @@ final class SubmissionHeaders {
     ByteBuf offer(ByteBuf chunk) {
         if (complete) return chunk.retainedSlice();
         while (chunk.isReadable()) {
-            byte b = chunk.readByte();
-            if (held.readableBytes() < MAX_HEADER_BYTES) {
-                held.writeByte(b);
-            } else {
+            int start = chunk.readerIndex();
+            int lf = chunk.indexOf(start, chunk.writerIndex(), (byte) '\n');
+            int end = lf < 0 ? chunk.writerIndex() : lf + 1;
+            int room = MAX_HEADER_BYTES - held.readableBytes();
+            if (end - start > room) {
                 tooLarge = true;
+                held.writeBytes(chunk, start, Math.max(0, room));
+                chunk.readerIndex(end);
+            } else {
+                held.writeBytes(chunk, end - start);
             }
-            if (b == '\n') {
-                int lineLength = held.writerIndex() - lineStart;
-                lineStart = held.writerIndex();
-                if (lineLength <= 2) { // "\r\n" or "\n": the empty line ends the header section
-                    complete = true;
-                    return chunk.retainedSlice();
-                }
+            lineLength += end - start;
+            if (lf < 0) break;
+            boolean empty = lineLength <= 2; // "\r\n" or "\n": the empty line ends the header section
+            lineLength = 0;
+            if (empty) {
+                complete = true;
+                return chunk.retainedSlice();
             }
         }
         return null;
@@ -71,11 +83,16 @@ final class SubmissionHeaders {
 
     /** The values of every field of that name, unfolded. */
     List<String> fields(String name) {
+        if (unfolded == null) {
+            String text = FOLD.matcher(held.toString(StandardCharsets.UTF_8)).replaceAll(" ");
+            unfolded = List.of(LINE.split(text));
+        }
         List<String> values = new ArrayList<>();
-        String text = held.toString(StandardCharsets.UTF_8).replaceAll("\r?\n[ \t]", " ");
-        String prefix = name.toLowerCase(Locale.ROOT) + ":";
-        for (String line : text.split("\r?\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) values.add(line.substring(prefix.length()).trim());
+        for (String line : unfolded) {
+            if (line.length() > name.length() && line.charAt(name.length()) == ':'
+                    && line.regionMatches(true, 0, name, 0, name.length())) {
+                values.add(line.substring(name.length() + 1).trim());
+            }
         }
         return values;
     }
@@ -89,7 +106,7 @@ final class SubmissionHeaders {
         Matcher angle = ANGLE_ADDRESS.matcher(value);
         while (angle.find()) found.add(angle.group(1));
         if (!found.isEmpty()) return found;
-        String plain = value.replaceAll("\\([^)]*\\)", " ").replaceAll("\"[^\"]*\"", " ");
+        String plain = QUOTED.matcher(COMMENT.matcher(value).replaceAll(" ")).replaceAll(" ");
         Matcher bare = BARE_ADDRESS.matcher(plain);
         while (bare.find()) found.add(bare.group(1));
         return found;
