@@ -1,24 +1,15 @@
 package org.mailroom.protocol.imap;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +20,7 @@ import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.protocol.Listener;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
@@ -58,9 +50,8 @@ public final class ImapServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventExecutorGroup blocking;
-    private final ChannelGroup connections = new DefaultChannelGroup("imap", GlobalEventExecutor.INSTANCE);
+    private final Listener listener = new Listener("IMAP");
     private final AtomicInteger open = new AtomicInteger();
-    private Channel listener;
 
     /**
      * @param sasl        the mechanisms shared by all protocols (LOGIN uses its authenticator too)
@@ -86,22 +77,8 @@ public final class ImapServer implements AutoCloseable {
     }
 
     /** Listens on the address (port 0 picks a free port) and returns the address actually bound. */
-    public synchronized InetSocketAddress start(InetSocketAddress address) throws IOException {
-        if (listener != null) throw new IllegalStateException("IMAP server already started");
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 128)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        initConnection(channel);
-                    }
-                });
-        ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
-        if (!bind.isSuccess()) throw new IOException("IMAP cannot listen on " + address, bind.cause());
-        listener = bind.channel();
-        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+    public InetSocketAddress start(InetSocketAddress address) throws IOException {
+        InetSocketAddress bound = listener.start(boss, workers, address, this::initConnection);
         LOG.info("IMAP listening on {}", bound);
         return bound;
     }
@@ -109,7 +86,6 @@ public final class ImapServer implements AutoCloseable {
     // XXX: Netty 4.2 deprecates handlers with their own EventExecutorGroup; kept on purpose, as in Pop3Server.
     @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
-        connections.add(channel);
         int count = open.incrementAndGet();
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline pipeline = channel.pipeline();
@@ -142,11 +118,7 @@ public final class ImapServer implements AutoCloseable {
 
     /** Stops listening and closes every connection; the shared groups keep running. */
     @Override
-    public synchronized void close() {
-        if (listener != null) {
-            listener.close().awaitUninterruptibly();
-            listener = null;
-        }
-        connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+    public void close() {
+        listener.close();
     }
 }

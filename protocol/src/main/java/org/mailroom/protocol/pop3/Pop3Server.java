@@ -1,26 +1,17 @@
 package org.mailroom.protocol.pop3;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -33,6 +24,7 @@ import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.protocol.Listener;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
@@ -61,9 +53,8 @@ public final class Pop3Server implements AutoCloseable {
     private final EventLoopGroup workers;
     private final EventExecutorGroup blocking;
     private final boolean ownsGroups;
-    private final ChannelGroup connections = new DefaultChannelGroup("pop3", GlobalEventExecutor.INSTANCE);
+    private final Listener listener = new Listener("POP3");
     private final AtomicInteger open = new AtomicInteger();
-    private Channel listener;
     private TlsContext tls;
     private boolean implicitTls;
 
@@ -133,22 +124,8 @@ public final class Pop3Server implements AutoCloseable {
     }
 
     /** Listens on the address (port 0 picks a free port) and returns the address actually bound. */
-    public synchronized InetSocketAddress start(InetSocketAddress address) throws IOException {
-        if (listener != null) throw new IllegalStateException("POP3 server already started");
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 128)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        initConnection(channel);
-                    }
-                });
-        ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
-        if (!bind.isSuccess()) throw new IOException("POP3 cannot listen on " + address, bind.cause());
-        listener = bind.channel();
-        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+    public InetSocketAddress start(InetSocketAddress address) throws IOException {
+        InetSocketAddress bound = listener.start(boss, workers, address, this::initConnection);
         LOG.info("POP3 listening on {}", bound);
         return bound;
     }
@@ -159,7 +136,6 @@ public final class Pop3Server implements AutoCloseable {
     // ever needed, is a session on the event loop that hands each line to blocking.next() itself.
     @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
-        connections.add(channel);
         int count = open.incrementAndGet();
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline pipeline = channel.pipeline();
@@ -196,11 +172,7 @@ public final class Pop3Server implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (listener != null) {
-            listener.close().awaitUninterruptibly();
-            listener = null;
-        }
-        connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        listener.close();
         if (ownsGroups) {
             // A short quiet period: after a channel closes, its pipeline is taken down by tasks passed back and forth
             // between the event loop and the session's executor; neither may terminate while they still come.

@@ -1,13 +1,8 @@
 package org.mailroom.protocol.smtp;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +10,7 @@ import org.mailroom.core.delivery.Router;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.protocol.ConnectionLimiter;
 import org.mailroom.protocol.EventLoops;
+import org.mailroom.protocol.Listener;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
 
@@ -33,7 +29,7 @@ public final class SmtpServer implements AutoCloseable {
     private final TlsContext tls;
     private final boolean implicitTls;
     private final SmtpAuth auth;
-    private Channel listener;
+    private final Listener listener = new Listener("SMTP");
 
     /**
      * @param tls         offered with STARTTLS, or null for none
@@ -56,28 +52,20 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     /** Binds and starts accepting; returns the bound address (port 0 picks a free one). */
-    public InetSocketAddress start(InetSocketAddress address) throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loops.boss(), loops.workers())
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        SmtpDecoder decoder = new SmtpDecoder(settings.commandLineLimit(), settings.textLineLimit(),
-                                settings.normalizeBareLineEndings());
-                        ChannelPipeline p = ch.pipeline();
-                        if (implicitTls) p.addLast(StartTls.HANDLER_NAME, tls.newHandler(ch.alloc()));
-                        p.addLast("limits", limiter);
-                        p.addLast("idle", new IdleStateHandler(settings.commandTimeout().toMillis(), 0, 0,
-                                TimeUnit.MILLISECONDS));
-                        p.addLast("decoder", decoder);
-                        p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth));
-                    }
-                });
-        listener = bootstrap.bind(address).sync().channel();
-        return (InetSocketAddress) listener.localAddress();
+    // addLast(EventExecutorGroup, ...) is deprecated in Netty 4.2; it is still our one way to keep blocking work
+    // off the event loop with one connection's events in order (see the note in Pop3Server).
+    @SuppressWarnings("deprecation")
+    public InetSocketAddress start(InetSocketAddress address) throws IOException {
+        return listener.start(loops.boss(), loops.workers(), address, ch -> {
+            SmtpDecoder decoder = new SmtpDecoder(settings.commandLineLimit(), settings.textLineLimit(),
+                    settings.normalizeBareLineEndings());
+            ChannelPipeline p = ch.pipeline();
+            if (implicitTls) p.addLast(StartTls.HANDLER_NAME, tls.newHandler(ch.alloc()));
+            p.addLast("limits", limiter);
+            p.addLast("idle", new IdleStateHandler(settings.commandTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+            p.addLast("decoder", decoder);
+            p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth));
+        });
     }
 
     /** Sessions open now. */
@@ -85,8 +73,9 @@ public final class SmtpServer implements AutoCloseable {
         return limiter.active();
     }
 
+    /** Stops accepting and closes the open sessions. */
     @Override
     public void close() {
-        if (listener != null) listener.close().syncUninterruptibly();
+        listener.close();
     }
 }

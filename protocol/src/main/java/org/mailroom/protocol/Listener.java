@@ -1,0 +1,78 @@
+package org.mailroom.protocol;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One listening socket of a protocol, on the shared event loops, and the connections it accepted: closing it
+ * closes them too. Every protocol server (SMTP, POP3, IMAP) listens through one of these and only says how a new
+ * connection's pipeline looks.
+ */
+public final class Listener implements AutoCloseable {
+
+    private final String protocol;
+    private final ChannelGroup connections;
+    private Channel channel;
+
+    /** @param protocol for messages: "SMTP", "POP3", "IMAP" */
+    public Listener(String protocol) {
+        this.protocol = protocol;
+        this.connections = new DefaultChannelGroup(protocol, GlobalEventExecutor.INSTANCE);
+    }
+
+    /**
+     * Binds and starts accepting; {@code pipeline} sets up each new connection. Returns the bound address (port 0
+     * picks a free one).
+     *
+     * @throws IOException naming the protocol and address, with the cause (a BindException when the port is taken
+     *                     or privileged)
+     */
+    public synchronized InetSocketAddress start(EventLoopGroup boss, EventLoopGroup workers, InetSocketAddress address,
+                                                Consumer<SocketChannel> pipeline) throws IOException {
+        if (channel != null) throw new IllegalStateException(protocol + " already listening");
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        pipeline.accept(ch);
+                    }
+                });
+        ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bind.isSuccess()) throw new IOException(protocol + " cannot listen on " + address, bind.cause());
+        channel = bind.channel();
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Connections open now. */
+    public int connections() {
+        return connections.size();
+    }
+
+    /** Stops accepting and closes the open connections. */
+    @Override
+    public synchronized void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly();
+            channel = null;
+        }
+        connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}
