@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.auth.PasswordHash;
+import org.mailroom.core.auth.PasswordLogin;
 import org.mailroom.core.auth.ScramCredentials;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
@@ -121,39 +122,33 @@ public final class SqliteDirectory implements Directory {
         try {
             account = canonical(login);
         } catch (IllegalArgumentException e) {
-            PasswordHash.dummyVerify(password);
-            return Optional.empty();
+            account = null;
         }
-        Optional<StoredPassword> stored = db.read(sql -> sql.queryOne(
-                "SELECT password, scram_iterations FROM account WHERE address = ?",
-                rs -> new StoredPassword(rs.getString(1), rs.getInt(2)), account));
-        if (stored.isEmpty()) {
-            PasswordHash.dummyVerify(password); // an unknown user costs what a wrong password costs
-            return Optional.empty();
-        }
-        // App passwords first: one indexed look-up of a digest, no argon2id (see AppPasswords).
-        String digest = AppPasswords.digest(password);
-        if (digest != null && db.read(sql -> sql.exists(
-                "SELECT 1 FROM app_password WHERE account = ? AND digest = ?", account, digest))) {
-            return Optional.of(account);
-        }
-        String phc = stored.get().phc();
-        if (!PasswordHash.verify(phc, password)) return Optional.empty();
-        boolean rehash = PasswordHash.needsRehash(phc);
-        // scram_iterations is 0 (NULL) for accounts made before SCRAM keys were stored.
-        boolean rescram = stored.get().scramIterations() < ScramCredentials.DEFAULT_ITERATIONS;
-        if (rehash || rescram) {
-            // Upgrade to the current costs while we have the password; only if nobody changed it meanwhile.
-            String upgraded = rehash ? PasswordHash.hash(password) : phc;
-            ScramCredentials scram = ScramCredentials.create(password);
-            db.write(tx -> tx.sql().update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
-                    + " scram_stored_key = ?, scram_server_key = ? WHERE address = ? AND password = ?",
-                    upgraded, scram.salt(), scram.iterations(), scram.storedKey(), scram.serverKey(), account, phc));
-        }
-        return Optional.of(account);
+        return PasswordLogin.check(account, password, credentials);
     }
 
-    private record StoredPassword(String phc, int scramIterations) {}
+    /** The three look-ups of a password login, in this store's SQL. */
+    private final PasswordLogin.Credentials credentials = new PasswordLogin.Credentials() {
+        @Override
+        public Optional<PasswordLogin.Stored> password(String account) throws IOException {
+            return db.read(sql -> sql.queryOne("SELECT password, scram_iterations FROM account WHERE address = ?",
+                    rs -> new PasswordLogin.Stored(rs.getString(1), rs.getInt(2)), account));
+        }
+
+        @Override
+        public boolean hasAppPassword(String account, String digest) throws IOException {
+            return db.read(sql -> sql.exists("SELECT 1 FROM app_password WHERE account = ? AND digest = ?",
+                    account, digest));
+        }
+
+        @Override
+        public void upgrade(String account, String newPhc, ScramCredentials scram, String oldPhc) throws IOException {
+            db.write(tx -> tx.sql().update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
+                    + " scram_stored_key = ?, scram_server_key = ? WHERE address = ? AND password = ?",
+                    newPhc, scram.salt(), scram.iterations(), scram.storedKey(), scram.serverKey(), account, oldPhc));
+        }
+    };
+
 
     @Override
     public Optional<ScramCredentials> scramCredentials(String account) throws IOException {
