@@ -1,14 +1,13 @@
 package org.mailroom.storage.embedded;
 
+import static org.mailroom.storage.StoreValues.canonical;
+import static org.mailroom.storage.StoreValues.domain;
+import static org.mailroom.storage.StoreValues.sha256;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.auth.PasswordHash;
 import org.mailroom.core.auth.PasswordLogin;
@@ -149,7 +148,6 @@ public final class SqliteDirectory implements Directory {
         }
     };
 
-
     @Override
     public Optional<ScramCredentials> scramCredentials(String account) throws IOException {
         return db.read(sql -> sql.queryOne("SELECT scram_salt, scram_iterations, scram_stored_key, scram_server_key"
@@ -210,15 +208,6 @@ public final class SqliteDirectory implements Directory {
         });
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public void addAlias(String source, String target) throws IOException {
         MailAddress parsed = MailAddress.parse(source);
@@ -264,13 +253,4 @@ public final class SqliteDirectory implements Directory {
         });
     }
 
-    /** @throws IllegalArgumentException if the text is not an address */
-    private static String canonical(String address) {
-        return MailAddress.parse(address).canonical();
-    }
-
-    private static String domain(String domain) {
-        if (domain == null || domain.isBlank()) throw new IllegalArgumentException("empty domain");
-        return domain.toLowerCase(Locale.ROOT);
-    }
 }

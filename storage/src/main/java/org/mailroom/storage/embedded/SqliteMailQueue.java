@@ -1,22 +1,22 @@
 package org.mailroom.storage.embedded;
 
+import static org.mailroom.storage.StoreValues.canonicalOrAsGiven;
+import static org.mailroom.storage.StoreValues.lines;
+import static org.mailroom.storage.StoreValues.newQueueId;
+import static org.mailroom.storage.StoreValues.notifySet;
+
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.mailroom.core.mail.Dsn;
-import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.MailQueue;
 
 /**
@@ -29,7 +29,6 @@ import org.mailroom.core.store.MailQueue;
  */
 public final class SqliteMailQueue implements MailQueue {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ENTRY_COLUMNS =
             "id, blob_id, sender, created, next_attempt, attempts, last_error, envid, ret, warned";
 
@@ -43,7 +42,7 @@ public final class SqliteMailQueue implements MailQueue {
     public String enqueue(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now)
             throws IOException {
         if (recipients.isEmpty()) throw new IllegalArgumentException("no recipients");
-        String id = newId(now);
+        String id = newQueueId(now);
         List<String> addresses = List.copyOf(recipients);
         Dsn d = dsn == null ? Dsn.NONE : dsn;
         return db.write(tx -> {
@@ -52,7 +51,7 @@ public final class SqliteMailQueue implements MailQueue {
                     + " VALUES (?, ?, ?, ?, ?, ?, ?)", id, blobId, sender, now.toEpochMilli(), now.toEpochMilli(),
                     d.envid(), d.ret() == null ? null : d.ret().name());
             for (int i = 0; i < addresses.size(); i++) {
-                Dsn.RecipientDsn r = d.recipients().get(canonical(addresses.get(i)));
+                Dsn.RecipientDsn r = d.recipients().get(canonicalOrAsGiven(addresses.get(i)));
                 String notify = r == null || r.notifyOn() == null ? null
                         : r.notifyOn().stream().map(Enum::name).sorted().collect(Collectors.joining(","));
                 sql.update("INSERT INTO queue_recipient (queue_id, position, address, state, notify, orcpt)"
@@ -61,14 +60,6 @@ public final class SqliteMailQueue implements MailQueue {
             }
             return id;
         });
-    }
-
-    private static String canonical(String address) {
-        try {
-            return MailAddress.parse(address).canonical();
-        } catch (IllegalArgumentException e) {
-            return address;
-        }
     }
 
     @Override
@@ -173,7 +164,7 @@ public final class SqliteMailQueue implements MailQueue {
                     String notify = rs.getString(4);
                     String orcpt = rs.getString(5);
                     if (notify != null || orcpt != null) {
-                        dsnByRecipient.put(canonical(rs.getString(1)), new Dsn.RecipientDsn(notifySet(notify), orcpt));
+                        dsnByRecipient.put(canonicalOrAsGiven(rs.getString(1)), new Dsn.RecipientDsn(notifySet(notify), orcpt));
                     }
                     return new Recipient(rs.getString(1), RecipientState.valueOf(rs.getString(2)), rs.getString(3));
                 }, id);
@@ -195,19 +186,5 @@ public final class SqliteMailQueue implements MailQueue {
                 rs.getString(7), dsn, rs.getInt(10) != 0, List.of());
     }
 
-    private static Set<Dsn.Notify> notifySet(String notify) {
-        if (notify == null) return null;
-        Set<Dsn.Notify> set = EnumSet.noneOf(Dsn.Notify.class);
-        for (String word : notify.split(",")) if (!word.isEmpty()) set.add(Dsn.Notify.valueOf(word));
-        return set;
-    }
 
-    private static List<String> lines(String joined) {
-        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split("\n", -1));
-    }
-
-    /** Time-ordered, so {@code ls}-like listings read in arrival order; random bits make it unique. */
-    private static String newId(Instant now) {
-        return String.format("%011x%08x", now.toEpochMilli(), RANDOM.nextInt());
-    }
 }

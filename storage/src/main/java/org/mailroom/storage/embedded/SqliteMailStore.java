@@ -1,5 +1,11 @@
 package org.mailroom.storage.embedded;
 
+import static org.mailroom.storage.StoreValues.account;
+import static org.mailroom.storage.StoreValues.applyFlags;
+import static org.mailroom.storage.StoreValues.decodeFlags;
+import static org.mailroom.storage.StoreValues.encodeFlags;
+import static org.mailroom.storage.StoreValues.mailboxName;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
@@ -7,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -528,51 +533,8 @@ public final class SqliteMailStore implements MailStore {
                 .orElseThrow(() -> new MailStoreException.NotFound("no mailbox with id " + id));
     }
 
-    /** Accounts are canonical addresses: lower case, never empty. */
-    private static String account(String account) throws MailStoreException {
-        if (account == null || account.isBlank()) throw new MailStoreException("empty account");
-        return account.toLowerCase(Locale.ROOT);
-    }
 
-    /** INBOX in any case is INBOX (RFC 9051 section 5.1); other names are kept as given. */
-    static String mailboxName(String name) throws MailStoreException {
-        if (name == null || name.isBlank()) throw new MailStoreException("empty mailbox name");
-        if (name.startsWith("/") || name.endsWith("/") || name.contains("//")) {
-            throw new MailStoreException("bad mailbox name: " + name);
-        }
-        return name.equalsIgnoreCase(Mailbox.INBOX) ? Mailbox.INBOX : name;
-    }
 
-    /**
-     * IMAP flags and keywords compare case-insensitively (RFC 9051 section 2.3.2): adding {@code $junk} to a
-     * message with {@code $Junk} changes nothing, and removing it removes {@code $Junk}. A flag keeps the spelling
-     * it was first stored with.
-     */
-    private static Set<String> applyFlags(Set<String> current, FlagOp op, Set<String> given) {
-        Set<String> after = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        switch (op) {
-            case REPLACE -> after.addAll(given);
-            case ADD -> {
-                after.addAll(current);
-                after.addAll(given);
-            }
-            case REMOVE -> {
-                after.addAll(current);
-                for (String flag : given) after.remove(flag); // not removeAll: it may use given's equality
-
-            }
-        }
-        return new TreeSet<>(after);
-    }
-
-    /** Flags as one space-separated, sorted text: IMAP flags are atoms and never hold a space. */
-    private static String encodeFlags(Set<String> flags) {
-        return String.join(" ", new TreeSet<>(flags));
-    }
-
-    private static Set<String> decodeFlags(String text) {
-        return text.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(text.split(" ")));
-    }
 
     private static Mailbox mailbox(ResultSet rs) throws SQLException {
         return new Mailbox(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),

@@ -1,12 +1,17 @@
 package org.mailroom.storage.postgres;
 
+import static org.mailroom.storage.StoreValues.account;
+import static org.mailroom.storage.StoreValues.applyFlags;
+import static org.mailroom.storage.StoreValues.decodeFlags;
+import static org.mailroom.storage.StoreValues.encodeFlags;
+import static org.mailroom.storage.StoreValues.mailboxName;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -471,46 +476,8 @@ public final class PgMailStore implements MailStore {
                 .orElseThrow(() -> new MailStoreException.NotFound("no mailbox with id " + id));
     }
 
-    /** Accounts are canonical addresses: lower case, never empty. */
-    private static String account(String account) throws MailStoreException {
-        if (account == null || account.isBlank()) throw new MailStoreException("empty account");
-        return account.toLowerCase(Locale.ROOT);
-    }
 
-    /** INBOX in any case is INBOX (RFC 9051 section 5.1); other names are kept as given. */
-    static String mailboxName(String name) throws MailStoreException {
-        if (name == null || name.isBlank()) throw new MailStoreException("empty mailbox name");
-        if (name.startsWith("/") || name.endsWith("/") || name.contains("//")) {
-            throw new MailStoreException("bad mailbox name: " + name);
-        }
-        return name.equalsIgnoreCase(Mailbox.INBOX) ? Mailbox.INBOX : name;
-    }
 
-    /** IMAP flags and keywords compare case-insensitively (RFC 9051 section 2.3.2); the first spelling stays. */
-    private static Set<String> applyFlags(Set<String> current, FlagOp op, Set<String> given) {
-        Set<String> after = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        switch (op) {
-            case REPLACE -> after.addAll(given);
-            case ADD -> {
-                after.addAll(current);
-                after.addAll(given);
-            }
-            case REMOVE -> {
-                after.addAll(current);
-                for (String flag : given) after.remove(flag);
-            }
-        }
-        return new TreeSet<>(after);
-    }
-
-    /** Flags as one space-separated, sorted text, as the embedded store keeps them (migrate copies it as is). */
-    static String encodeFlags(Set<String> flags) {
-        return String.join(" ", new TreeSet<>(flags));
-    }
-
-    private static Set<String> decodeFlags(String text) {
-        return text.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(text.split(" ")));
-    }
 
     private static Mailbox mailbox(ResultSet rs) throws SQLException {
         return new Mailbox(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
