@@ -16,10 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.io.UncheckedIOException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +37,6 @@ import org.mailroom.storage.embedded.EmbeddedStorage;
  */
 class CrashDurabilityTest {
 
-    private static final Pattern SMTP_PORT = Pattern.compile("smtp=[^,}]*:(\\d+)");
     private static final int BODY_LINES = 40;
 
     @TempDir
@@ -54,10 +50,10 @@ class CrashDurabilityTest {
             d.addAccount("alice@example.test", "x".toCharArray());
             d.addAccount("bob@example.test", "x".toCharArray());
         }
-        Process server = startServerJvm();
+        Process server = ServerJvm.start(data, null, "server.hostname=mx.example.test");
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         try {
-            int port = awaitSmtpPort(server);
+            int port = ServerJvm.awaitSmtpPort(server);
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch enough = new CountDownLatch(60);
             List<Thread> clients = new ArrayList<>();
@@ -100,63 +96,8 @@ class CrashDurabilityTest {
                 accepted.size(), seen.size());
     }
 
-    private Process startServerJvm() throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        // The production log configuration, not the tests' quiet one: we read the start line from it.
-        List<String> command = new ArrayList<>(List.of(java, "-Dlogback.configurationFile=logback.xml",
-                "-cp", classpath, "org.mailroom.server.Main", "serve",
-                "--data", data.toString(), "--set", "server.hostname=mx.example.test",
-                "--set", "listen.smtp=127.0.0.1:0"));
-        for (String off : List.of("submission", "submissions", "imap", "imaps", "pop3", "pop3s")) {
-            command.add("--set");
-            command.add("listen." + off + "=\"\"");
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("MAILROOM_LOG_LEVEL", "INFO");
-        return pb.start();
-    }
 
-    /** Waits (at most a minute) for the child's log to say where SMTP listens. */
-    private static int awaitSmtpPort(Process server) throws Exception {
-        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
-            try {
-                return readSmtpPort(server);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try {
-            return port.get(60, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            server.destroyForcibly(); // ends the read too
-            throw new AssertionError("server did not start within a minute");
-        }
-    }
 
-    /** Reads the child's log until it says where SMTP listens; the rest of the log is drained in the background. */
-    private static int readSmtpPort(Process server) throws IOException {
-        BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        String line;
-        while ((line = log.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = SMTP_PORT.matcher(line);
-            if (line.contains("mailroom started") && m.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        log.transferTo(java.io.Writer.nullWriter());
-                    } catch (IOException ignored) {
-                        // the process died: that is the point of the test
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("server did not start:\n" + seen);
-    }
 
     private static void sendUntilStopped(int port, int client, Set<String> accepted, CountDownLatch enough,
                                          AtomicBoolean stop) {

@@ -121,19 +121,7 @@ class OutboundCrashTest {
 
     /** Node A in its own JVM, relaying everything to the fake MX; a short lease so the restart retries soon. */
     private Process startNodeA(int mxPort, Path logFile) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(java, "-Dlogback.configurationFile=logback.xml",
-                "-cp", classpath, "org.mailroom.server.Main", "serve", "--data", data.toString(),
-                "--set", "server.hostname=mx.a.test", "--set", "listen.smtp=127.0.0.1:0",
-                "--set", "outbound.relay_host=127.0.0.1:" + mxPort, "--set", "outbound.lease=3s",
-                "--set", "outbound.retry_intervals=[\"1s\"]"));
-        for (String off : List.of("submission", "submissions", "imap", "imaps", "pop3", "pop3s")) {
-            command.add("--set");
-            command.add("listen." + off + "=\"\"");
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
-        pb.environment().put("MAILROOM_LOG_LEVEL", "INFO");
-        return pb.start();
+        return ServerJvm.start(data, logFile, "server.hostname=mx.a.test", "outbound.relay_host=127.0.0.1:" + mxPort,
+                "outbound.lease=3s", "outbound.retry_intervals=[\"1s\"]");
     }
 }

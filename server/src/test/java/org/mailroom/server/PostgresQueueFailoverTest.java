@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,10 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +47,6 @@ import org.mailroom.storage.postgres.TestPostgres;
  */
 class PostgresQueueFailoverTest {
 
-    private static final Pattern SMTP_PORT = Pattern.compile("smtp=[^,}]*:(\\d+)");
     private static final Pattern SUBJECT = Pattern.compile("^Subject: (q-\\d+)$", Pattern.MULTILINE);
     private static final int MESSAGES = 10;
     /** Short enough for a quick test, long enough that A is surely killed before its first lease runs out. */
@@ -90,7 +86,7 @@ class PostgresQueueFailoverTest {
         }
 
         nodeA = startNodeAJvm();
-        int smtpA = awaitSmtpPort(nodeA);
+        int smtpA = ServerJvm.awaitSmtpPort(nodeA);
         try (PostgresLineClient smtp = PostgresLineClient.smtp(new InetSocketAddress("127.0.0.1", smtpA))) {
             for (int i = 0; i < MESSAGES; i++) {
                 assertThat(smtp.sendMail("sender@elsewhere.test", "out@example.test", "q-" + i, "body " + i))
@@ -145,63 +141,13 @@ class PostgresQueueFailoverTest {
     }
 
     private Process startNodeAJvm() throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        // The production log configuration, not the tests' quiet one: we read the start line from it.
-        List<String> command = new ArrayList<>(List.of(java, "-Dlogback.configurationFile=logback.xml",
-                "-cp", classpath, "org.mailroom.server.Main", "serve", "--data", dirA.toString(),
-                "--set", "server.hostname=mx.example.test", "--set", "listen.smtp=127.0.0.1:0",
-                "--set", "store.backend=postgresql", "--set", "store.url=" + StoreOptions.tomlString(postgres.url()),
-                "--set", "dns.servers=[\"127.0.0.1:" + dns.address().getPort() + "\"]",
-                "--set", "outbound.port=" + mx.port(), "--set", "outbound.lease=" + LEASE.toSeconds() + "s"));
-        for (String off : List.of("submission", "submissions", "imap", "imaps", "pop3", "pop3s")) {
-            command.add("--set");
-            command.add("listen." + off + "=\"\"");
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("MAILROOM_LOG_LEVEL", "INFO");
-        return pb.start();
+        return ServerJvm.start(dirA, null, "server.hostname=mx.example.test", "store.backend=postgresql",
+                "store.url=" + StoreOptions.tomlString(postgres.url()),
+                "dns.servers=[\"127.0.0.1:" + dns.address().getPort() + "\"]",
+                "outbound.port=" + mx.port(), "outbound.lease=" + LEASE.toSeconds() + "s");
     }
 
-    /** Waits (at most a minute) for the child's log to say where SMTP listens. */
-    private static int awaitSmtpPort(Process server) throws Exception {
-        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
-            try {
-                return readSmtpPort(server);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try {
-            return port.get(60, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            server.destroyForcibly();
-            throw new AssertionError("node A did not start within a minute");
-        }
-    }
 
-    private static int readSmtpPort(Process server) throws IOException {
-        BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        String line;
-        while ((line = log.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = SMTP_PORT.matcher(line);
-            if (line.contains("mailroom started") && m.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        log.transferTo(java.io.Writer.nullWriter());
-                    } catch (IOException ignored) {
-                        // the process was killed: that is the point of the test
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("node A did not start:\n" + seen);
-    }
 
     record Delivery(String id, long at) {}
 
