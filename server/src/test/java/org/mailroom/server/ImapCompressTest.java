@@ -36,7 +36,7 @@ class ImapCompressTest {
         List<String> command = new java.util.ArrayList<>(List.of("python3", script.toString(), "127.0.0.1",
                 String.valueOf(port), user, TestServer.PASSWORD));
         command.addAll(List.of(extra));
-        return InteropTest.run(null, command, null);
+        return Programs.run(null, command);
     }
 
     @Test

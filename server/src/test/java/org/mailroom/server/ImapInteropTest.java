@@ -50,8 +50,8 @@ class ImapInteropTest {
     void pythonImaplib() throws Exception {
         String user = account("python");
         Path script = Path.of(ImapInteropTest.class.getResource("/interop/imap.py").toURI());
-        String out = InteropTest.run(null, List.of("python3", script.toString(), "127.0.0.1", port(), user,
-                TestServer.PASSWORD), null);
+        String out = Programs.run(null, List.of("python3", script.toString(), "127.0.0.1", port(), user,
+                TestServer.PASSWORD));
         assertThat(out).contains("python imap interop: all checks passed").doesNotContain("FAIL");
     }
 
@@ -61,16 +61,15 @@ class ImapInteropTest {
         String base = "imap://curl%40example.test:" + TestServer.PASSWORD + "@127.0.0.1:" + port();
         String message = "From: curl@example.test\r\nSubject: via curl\r\n\r\nSent by curl.\r\n";
         Path upload = Files.writeString(data.resolve("curl-upload.eml"), message, StandardCharsets.UTF_8);
-        InteropTest.run(null, List.of("curl", "-sS", "--max-time", "20", base + "/INBOX", "-T", upload.toString()), null);
-        String list = InteropTest.run(null, List.of("curl", "-sS", "--max-time", "20", base + "/"), null);
+        Programs.run(null, List.of("curl", "-sS", "--max-time", "20", base + "/INBOX", "-T", upload.toString()));
+        String list = Programs.run(null, List.of("curl", "-sS", "--max-time", "20", base + "/"));
         assertThat(list).contains("* LIST (\\HasNoChildren) \"/\" \"INBOX\"").contains("\\Trash");
-        String search = InteropTest.run(null, List.of("curl", "-sS", "--max-time", "20", base + "/INBOX?SUBJECT%20curl"),
-                null);
+        String search = Programs.run(null, List.of("curl", "-sS", "--max-time", "20", base + "/INBOX?SUBJECT%20curl"));
         assertThat(search.trim()).isEqualTo("* SEARCH 1");
-        String fetched = InteropTest.run(null, List.of("curl", "-sS", "--max-time", "20", base + "/INBOX;UID=1"), null);
+        String fetched = Programs.run(null, List.of("curl", "-sS", "--max-time", "20", base + "/INBOX;UID=1"));
         assertThat(fetched).isEqualTo(message);
-        String examine = InteropTest.run(null, List.of("curl", "-sS", "--max-time", "20", base,
-                "-X", "EXAMINE INBOX"), null);
+        String examine = Programs.run(null, List.of("curl", "-sS", "--max-time", "20", base,
+                "-X", "EXAMINE INBOX"));
         assertThat(examine).contains("* 1 EXISTS").contains("UIDNEXT 2");
         MailStore store = server.server.storage().mailStore();
         Mailbox inbox = store.mailbox(user, "INBOX").orElseThrow();
@@ -136,7 +135,7 @@ class ImapInteropTest {
     }
 
     private static void mbsync(Path config) throws Exception {
-        String out = InteropTest.run(null, List.of("mbsync", "-V", "-c", config.toString(), "-a"), null);
+        String out = Programs.run(null, List.of("mbsync", "-V", "-c", config.toString(), "-a"));
         if (Boolean.getBoolean("imap.debug")) System.out.println(out);
     }
 

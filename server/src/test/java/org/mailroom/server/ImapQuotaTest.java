@@ -72,8 +72,8 @@ class ImapQuotaTest {
         String roomy = account("roomy", 0);
         String nearly = account("nearly", 1000);
         Path script = Path.of(ImapQuotaTest.class.getResource("/interop/quota_smtp.py").toURI());
-        String out = InteropTest.run(null, List.of("python3", script.toString(), "127.0.0.1",
-                String.valueOf(server.smtp().getPort())), null);
+        String out = Programs.run(null, List.of("python3", script.toString(), "127.0.0.1",
+                String.valueOf(server.smtp().getPort())));
 
         assertThat(out).contains("rcpt refused: 452 4.2.2 <full@example.test>: Mailbox full")
                 .contains("data refused: 452 4.2.2 Error: mailbox full")

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,23 +52,13 @@ class ImapTlsTest {
         server.close();
     }
 
-    private static String run(String stdin, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.US_ASCII));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s:\n%s", List.of(command), out).isZero();
-        return out;
-    }
 
     @Test
     void opensslStartTlsImapAndImapsNegotiateTls13() throws Exception {
-        String starttls = run("a LOGOUT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "imap",
+        String starttls = Programs.run("a LOGOUT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "imap",
                 "-connect", "127.0.0.1:" + server.imap().getPort(), "-tls1_3");
         assertThat(starttls).contains("TLSv1.3").contains("a OK LOGOUT completed");
-        String implicit = run("a CAPABILITY\na LOGOUT\n", "openssl", "s_client", "-ign_eof", "-crlf",
+        String implicit = Programs.run("a CAPABILITY\na LOGOUT\n", "openssl", "s_client", "-ign_eof", "-crlf",
                 "-connect", "127.0.0.1:" + server.imaps().getPort(), "-tls1_3");
         // The greeting comes after the handshake, so it can already offer the channel-bound mechanism.
         String greeting = implicit.lines().filter(l -> l.startsWith("* OK [CAPABILITY")).findFirst().orElseThrow();
@@ -80,7 +69,7 @@ class ImapTlsTest {
     @Test
     void pythonImaplibStartTlsImapsAndScram() throws Exception {
         Path script = Path.of(ImapTlsTest.class.getResource("/interop/imap_tls.py").toURI());
-        String out = run("", "python3", script.toString(), "127.0.0.1", String.valueOf(server.imap().getPort()),
+        String out = Programs.run("", "python3", script.toString(), "127.0.0.1", String.valueOf(server.imap().getPort()),
                 String.valueOf(server.imaps().getPort()), ALICE, TestServer.PASSWORD);
         assertThat(out).contains("starttls ok TLSv1.3").contains("imaps ok TLSv1.3").contains("scram ok Logged in")
                 .contains("scram-plus ok");
@@ -89,10 +78,10 @@ class ImapTlsTest {
     @Test
     void curlWithSslReqdAndImaps() throws Exception {
         String user = "alice%40example.test:" + TestServer.PASSWORD;
-        assertThat(run("", "curl", "-sS", "--max-time", "20", "--ssl-reqd", "-k",
+        assertThat(Programs.run("", "curl", "-sS", "--max-time", "20", "--ssl-reqd", "-k",
                 "imap://" + user + "@127.0.0.1:" + server.imap().getPort() + "/INBOX;MAILINDEX=1"))
                 .contains("read me over TLS");
-        assertThat(run("", "curl", "-sS", "--max-time", "20", "-k",
+        assertThat(Programs.run("", "curl", "-sS", "--max-time", "20", "-k",
                 "imaps://" + user + "@127.0.0.1:" + server.imaps().getPort() + "/INBOX;MAILINDEX=1"))
                 .contains("read me over TLS");
     }

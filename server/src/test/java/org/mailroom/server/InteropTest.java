@@ -29,30 +29,13 @@ class InteropTest {
         server.close();
     }
 
-    /** Runs a program, returns its output; fails the test on a non-zero exit or a hang. */
-    static String run(Path workDir, List<String> command, String stdin) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        if (workDir != null) pb.directory(workDir.toFile());
-        Process p = pb.start();
-        try (var in = p.getOutputStream()) {
-            if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        boolean done = p.waitFor(60, TimeUnit.SECONDS);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!done) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command + "\n" + out);
-        }
-        assertThat(p.exitValue()).as("exit of %s, output:\n%s", command, out).isZero();
-        return out;
-    }
 
     @Test
     void pythonSmtplibAndPoplib() throws Exception {
         Path script = Path.of(InteropTest.class.getResource("/interop/smtp_pop3.py").toURI());
-        String out = run(null, List.of("python3", script.toString(), "127.0.0.1",
+        String out = Programs.run(null, List.of("python3", script.toString(), "127.0.0.1",
                 String.valueOf(server.smtp().getPort()), String.valueOf(server.pop3().getPort()),
-                "bob@example.test", TestServer.PASSWORD), null);
+                "bob@example.test", TestServer.PASSWORD));
         assertThat(out).contains("python interop: all checks passed").doesNotContain("FAIL");
     }
 
@@ -61,8 +44,8 @@ class InteropTest {
         server.server.storage().directory().addAccount("jörg@example.test", "x".toCharArray());
         server.server.storage().directory().addAccount("carol@example.test", "x".toCharArray());
         Path script = Path.of(InteropTest.class.getResource("/interop/esmtp_extensions.py").toURI());
-        String out = run(null, List.of("python3", script.toString(), "127.0.0.1",
-                String.valueOf(server.smtp().getPort()), "jörg@example.test", "carol@example.test"), null);
+        String out = Programs.run(null, List.of("python3", script.toString(), "127.0.0.1",
+                String.valueOf(server.smtp().getPort()), "jörg@example.test", "carol@example.test"));
         assertThat(out).contains("8bitmime + dsn ok", "smtputf8 ok", "size ok");
         var store = server.server.storage().mailStore();
         var box = store.mailbox("jörg@example.test", "INBOX").orElseThrow();
@@ -76,12 +59,12 @@ class InteropTest {
     @Test
     void curlSendsOverSmtpAndReadsBackOverPop3() throws Exception {
         String message = "From: curl@elsewhere.test\r\nTo: alice@example.test\r\nSubject: via curl\r\n\r\nSent by curl.\r\n";
-        run(null, List.of("curl", "-sS", "--max-time", "20", "smtp://127.0.0.1:" + server.smtp().getPort(),
-                "--mail-from", "curl@elsewhere.test", "--mail-rcpt", "alice@example.test", "--upload-file", "-"), message);
+        Programs.run(message, List.of("curl", "-sS", "--max-time", "20", "smtp://127.0.0.1:" + server.smtp().getPort(),
+                "--mail-from", "curl@elsewhere.test", "--mail-rcpt", "alice@example.test", "--upload-file", "-"));
         String pop3 = "pop3://alice%40example.test:" + TestServer.PASSWORD + "@127.0.0.1:" + server.pop3().getPort();
-        String list = run(null, List.of("curl", "-sS", "--max-time", "20", pop3 + "/"), null);
+        String list = Programs.run(null, List.of("curl", "-sS", "--max-time", "20", pop3 + "/"));
         assertThat(list.lines().toList()).hasSize(1);
-        String retrieved = run(null, List.of("curl", "-sS", "--max-time", "20", pop3 + "/1"), null);
+        String retrieved = Programs.run(null, List.of("curl", "-sS", "--max-time", "20", pop3 + "/1"));
         // curl prints the message as stored: our trace headers, then exactly what it sent.
         assertThat(retrieved).startsWith("Return-Path: <curl@elsewhere.test>\r\nReceived: from ")
                 .endsWith("\r\n" + message);

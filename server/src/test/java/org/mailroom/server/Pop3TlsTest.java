@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,20 +43,10 @@ class Pop3TlsTest {
         server.close();
     }
 
-    private static String run(String stdin, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.US_ASCII));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s:\n%s", List.of(command), out).isZero();
-        return out;
-    }
 
     @Test
     void opensslStartTlsPop3NegotiatesTls13() throws Exception {
-        String out = run("QUIT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "pop3",
+        String out = Programs.run("QUIT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "pop3",
                 "-connect", "127.0.0.1:" + server.pop3().getPort(), "-tls1_3");
         assertThat(out).contains("TLSv1.3").contains("+OK");
     }
@@ -65,7 +54,7 @@ class Pop3TlsTest {
     @Test
     void pythonPoplibStlsAndPop3Ssl() throws Exception {
         Path script = Path.of(Pop3TlsTest.class.getResource("/interop/pop3_tls.py").toURI());
-        String out = run("", "python3", script.toString(), "127.0.0.1", String.valueOf(server.pop3().getPort()),
+        String out = Programs.run("", "python3", script.toString(), "127.0.0.1", String.valueOf(server.pop3().getPort()),
                 String.valueOf(server.pop3s().getPort()), "alice@example.test", TestServer.PASSWORD);
         assertThat(out).contains("stls ok TLSv1.3").contains("pop3s ok TLSv1.3");
     }
@@ -73,9 +62,9 @@ class Pop3TlsTest {
     @Test
     void curlWithSslReqdAndPop3s() throws Exception {
         String user = "alice%40example.test:" + TestServer.PASSWORD;
-        assertThat(run("", "curl", "-sS", "--max-time", "20", "--ssl-reqd", "-k",
+        assertThat(Programs.run("", "curl", "-sS", "--max-time", "20", "--ssl-reqd", "-k",
                 "pop3://" + user + "@127.0.0.1:" + server.pop3().getPort() + "/1")).contains("read me over TLS");
-        assertThat(run("", "curl", "-sS", "--max-time", "20", "-k",
+        assertThat(Programs.run("", "curl", "-sS", "--max-time", "20", "-k",
                 "pop3s://" + user + "@127.0.0.1:" + server.pop3s().getPort() + "/1")).contains("read me over TLS");
     }
 

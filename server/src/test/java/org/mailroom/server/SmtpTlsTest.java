@@ -7,13 +7,11 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,30 +40,6 @@ class SmtpTlsTest {
         return String.valueOf(server.smtp().getPort());
     }
 
-    /** Runs a program with input; returns exit code and output together. */
-    private static Result run(String stdin, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> {
-            try {
-                p.getInputStream().transferTo(out);
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + List.of(command));
-        }
-        reader.join(5_000);
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
-    }
-
-    record Result(int exit, String output) {}
 
     private static String lastMessage(String account) throws IOException {
         MailStore store = server.server.storage().mailStore();
@@ -78,18 +52,18 @@ class SmtpTlsTest {
 
     @Test
     void opensslNegotiatesTls13WithTheSelfSignedCertificate() throws Exception {
-        Result r = run("QUIT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "smtp", "-connect", "127.0.0.1:" + port(),
+        Programs.Result r = Programs.result("QUIT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "smtp", "-connect", "127.0.0.1:" + port(),
                 "-tls1_3", "-servername", "mx.example.test");
         assertThat(r.output()).contains("TLSv1.3").contains("subject=CN = mx.example.test").contains("221 2.0.0 Bye");
     }
 
     @Test
     void opensslTls12IsAcceptedButTls10And11AreRefused() throws Exception {
-        assertThat(run("QUIT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "smtp", "-connect", "127.0.0.1:" + port(),
+        assertThat(Programs.result("QUIT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "smtp", "-connect", "127.0.0.1:" + port(),
                 "-tls1_2").output()).contains("TLSv1.2").contains("221 2.0.0 Bye");
         for (String old : new String[] {"-tls1", "-tls1_1"}) {
             // The client is allowed the old protocol (SECLEVEL=0), so a refusal is the server's.
-            Result r = run("QUIT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "smtp", "-connect", "127.0.0.1:" + port(),
+            Programs.Result r = Programs.result("QUIT\n", "openssl", "s_client", "-ign_eof", "-crlf", "-starttls", "smtp", "-connect", "127.0.0.1:" + port(),
                     old, "-cipher", "DEFAULT:@SECLEVEL=0");
             assertThat(r.exit()).as("%s output: %s", old, r.output()).isNotZero();
             assertThat(r.output()).doesNotContain("221 2.0.0 Bye").containsIgnoringCase("alert");
@@ -99,7 +73,7 @@ class SmtpTlsTest {
     @Test
     void pythonSmtplibStartTls() throws Exception {
         Path script = Path.of(SmtpTlsTest.class.getResource("/interop/smtp_starttls.py").toURI());
-        Result r = run("", "python3", script.toString(), "127.0.0.1", port(), "bob@example.test");
+        Programs.Result r = Programs.result("", "python3", script.toString(), "127.0.0.1", port(), "bob@example.test");
         assertThat(r.output()).contains("python starttls: ok").contains("TLSv1.3");
         String stored = lastMessage("bob@example.test");
         assertThat(stored).contains("with ESMTPS id").contains("(using TLSv1.3 with cipher TLS_").contains("secret");
@@ -107,7 +81,7 @@ class SmtpTlsTest {
 
     @Test
     void curlWithSslRequired() throws Exception {
-        Result r = run("Subject: curl tls\r\n\r\nvia curl\r\n", "curl", "-sS", "--max-time", "20", "--ssl-reqd", "-k",
+        Programs.Result r = Programs.result("Subject: curl tls\r\n\r\nvia curl\r\n", "curl", "-sS", "--max-time", "20", "--ssl-reqd", "-k",
                 "smtp://127.0.0.1:" + port(), "--mail-from", "curl@elsewhere.test", "--mail-rcpt", "alice@example.test",
                 "--upload-file", "-");
         assertThat(r.exit()).as(r.output()).isZero();
@@ -116,7 +90,7 @@ class SmtpTlsTest {
 
     @Test
     void swaksWithPipeliningAndTls() throws Exception {
-        Result r = run("", "swaks", "--server", "127.0.0.1:" + port(), "--to", "alice@example.test",
+        Programs.Result r = Programs.result("", "swaks", "--server", "127.0.0.1:" + port(), "--to", "alice@example.test",
                 "--from", "swaks@elsewhere.test", "--helo", "swaks.test", "--pipeline", "--tls",
                 "--header", "Subject: swaks pipelined tls", "--body", "from swaks", "--timeout", "20");
         assertThat(r.exit()).as(r.output()).isZero();

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,14 +58,6 @@ class SubmissionTest {
         }
     }
 
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s:\n%s", List.of(command), out).isZero();
-        return out;
-    }
 
     private static void angus(int port, boolean implicitTls, String mechanism, String subject) throws Exception {
         Properties props = new Properties();
@@ -109,7 +100,7 @@ class SubmissionTest {
     @Test
     void pythonSmtplibOn587And465AndMessageIdAndDateAreAdded() throws Exception {
         Path script = Path.of(SubmissionTest.class.getResource("/interop/submission.py").toURI());
-        String out = run("python3", script.toString(), "127.0.0.1", String.valueOf(server.submission().getPort()),
+        String out = Programs.run(null, "python3", script.toString(), "127.0.0.1", String.valueOf(server.submission().getPort()),
                 String.valueOf(server.submissions().getPort()), "alice@example.test", TestServer.PASSWORD,
                 "bob@example.test");
         assertThat(out).contains("587 ok").contains("465 ok");
@@ -122,13 +113,13 @@ class SubmissionTest {
     void curlOn587WithSslReqdAnd465WithSmtps() throws Exception {
         Path message = Files.writeString(data.resolve("curl.eml"),
                 "From: alice@example.test\r\nSubject: curl submission\r\nMessage-ID: <mine@client.test>\r\n\r\nhi\r\n");
-        run("curl", "-sS", "--max-time", "20", "--ssl-reqd", "-k", "smtp://127.0.0.1:" + server.submission().getPort(),
+        Programs.run(null, "curl", "-sS", "--max-time", "20", "--ssl-reqd", "-k", "smtp://127.0.0.1:" + server.submission().getPort(),
                 "--user", "alice@example.test:" + TestServer.PASSWORD, "--mail-from", "alice@example.test",
                 "--mail-rcpt", "bob@example.test", "--upload-file", message.toString());
         String stored = lastMessage("bob@example.test");
         assertThat(stored).contains("curl submission").contains("Message-ID: <mine@client.test>");
         assertThat(stored.split("Message-ID:", -1)).as("no second Message-ID when one is there").hasSize(2);
-        run("curl", "-sS", "--max-time", "20", "-k", "smtps://127.0.0.1:" + server.submissions().getPort(),
+        Programs.run(null, "curl", "-sS", "--max-time", "20", "-k", "smtps://127.0.0.1:" + server.submissions().getPort(),
                 "--user", "alice@example.test:" + TestServer.PASSWORD, "--mail-from", "alice@example.test",
                 "--mail-rcpt", "bob@example.test", "--upload-file", message.toString());
     }
@@ -136,14 +127,14 @@ class SubmissionTest {
     @Test
     void swaksWithAuthPlainAndLogin() throws Exception {
         for (String mechanism : new String[] {"PLAIN", "LOGIN"}) {
-            String out = run("swaks", "--server", "127.0.0.1:" + server.submission().getPort(), "--tls",
+            String out = Programs.run(null, "swaks", "--server", "127.0.0.1:" + server.submission().getPort(), "--tls",
                     "--auth", mechanism, "--auth-user", "alice@example.test", "--auth-password", TestServer.PASSWORD,
                     "--from", "alice@example.test", "--to", "bob@example.test",
                     "--header", "Subject: swaks " + mechanism, "--timeout", "20");
             assertThat(out).contains("235 2.7.0").contains("250 2.0.0 Ok: queued as");
             assertThat(lastMessage("bob@example.test")).contains("swaks " + mechanism);
         }
-        String implicit = run("swaks", "--server", "127.0.0.1:" + server.submissions().getPort(), "--tlsc",
+        String implicit = Programs.run(null, "swaks", "--server", "127.0.0.1:" + server.submissions().getPort(), "--tlsc",
                 "--auth", "PLAIN", "--auth-user", "alice@example.test", "--auth-password", TestServer.PASSWORD,
                 "--from", "alice@example.test", "--to", "bob@example.test", "--timeout", "20");
         assertThat(implicit).contains("235 2.7.0");
@@ -152,10 +143,10 @@ class SubmissionTest {
     @Test
     void scramSha256AgainstAnIndependentClient() throws Exception {
         Path script = Path.of(SubmissionTest.class.getResource("/interop/scram_smtp.py").toURI());
-        assertThat(run("python3", script.toString(), "127.0.0.1", String.valueOf(server.submission().getPort()),
+        assertThat(Programs.run(null, "python3", script.toString(), "127.0.0.1", String.valueOf(server.submission().getPort()),
                 "alice@example.test", TestServer.PASSWORD)).contains("scram ok");
         assertThat(lastMessage("alice@example.test")).contains("authenticated with SCRAM-SHA-256");
-        assertThat(run("python3", script.toString(), "127.0.0.1", String.valueOf(server.submission().getPort()),
+        assertThat(Programs.run(null, "python3", script.toString(), "127.0.0.1", String.valueOf(server.submission().getPort()),
                 "alice@example.test", "not-the-password")).contains("scram refused 535");
     }
 
