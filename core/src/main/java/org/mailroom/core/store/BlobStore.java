@@ -41,8 +41,11 @@ public interface BlobStore {
         long size();
 
         /**
-         * Makes the blob durable (on stable storage, surviving a crash or power loss) and returns its id.
-         * Nothing can be read under that id before this returns.
+         * Finishes the blob and returns its id; it can be read under that id from now on. The blob is durable
+         * (on stable storage, surviving a crash or power loss) no later than the first write of the same
+         * storage that names it ({@code MailStore.deliver}, {@code MailQueue.enqueue}...) and that returns
+         * after this does: a store may write a small blob in the same commit as the rows that name it, so
+         * a message costs one durable commit, not two. Nothing can be read under the id before this returns.
          */
         String commit() throws IOException;
 

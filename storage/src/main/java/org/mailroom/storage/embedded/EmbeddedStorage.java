@@ -12,31 +12,40 @@ import org.mailroom.storage.Storage;
 /**
  * The default storage of one machine, in one data directory:
  * <pre>
- *   mailroom.db (+ -wal, -shm)   SQLite: mailboxes, messages, directory, queue
- *   blobs/ab/cd/abcd...          message bytes, one file per message
- *   blobs/tmp/                   blobs being written
+ *   mailroom.db (+ -wal, -shm)   SQLite: mailboxes, messages, directory, queue, and small messages' bytes
+ *   blobs/ab/cd/abcd...          bytes of large messages (and of every message stored before version 6
+ *                                of the schema), one file each
+ *   blobs/tmp/                   blob files being written
  *   tmp/                         sqlite-jdbc's native library
  * </pre>
  * The server and the admin CLI each open it with {@link #open}; both may run at once.
  */
 public final class EmbeddedStorage implements Storage {
 
-    private final FileBlobStore blobStore;
+    private final EmbeddedBlobStore blobStore;
     private final SqliteDatabase database;
     private final SqliteMailStore mailStore;
     private final SqliteDirectory directory;
     private final SqliteMailQueue mailQueue;
 
-    private EmbeddedStorage(FileBlobStore blobStore, SqliteDatabase database) {
+    private EmbeddedStorage(EmbeddedBlobStore blobStore, SqliteDatabase database) {
         this.blobStore = blobStore;
         this.database = database;
         this.mailStore = new SqliteMailStore(database, blobStore);
         this.directory = new SqliteDirectory(database);
-        this.mailQueue = new SqliteMailQueue(database);
+        this.mailQueue = new SqliteMailQueue(database, blobStore);
     }
 
-    /** Opens the storage in {@code dataDir}, creating folders and database on first use. */
+    /** Opens the storage in {@code dataDir} with the default size limit of blobs kept in the database. */
     public static EmbeddedStorage open(Path dataDir) throws IOException {
+        return open(dataDir, EmbeddedBlobStore.DEFAULT_INLINE_MAX);
+    }
+
+    /**
+     * Opens the storage in {@code dataDir}, creating folders and database on first use. Messages of up to
+     * {@code inlineBlobMax} octets are kept in the database ({@code store.inline_blob_max}; 0: all in files).
+     */
+    public static EmbeddedStorage open(Path dataDir, int inlineBlobMax) throws IOException {
         Files.createDirectories(dataDir);
         Path tmp = Files.createDirectories(dataDir.resolve("tmp"));
         // sqlite-jdbc unpacks its native library into java.io.tmpdir unless told otherwise, and /tmp is
@@ -44,8 +53,16 @@ public final class EmbeddedStorage implements Storage {
         if (System.getProperty("org.sqlite.tmpdir") == null) {
             System.setProperty("org.sqlite.tmpdir", tmp.toAbsolutePath().toString());
         }
-        FileBlobStore blobs = new FileBlobStore(dataDir.resolve("blobs"));
-        return new EmbeddedStorage(blobs, SqliteDatabase.open(dataDir.resolve("mailroom.db"), blobs));
+        FileBlobStore files = new FileBlobStore(dataDir.resolve("blobs"));
+        SqliteDatabase database = SqliteDatabase.open(dataDir.resolve("mailroom.db"), files);
+        try {
+            EmbeddedBlobStore blobs = new EmbeddedBlobStore(files, database, inlineBlobMax);
+            blobs.sweepOrphans(System.currentTimeMillis());
+            return new EmbeddedStorage(blobs, database);
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
 
     @Override
@@ -77,6 +94,11 @@ public final class EmbeddedStorage implements Storage {
     /** Batches committed so far; tests use it to see group commit at work. */
     long commits() {
         return database.commits();
+    }
+
+    /** For tests that look at where blobs went. */
+    EmbeddedBlobStore embeddedBlobs() {
+        return blobStore;
     }
 
     /** For tests that need to hold the writer still. */

@@ -96,7 +96,7 @@ public final class FileBlobStore implements BlobStore {
         return true;
     }
 
-    private static String newId() {
+    static String newId() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return HEX.formatHex(bytes);

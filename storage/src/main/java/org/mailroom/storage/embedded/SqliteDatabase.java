@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After the commit, on the writer thread and before the callers are answered, the work's
  * {@linkplain WriteTx#afterCommit after-commit actions} run (publishing events, which listeners must
- * therefore handle quickly), and blob files no row refers to any more are deleted.
+ * therefore handle quickly), and blob files no row refers to any more are deleted (a blob kept in the
+ * database goes inside the transaction, with the last row that named it).
  *
  * <h2>Readers</h2>
  * Reads use their own connections from a small pool; in WAL mode they see the last commit and never
@@ -194,6 +195,21 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
+     * Queues the work for the next batch and returns at once; the future completes when the batch is
+     * durable. The writer runs work in the order it was submitted, so any work submitted after this returns
+     * commits in the same batch or a later one: once that later work is durable, so is this.
+     */
+    <T> CompletableFuture<T> submit(Work<T> work) throws IOException {
+        if (Thread.currentThread() == writerThread) throw new IllegalStateException("submit() from the writer");
+        Job<T> job = new Job<>(work);
+        synchronized (submitLock) {
+            if (closed) throw new IOException("storage is closed");
+            jobs.add(job);
+        }
+        return job.future;
+    }
+
+    /**
      * Queues the work for the next batch without waiting for its commit; a failure is logged. Only for
      * writes whose loss costs nothing but redoing them (a cache such as a parsed structure): a reader that
      * fills a cache must not wait an fsync per row.
@@ -334,8 +350,11 @@ final class SqliteDatabase implements AutoCloseable {
             for (String blobId : job.tx.releasedBlobs) {
                 boolean used = writer.exists("SELECT 1 FROM message WHERE blob_id = ?", blobId)
                         || writer.exists("SELECT 1 FROM queue WHERE blob_id = ?", blobId);
-                if (!used && unreferenced.add(blobId)) {
+                if (!used) {
                     writer.update("DELETE FROM blob_structure WHERE blob_id = ?", blobId);
+                    // A blob kept in the database goes with this transaction; only a file is left to delete.
+                    boolean inline = writer.update("DELETE FROM blob WHERE id = ?", blobId) > 0;
+                    if (!inline) unreferenced.add(blobId);
                 }
             }
         }

@@ -33,9 +33,11 @@ public final class SqliteMailQueue implements MailQueue {
             "id, blob_id, sender, created, next_attempt, attempts, last_error, envid, ret, warned";
 
     private final SqliteDatabase db;
+    private final EmbeddedBlobStore blobs;
 
-    SqliteMailQueue(SqliteDatabase db) {
+    SqliteMailQueue(SqliteDatabase db, EmbeddedBlobStore blobs) {
         this.db = db;
+        this.blobs = blobs;
     }
 
     @Override
@@ -47,6 +49,7 @@ public final class SqliteMailQueue implements MailQueue {
         Dsn d = dsn == null ? Dsn.NONE : dsn;
         return db.write(tx -> {
             SqlConnection sql = tx.sql();
+            blobs.checkStored(sql, blobId);
             sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt, envid, ret)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?)", id, blobId, sender, now.toEpochMilli(), now.toEpochMilli(),
                     d.envid(), d.ret() == null ? null : d.ret().name());

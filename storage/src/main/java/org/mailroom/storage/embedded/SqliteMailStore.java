@@ -25,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.mailroom.core.mime.MessageStructure;
-import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MailboxEvent;
 import org.mailroom.core.store.MailStore;
@@ -59,11 +58,11 @@ public final class SqliteMailStore implements MailStore {
     private static final String MESSAGE_COLUMNS = "mailbox_id, uid, blob_id, size, internal_date, flags, modseq";
 
     private final SqliteDatabase db;
-    private final BlobStore blobs;
+    private final EmbeddedBlobStore blobs;
     private final Map<String, List<Consumer<MailboxEvent>>> listeners = new ConcurrentHashMap<>();
     private final Set<String> lockedMaildrops = ConcurrentHashMap.newKeySet();
 
-    SqliteMailStore(SqliteDatabase db, BlobStore blobs) {
+    SqliteMailStore(SqliteDatabase db, EmbeddedBlobStore blobs) {
         this.db = db;
         this.blobs = blobs;
     }
@@ -184,6 +183,7 @@ public final class SqliteMailStore implements MailStore {
         return db.write(tx -> {
             SqlConnection sql = tx.sql();
             for (Map.Entry<String, byte[]> structure : structures.entrySet()) {
+                blobs.checkStored(sql, structure.getKey());
                 if (structure.getValue() == null) continue;
                 sql.update("INSERT OR IGNORE INTO blob_structure (blob_id, data) VALUES (?, ?)", structure.getKey(),
                         structure.getValue());

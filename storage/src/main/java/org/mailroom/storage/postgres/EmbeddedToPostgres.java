@@ -15,8 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.mailroom.core.store.BlobStore;
 import org.mailroom.storage.embedded.EmbeddedStorage;
-import org.mailroom.storage.embedded.FileBlobStore;
 
 /**
  * Moves an embedded store (a data directory) into an empty PostgreSQL database, keeping every number a client
@@ -57,11 +57,16 @@ public final class EmbeddedToPostgres {
     public static Report copy(Path dataDir, String url, String user, String password) throws IOException {
         Path db = dataDir.resolve("mailroom.db");
         if (!Files.isRegularFile(db)) throw new IOException("no embedded store in " + dataDir + " (no mailroom.db)");
-        // Opening brings the embedded schema up to date (and proves nothing else is wrong with it).
-        EmbeddedStorage.open(dataDir).close();
-        // The target schema, created or brought up to date by the same code the servers run.
-        PostgresStorage.open(url, user, password, dataDir.resolve("tmp")).close();
-        FileBlobStore blobs = new FileBlobStore(dataDir.resolve("blobs"));
+        // Opening brings the embedded schema up to date (and proves nothing else is wrong with it); it stays
+        // open to read the blobs, which are rows of its database or files.
+        try (EmbeddedStorage embedded = EmbeddedStorage.open(dataDir)) {
+            // The target schema, created or brought up to date by the same code the servers run.
+            PostgresStorage.open(url, user, password, dataDir.resolve("tmp")).close();
+            return copy(db, embedded.blobStore(), url, user, password);
+        }
+    }
+
+    private static Report copy(Path db, BlobStore blobs, String url, String user, String password) throws IOException {
         Properties credentials = new Properties();
         if (user != null && !user.isEmpty()) credentials.setProperty("user", user);
         if (password != null && !password.isEmpty()) credentials.setProperty("password", password);

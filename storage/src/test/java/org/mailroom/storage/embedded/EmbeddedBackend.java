@@ -21,6 +21,11 @@ final class EmbeddedBackend implements StorageBackend {
         return new EmbeddedBackend(EmbeddedStorage.open(dataDir));
     }
 
+    /** With another limit for blobs kept in the database (0: every blob a file). */
+    static EmbeddedBackend open(Path dataDir, int inlineBlobMax) throws IOException {
+        return new EmbeddedBackend(EmbeddedStorage.open(dataDir, inlineBlobMax));
+    }
+
     @Override
     public BlobStore blobStore() {
         return storage.blobStore();

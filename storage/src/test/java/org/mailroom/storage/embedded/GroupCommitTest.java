@@ -69,7 +69,8 @@ class GroupCommitTest {
                     : List.of(Target.inbox("alice@example.test"), Target.inbox("bob@example.test"));
             deliveries.add(pool.submit(() -> store.deliver(message, targets)));
         }
-        await().atMost(5, TimeUnit.SECONDS).until(() -> storage.database().queuedWrites() == 9);
+        // Each small blob's row is a job of its own, queued by commit() ahead of its delivery.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> storage.database().queuedWrites() == 18);
         long commitsBefore = storage.commits();
         release.countDown();
         blocker.get(10, TimeUnit.SECONDS);
@@ -83,7 +84,7 @@ class GroupCommitTest {
                 assertThat(delivery.get(10, TimeUnit.SECONDS)).hasSize(2);
             }
         }
-        // The blocker's batch committed once; the nine deliveries committed together, once.
+        // The blocker's batch committed once; the nine deliveries and their blobs committed together, once.
         assertThat(storage.commits() - commitsBefore).isEqualTo(2);
         long bobInbox = store.mailbox("bob@example.test", "INBOX").orElseThrow().id();
         assertThat(store.messages(bobInbox)).extracting(MessageRecord::uid)

@@ -1,0 +1,221 @@
+package org.mailroom.storage.embedded;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mailroom.core.store.BlobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store's blobs, of two kinds under one kind of id (32 hex digits):
+ * <ul>
+ *   <li><b>small</b> (up to {@code inlineMax} octets, most mail): a row of the {@code blob} table, written by
+ *       the database's group commit. The writer keeps the bytes in memory; {@link BlobWriter#commit} hands
+ *       the row to the writer thread and returns without waiting. The delivery that follows (mailbox rows,
+ *       queue rows) is submitted later, so it commits in the same batch or a later one: when the caller's
+ *       delivery is durable, so are the bytes. One WAL fsync per batch, instead of a file fsync and a
+ *       directory fsync per message, and one group-commit wait per message, not two.</li>
+ *   <li><b>large</b>: a file, as {@link FileBlobStore} has always kept them (durable when commit returns).
+ *       A writer starts in memory and moves to a file as soon as it passes {@code inlineMax}.</li>
+ * </ul>
+ * Reads look in memory (committed, row not yet written), then the table, then the files; data directories
+ * from before the table simply have files.
+ *
+ * <h2>Failure and crash</h2>
+ * Should the row fail to commit (disk full), every write naming the blob afterwards fails too: the stores call
+ * {@link #checkStored} inside their transaction, so no message row ever names bytes that are not there. A
+ * crash between the blob's batch and the delivery's leaves a row that nothing names; {@link #sweepOrphans}
+ * removes such rows once they are old enough that no delivery can still be on its way.
+ */
+public final class EmbeddedBlobStore implements BlobStore {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedBlobStore.class);
+
+    /** A committed small blob is named by a delivery within one SMTP reply; an hour is far beyond that. */
+    static final Duration ORPHAN_AGE = Duration.ofHours(1);
+
+    /** Default for {@code store.inline_blob_max}: see docs/configuration.md for the measurements behind it. */
+    public static final int DEFAULT_INLINE_MAX = 64 * 1024;
+
+    private final FileBlobStore files;
+    private final SqliteDatabase db;
+    private final int inlineMax;
+    /** Small blobs committed whose row is not durable yet: readable at once, from here. */
+    private final Map<String, byte[]> pending = new ConcurrentHashMap<>();
+    /** Small blobs whose row failed to commit (rare: disk full, I/O error); writes naming them must fail. */
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
+
+    EmbeddedBlobStore(FileBlobStore files, SqliteDatabase db, int inlineMax) {
+        if (inlineMax < 0) throw new IllegalArgumentException("inlineMax < 0");
+        this.files = files;
+        this.db = db;
+        this.inlineMax = inlineMax;
+    }
+
+    @Override
+    public BlobWriter create() {
+        return new SpillingWriter();
+    }
+
+    @Override
+    public InputStream open(String id) throws IOException {
+        Optional<byte[]> bytes = inlineBytes(id);
+        if (bytes.isPresent()) return new ByteArrayInputStream(bytes.get());
+        return files.open(id);
+    }
+
+    @Override
+    public long size(String id) throws IOException {
+        requireValid(id);
+        byte[] mine = pending.get(id);
+        if (mine != null) return mine.length;
+        Optional<Long> length = db.read(sql -> sql.queryLong("SELECT length(data) FROM blob WHERE id = ?", id));
+        if (length.isPresent()) return length.get();
+        return files.size(id);
+    }
+
+    /** Deletes the row (in its own group commit) and any file of that id. */
+    @Override
+    public void delete(String id) throws IOException {
+        if (!FileBlobStore.isValidId(id)) return;
+        // The row, if its insert is still queued, is written first: the writer keeps submission order.
+        db.write(tx -> tx.sql().update("DELETE FROM blob WHERE id = ?", id));
+        pending.remove(id);
+        files.delete(id);
+    }
+
+    /**
+     * Inside a write transaction (on the writer thread): fails if the blob is a small one whose row did not
+     * commit and is not in this transaction either. Stores call it before inserting a row that names the blob.
+     */
+    void checkStored(SqlConnection sql, String id) throws IOException, SQLException {
+        boolean missing = lost.contains(id)
+                || (pending.containsKey(id) && !sql.exists("SELECT 1 FROM blob WHERE id = ?", id));
+        if (missing) throw new IOException("blob " + id + " was not stored");
+    }
+
+    /**
+     * Deletes rows of small blobs that no message or queue entry names and that are older than
+     * {@link #ORPHAN_AGE}. Each run looks only at blobs created since the previous run's limit (kept in
+     * {@code meta}), so it costs little however many blobs there are; the admin CLI may run it while the server
+     * runs, which is why it waits for blobs to be old rather than for them to be present at start.
+     */
+    int sweepOrphans(long nowMillis) throws IOException {
+        long until = nowMillis - ORPHAN_AGE.toMillis();
+        int removed = db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            long from = sql.queryLong("SELECT value FROM meta WHERE key = 'blob_sweep_until'").orElse(0L);
+            if (until <= from) return 0;
+            int n = sql.update("DELETE FROM blob WHERE created >= ? AND created < ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM message WHERE blob_id = blob.id)"
+                    + " AND NOT EXISTS (SELECT 1 FROM queue WHERE blob_id = blob.id)", from, until);
+            sql.update("INSERT OR REPLACE INTO meta (key, value) VALUES ('blob_sweep_until', ?)", until);
+            return n;
+        });
+        if (removed > 0) log.info("Deleted {} stored message(s) that no mailbox or queue entry named", removed);
+        return removed;
+    }
+
+    /** Whether the blob is kept in the database (for tests). */
+    boolean isInline(String id) throws IOException {
+        return pending.containsKey(id)
+                || db.read(sql -> sql.exists("SELECT 1 FROM blob WHERE id = ?", id));
+    }
+
+    private Optional<byte[]> inlineBytes(String id) throws IOException {
+        requireValid(id);
+        byte[] mine = pending.get(id);
+        if (mine != null) return Optional.of(mine);
+        return db.read(sql -> sql.queryOne("SELECT data FROM blob WHERE id = ?", rs -> rs.getBytes(1), id));
+    }
+
+    private static void requireValid(String id) throws NoSuchFileException {
+        // Ids come from the database and from admin commands: never let one name anything else.
+        if (!FileBlobStore.isValidId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
+    }
+
+    /** Hands a small blob to the writer thread; the caller's later writes are durable only after it. */
+    private String commitInline(byte[] bytes) throws IOException {
+        String id = FileBlobStore.newId();
+        long created = System.currentTimeMillis();
+        pending.put(id, bytes);
+        try {
+            db.submit(tx -> tx.sql().update("INSERT INTO blob (id, created, data) VALUES (?, ?, ?)", id, created, bytes))
+                    // Runs on the writer thread once the batch is over, before the next batch starts.
+                    .whenComplete((rows, failure) -> {
+                        if (failure != null) {
+                            lost.add(id);
+                            log.error("Cannot store message {}: {}", id, failure.toString());
+                        }
+                        pending.remove(id);
+                    });
+        } catch (IOException | RuntimeException e) {
+            pending.remove(id);
+            throw e;
+        }
+        return id;
+    }
+
+    /** Collects up to {@code inlineMax} octets in memory; past that, goes on in a blob file. */
+    private final class SpillingWriter implements BlobWriter {
+        private enum State { WRITING, COMMITTED, CLOSED }
+
+        private byte[] buffer = new byte[Math.min(inlineMax, 8192)];
+        private int length;
+        private BlobWriter file;
+        private State state = State.WRITING;
+
+        @Override
+        public void write(ByteBuffer bytes) throws IOException {
+            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
+            if (file == null && (long) length + bytes.remaining() > inlineMax) {
+                file = files.create();
+                file.write(ByteBuffer.wrap(buffer, 0, length));
+                buffer = null;
+            }
+            if (file != null) {
+                file.write(bytes);
+                return;
+            }
+            int n = bytes.remaining();
+            if (length + n > buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(inlineMax, Math.max(buffer.length * 2L, length + n)));
+            }
+            bytes.get(buffer, length, n);
+            length += n;
+        }
+
+        @Override
+        public long size() {
+            return file != null ? file.size() : length;
+        }
+
+        @Override
+        public String commit() throws IOException {
+            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
+            String id = file != null ? file.commit() : commitInline(Arrays.copyOf(buffer, length));
+            state = State.COMMITTED;
+            buffer = null;
+            return id;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (state == State.WRITING) {
+                state = State.CLOSED;
+                buffer = null;
+                if (file != null) file.close();
+            }
+        }
+    }
+}
