@@ -103,7 +103,7 @@ public final class Server implements AutoCloseable {
      * nodes on one database; the data directory then holds only TLS files and blobs being received).
      */
     public static Storage openStorage(Config config) throws IOException {
-        if (config.store().isEmbedded()) return EmbeddedStorage.open(config.server().dataDir());
+        if (config.store().isEmbedded()) return EmbeddedStorage.open(config.server().dataDir(), (int) config.store().inlineBlobMax());
         return PostgresStorage.open(config.store().url(), config.store().user(), config.store().password(),
                 config.server().dataDir().resolve("tmp"));
     }

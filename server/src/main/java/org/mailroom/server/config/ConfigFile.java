@@ -47,6 +47,7 @@ public final class ConfigFile {
             new Key("store", "url", "\"\"", "JDBC URL for postgresql, e.g. \"jdbc:postgresql://db.example.org/mailroom\"."),
             new Key("store", "user", "\"\"", "Database user for postgresql."),
             new Key("store", "password", "\"\"", "Database password for postgresql."),
+            new Key("store", "inline_blob_max", "65536", "Embedded: messages up to this size (bytes, or \"64KiB\") are kept in the database, larger ones in files; 0 = all files."),
 
             new Key("dns", "servers", "[]", "Resolvers as \"host[:port]\", e.g. [\"127.0.0.1:5353\"]; [] = the system's (/etc/resolv.conf)."),
 

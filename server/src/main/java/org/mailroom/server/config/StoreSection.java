@@ -1,11 +1,20 @@
 package org.mailroom.server.config;
 
+import tools.jackson.databind.annotation.JsonDeserialize;
+
 /**
  * {@code [store]}: where accounts, mailboxes, messages and the queue live. {@code embedded} keeps
  * everything in the data directory (SQLite and files); {@code postgresql} uses the database at the JDBC
  * {@code url} (messages still go to the data directory unless the backend says otherwise).
+ *
+ * @param inlineBlobMax embedded: messages up to this many bytes are kept in the database, where they commit
+ *                      with their mailbox rows in one fsync; larger ones are files. 0: every message a file.
  */
-public record StoreSection(String backend, String url, String user, String password) {
+public record StoreSection(String backend, String url, String user, String password,
+                           @JsonDeserialize(using = ConfigReader.SizeDeserializer.class) long inlineBlobMax) {
+
+    /** A writer holds a message this size in memory until its end: keep it well below the message size limit. */
+    static final long MAX_INLINE_BLOB = 16L * 1024 * 1024;
 
     public static final String EMBEDDED = "embedded";
     public static final String POSTGRESQL = "postgresql";
@@ -22,12 +31,16 @@ public record StoreSection(String backend, String url, String user, String passw
         if (backend.equals(POSTGRESQL) && url.isBlank()) {
             throw ConfigException.badValue("store.url", "needed when store.backend is \"postgresql\"");
         }
+        if (inlineBlobMax < 0 || inlineBlobMax > MAX_INLINE_BLOB) {
+            throw ConfigException.badValue("store.inline_blob_max",
+                    "expected 0 to " + MAX_INLINE_BLOB + " bytes, got " + inlineBlobMax);
+        }
     }
 
     /** Never prints the password: configurations end up in logs. */
     @Override
     public String toString() {
         return "StoreSection[backend=" + backend + ", url=" + url + ", user=" + user
-                + ", password=" + (password.isEmpty() ? "" : "***") + "]";
+                + ", password=" + (password.isEmpty() ? "" : "***") + ", inlineBlobMax=" + inlineBlobMax + "]";
     }
 }
