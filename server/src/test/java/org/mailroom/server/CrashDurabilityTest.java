@@ -33,11 +33,15 @@ import org.mailroom.storage.embedded.EmbeddedStorage;
 /**
  * "250 means stored": the server runs in its own JVM, clients send while it is killed with SIGKILL, and
  * after a restart every message that got 250 is there exactly once and whole; a message that did not
- * get 250 is there whole or not at all.
+ * get 250 is there whole or not at all. Both kinds of blob are sent: small ones (a row written in the
+ * group commit with the mailbox rows) and, every third message, large ones (a file of their own).
  */
 class CrashDurabilityTest {
 
     private static final int BODY_LINES = 40;
+    private static final int LARGE_BODY_LINES = 200;
+    /** Between the two sizes (about 1 KB and 5 KB), so that both paths run without megabytes of traffic. */
+    private static final int INLINE_BLOB_MAX = 2048;
 
     @TempDir
     Path data;
@@ -50,7 +54,8 @@ class CrashDurabilityTest {
             d.addAccount("alice@example.test", "x".toCharArray());
             d.addAccount("bob@example.test", "x".toCharArray());
         }
-        Process server = ServerJvm.start(data, null, "server.hostname=mx.example.test");
+        Process server = ServerJvm.start(data, null, "server.hostname=mx.example.test",
+                "store.inline_blob_max=" + INLINE_BLOB_MAX);
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         try {
             int port = ServerJvm.awaitSmtpPort(server);
@@ -72,13 +77,17 @@ class CrashDurabilityTest {
             server.destroyForcibly();
         }
 
+        assertThat(accepted).as("accepted messages of both kinds")
+                .anyMatch(CrashDurabilityTest::isLarge).anyMatch(id -> !isLarge(id));
         Map<String, Integer> seen = new HashMap<>();
-        try (EmbeddedStorage storage = EmbeddedStorage.open(data)) {
+        Set<String> blobIds = new java.util.HashSet<>();
+        try (EmbeddedStorage storage = EmbeddedStorage.open(data, INLINE_BLOB_MAX)) {
             for (String account : List.of("alice@example.test", "bob@example.test")) {
                 MailStore store = storage.mailStore();
                 Mailbox box = store.mailbox(account, "INBOX").orElseThrow();
                 for (MessageRecord m : store.messages(box.id())) {
                     String text = read(storage, m.blobId());
+                    blobIds.add(m.blobId());
                     Matcher subject = Pattern.compile("Subject: (m-\\d+-\\d+)\r\n").matcher(text);
                     assertThat(subject.find()).as("subject in %s", m).isTrue();
                     String id = subject.group(1);
@@ -92,6 +101,9 @@ class CrashDurabilityTest {
             assertThat(seen.get("bob@example.test/" + id)).as("bob has accepted %s once", id).isEqualTo(1);
         }
         assertThat(seen.values()).allMatch(n -> n == 1);
+        long files = blobIds.stream().filter(id -> java.nio.file.Files.exists(
+                data.resolve("blobs").resolve(id.substring(0, 2)).resolve(id.substring(2, 4)).resolve(id))).count();
+        assertThat(files).as("large messages are files, small ones rows").isPositive().isLessThan(blobIds.size());
         System.out.printf("crash test: %d messages accepted before SIGKILL, %d copies found after restart%n",
                 accepted.size(), seen.size());
     }
@@ -123,7 +135,8 @@ class CrashDurabilityTest {
                     expect(in, "250");
                     expect(in, "354");
                     StringBuilder body = new StringBuilder("Subject: " + id + "\r\n\r\n");
-                    for (int i = 0; i < BODY_LINES; i++) body.append("line ").append(i).append(" of ").append(id).append("\r\n");
+                    int lines = isLarge(id) ? LARGE_BODY_LINES : BODY_LINES;
+                    for (int i = 0; i < lines; i++) body.append("line ").append(i).append(" of ").append(id).append("\r\n");
                     body.append("END ").append(id).append("\r\n.\r\n");
                     out.write(body.toString().getBytes(StandardCharsets.US_ASCII));
                     expect(in, "250");
@@ -135,6 +148,11 @@ class CrashDurabilityTest {
                 if (!stop.get()) Thread.onSpinWait();
             }
         }
+    }
+
+    /** Every third message of each client is large: a blob file rather than a database row. */
+    private static boolean isLarge(String id) {
+        return Integer.parseInt(id.substring(id.lastIndexOf('-') + 1)) % 3 == 0;
     }
 
     private static void expect(BufferedReader in, String code) throws IOException {
