@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mailroom.core.store.BlobStore;
+import org.mailroom.core.store.MailStore;
 
 /** The {@link BlobStore} contract. */
 public abstract class BlobStoreContract extends StorageContract {
@@ -42,6 +45,17 @@ public abstract class BlobStoreContract extends StorageContract {
 
         BlobStore reopened = open().blobStore();
         for (String id : ids) assertThat(readBlob(reopened, id)).startsWith("message ");
+    }
+
+    @Test
+    void aBlobNamedByADeliveredMessageIsThereAfterReopen() throws Exception {
+        StorageBackend first = open();
+        String id = writeBlob(first.blobStore(), "Subject: kept\r\n\r\nbody\r\n");
+        // The write that names the blob is the point after which it must be durable (BlobWriter.commit).
+        first.mailStore().deliver(new MailStore.NewMessage(id, 23, Instant.now()),
+                List.of(MailStore.Target.inbox("blobs@example.test")));
+        close(first);
+        assertThat(readBlob(open().blobStore(), id)).isEqualTo("Subject: kept\r\n\r\nbody\r\n");
     }
 
     @Test
