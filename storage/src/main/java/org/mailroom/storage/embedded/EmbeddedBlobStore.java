@@ -44,7 +44,11 @@ public final class EmbeddedBlobStore implements BlobStore {
     /** A committed small blob is named by a delivery within one SMTP reply; an hour is far beyond that. */
     static final Duration ORPHAN_AGE = Duration.ofHours(1);
 
-    /** Default for {@code store.inline_blob_max}: see docs/configuration.md for the measurements behind it. */
+    /**
+     * Default for {@code store.inline_blob_max}. Most mail is far smaller. Measured on the 2-core test machine
+     * with 32 KiB messages: about 1,000 msg/s as rows against 700 as files, so rows still win well past the
+     * usual sizes; above this, the bytes are written twice (WAL, then checkpoint) and held in memory longer.
+     */
     public static final int DEFAULT_INLINE_MAX = 64 * 1024;
 
     private final FileBlobStore files;
