@@ -2,7 +2,6 @@ package org.mailroom.protocol;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.concurrent.TimeUnit;
@@ -17,17 +16,38 @@ public final class EventLoops implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventExecutorGroup blocking;
+    private final boolean epoll;
 
+    /** Java NIO event loops. */
     public EventLoops(int ioThreads, int blockingThreads) {
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        this(ioThreads, blockingThreads, false);
+    }
+
+    /**
+     * @param nativeTransport Linux epoll where it loads ({@link NativeTransport}), else NIO; the listeners and the
+     *                        SMTP client pick the matching channel class from the groups
+     */
+    public EventLoops(int ioThreads, int blockingThreads, boolean nativeTransport) {
+        epoll = NativeTransport.usable(nativeTransport);
+        boss = new MultiThreadIoEventLoopGroup(1, NativeTransport.handlers(epoll));
+        workers = new MultiThreadIoEventLoopGroup(ioThreads, NativeTransport.handlers(epoll));
         blocking = new DefaultEventExecutorGroup(blockingThreads);
     }
 
-    /** Sized for this machine: I/O threads as cores, blocking threads enough to keep the disk busy. */
+    /** Sized for this machine: I/O threads as cores, blocking threads enough to keep the disk busy. NIO. */
     public static EventLoops forThisMachine() {
+        return forThisMachine(false);
+    }
+
+    /** As {@link #forThisMachine()}, with epoll when {@code nativeTransport} and it loads here. */
+    public static EventLoops forThisMachine(boolean nativeTransport) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new EventLoops(cores, Math.max(16, cores * 8));
+        return new EventLoops(cores, Math.max(16, cores * 8), nativeTransport);
+    }
+
+    /** The event loops run on Linux epoll (else Java NIO). */
+    public boolean nativeTransport() {
+        return epoll;
     }
 
     public EventLoopGroup boss() {

@@ -9,9 +9,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.Errors;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -45,7 +46,7 @@ public final class Listener implements AutoCloseable {
         if (channel != null) throw new IllegalStateException(protocol + " already listening");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(NativeTransport.serverChannel(workers))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -56,9 +57,20 @@ public final class Listener implements AutoCloseable {
                     }
                 });
         ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
-        if (!bind.isSuccess()) throw new IOException(protocol + " cannot listen on " + address, bind.cause());
+        if (!bind.isSuccess()) throw new IOException(protocol + " cannot listen on " + address, bindFailure(bind.cause()));
         channel = bind.channel();
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /**
+     * NIO reports a port in use or privileged as a {@link BindException}; epoll as its own native exception ("bind(..)
+     * failed: Address already in use"): made a BindException too, so callers see one kind whichever transport runs.
+     */
+    private static Throwable bindFailure(Throwable cause) {
+        if (!(cause instanceof Errors.NativeIoException)) return cause;
+        BindException same = new BindException(cause.getMessage());
+        same.initCause(cause);
+        return same;
     }
 
     /** Connections open now. */

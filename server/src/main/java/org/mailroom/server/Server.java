@@ -79,7 +79,7 @@ public final class Server implements AutoCloseable {
     /** As {@link #start(Config)}, with the clock that schedules the queue (tests move it by hand). */
     public static Server start(Config config, Clock clock) throws IOException {
         Storage storage = openStorage(config);
-        EventLoops loops = EventLoops.forThisMachine();
+        EventLoops loops = EventLoops.forThisMachine(config.server().nativeTransport());
         Quota quota = new Quota(storage.mailStore(), config.limits().mailboxQuota());
         LocalDelivery local = new LocalDelivery(storage.mailStore(), storage.mailQueue(), storage.directory(), quota);
         QueueDelivery queued = new QueueDelivery(storage.mailQueue());
@@ -93,8 +93,8 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         config.warnings().forEach(w -> log.warn("{}", w));
-        log.info("mailroom started: hostname={} data={} {}", config.server().hostname(),
-                config.server().dataDir().toAbsolutePath(), server.bound);
+        log.info("mailroom started: hostname={} data={} transport={} {}", config.server().hostname(),
+                config.server().dataDir().toAbsolutePath(), loops.nativeTransport() ? "epoll" : "nio", server.bound);
         return server;
     }
 

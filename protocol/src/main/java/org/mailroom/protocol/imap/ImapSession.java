@@ -90,6 +90,15 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     private String outcome = "disconnected";
     /** COMPRESS DEFLATE was accepted (RFC 4978): a second one gets NO [COMPRESSIONACTIVE]. */
     private boolean compressing;
+    /**
+     * The reply being built, written to the channel as one buffer when the command ends (or every {@link #CHUNK}):
+     * each write from this thread is a task for the event loop, and each flush wakes it up, so one write and one
+     * flush per command rather than one per line or per FETCH response.
+     */
+    private ByteBuf pending;
+
+    /** A reply longer than this goes out in pieces of this size, so a large FETCH never sits whole in memory. */
+    private static final int CHUNK = 64 * 1024;
 
     public ImapSession(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
                        SaslMechanisms sasl, LoginGuard loginGuard, TlsContext tls) {
@@ -124,7 +133,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     private void greet() {
         send("* OK [CAPABILITY " + capabilities() + "] " + settings.hostname() + " Mailroom IMAP ready");
-        ctx.flush();
+        flush();
     }
 
     @Override
@@ -135,7 +144,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             return;
         }
         handle(msg);
-        ctx.flush();
+        flush();
     }
 
     private void handle(Object msg) {
@@ -172,7 +181,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         if (event instanceof IdleStateEvent) {
             outcome = "idle timeout";
             send("* BYE Autologout; idle for too long");
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            closeAfterWrite();
         }
     }
 
@@ -190,6 +199,10 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stopListening();
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
         LOG.info("IMAP session closed: client={} user={} result={}", clientIp(), account == null ? "-" : account,
                 outcome);
     }
@@ -362,22 +375,37 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         return caps.append(" SASL-IR").toString();
     }
 
-    /** Sends one line; CRLF is added. Not flushed before the command ends (or the IDLE event is handled). */
+    /** Sends one line; CRLF is added. Written and flushed when the command ends (or the IDLE event is handled). */
     public void send(String line) {
-        ByteBuf buf = ctx.alloc().buffer(line.length() + 2);
-        buf.writeCharSequence(line, StandardCharsets.UTF_8);
-        buf.writeByte('\r').writeByte('\n');
-        ctx.write(buf);
+        ByteBuf out = pending();
+        out.writeCharSequence(line, StandardCharsets.UTF_8);
+        out.writeByte('\r').writeByte('\n');
+        if (out.readableBytes() >= CHUNK) writeChunk();
     }
 
     /**
      * Sends bytes as they are (a response holding literals, one per message of a FETCH); the caller ends them with
-     * CRLF. Backpressure: while the client reads slower than we fetch, wait for the socket to take the bytes, so
-     * {@code FETCH 1:* BODY[]} never holds more than a buffer's worth in memory. The wait uses the channel's
-     * future (completed on the event loop), never one of this handler's executor, which is the waiting thread.
+     * CRLF. Backpressure: every {@link #CHUNK} the bytes go out, and while the client reads slower than we fetch,
+     * we wait for the socket to take them, so {@code FETCH 1:* BODY[]} never holds more than a few chunks in
+     * memory. The wait uses the channel's future (completed on the event loop), never one of this handler's
+     * executor, which is the waiting thread.
      */
     public void send(byte[] bytes) {
-        io.netty.channel.ChannelFuture written = ctx.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes));
+        ByteBuf out = pending();
+        out.writeBytes(bytes);
+        if (out.readableBytes() >= CHUNK) writeChunk();
+    }
+
+    private ByteBuf pending() {
+        if (pending == null) pending = ctx.alloc().buffer(512);
+        return pending;
+    }
+
+    /** A full chunk goes out now; while the client reads slower than we produce, wait for the socket. */
+    private void writeChunk() {
+        // The channel's future, completed on the event loop: one of ours would be this thread's to complete.
+        io.netty.channel.ChannelFuture written = ctx.channel().writeAndFlush(pending);
+        pending = null;
         if (!ctx.channel().isWritable()) written.awaitUninterruptibly(settings.idleTimeout().toMillis());
     }
 
@@ -400,8 +428,22 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         send(request.tag() + " BAD " + text);
     }
 
+    /** Writes what was sent since the last flush, in one write and one flush; nothing when there is nothing. */
     public void flush() {
-        ctx.flush();
+        if (pending == null) return;
+        if (pending.isReadable()) {
+            ctx.writeAndFlush(pending);
+        } else {
+            pending.release();
+        }
+        pending = null;
+    }
+
+    /** Flushes what was sent, then closes the connection once it is written. */
+    private void closeAfterWrite() {
+        ByteBuf last = pending == null ? Unpooled.EMPTY_BUFFER : pending;
+        pending = null;
+        ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The next line goes to {@code next} instead of being parsed as a command. */
@@ -462,7 +504,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             Object next;
             while (!delaying && state != State.LOGOUT && (next = waiting.poll()) != null) handle(next);
             if (state == State.LOGOUT) waiting.clear();
-            ctx.flush();
+            flush();
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -481,7 +523,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
      */
     public void startTls(Request request) {
         startingTls = true;
-        ctx.flush();
+        flush();
         String ready = request.tag() + " OK Begin TLS negotiation now\r\n";
         StartTls.upgrade(ctx.channel(), tls, Unpooled.copiedBuffer(ready, StandardCharsets.US_ASCII))
                 .addListener(handshake -> {
@@ -512,7 +554,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     public void startCompression(Request request) throws IOException {
         syncBeforeReply(request);
         compressing = true;
-        ctx.flush();
+        flush();
         ByteBuf ok = Unpooled.copiedBuffer(request.tag() + " OK DEFLATE active\r\n", StandardCharsets.US_ASCII);
         ctx.channel().eventLoop().execute(() -> {
             ctx.writeAndFlush(ok);
@@ -534,7 +576,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     /** Too many failures: say goodbye and close after the tagged NO. */
     public void closeAfterReply() {
         state = State.LOGOUT;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        closeAfterWrite();
     }
 
     public void select(Mailbox mailbox, boolean readOnly) throws IOException {
@@ -559,7 +601,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         if (continuation instanceof IdleContinuation) {
             try {
                 selected.sync(this, true);
-                ctx.flush();
+                flush();
             } catch (IOException e) {
                 LOG.warn("IMAP IDLE update failed for {}", account, e);
             }

@@ -135,13 +135,19 @@ public final class SelectedMailbox {
 
     /**
      * Reads only what changed since the MODSEQ last seen (new and changed messages, expunged UIDs), not the whole
-     * mailbox: a change in a 10,000-message mailbox costs each session on it a few rows. The mailbox's
-     * HIGHESTMODSEQ is read first, so every change up to it is in the two answers; a change seen early, again
-     * next time, is harmless (each step below is idempotent).
+     * mailbox: a change in a 10,000-message mailbox costs each session on it a few rows, and no change costs the
+     * mailbox's row alone. The mailbox's HIGHESTMODSEQ is read first, so every change up to it is in the two
+     * answers; a change seen early, again next time, is harmless (each step below is idempotent).
      */
     private void readChanges(ImapSession session) throws IOException {
         Mailbox now = store.mailbox(mailbox.account(), mailbox.name()).orElse(null);
         if (now == null || now.id() != mailbox.id()) return; // renamed or deleted under us: nothing to compare
+        if (now.highestModSeq() <= knownModSeq) {
+            // Every append, flag change and expunge raises HIGHESTMODSEQ (RFC 7162 section 3.1.2): nothing new.
+            // NOOP and most tagged replies end here, with one row read instead of three queries.
+            mailbox = now;
+            return;
+        }
         long lastUid = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
         for (long uid : store.expungedSince(mailbox.id(), knownModSeq)) {
             if (msnOf(uid) > 0) expungedPending.add(uid);

@@ -73,7 +73,7 @@ public record Config(
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
-        ServerSection named = new ServerSection(machineName(), server.dataDir());
+        ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport());
         return new Config(named, listen, tls, store, dns, outbound, limits, smtp);
     }
 

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import org.mailroom.protocol.NativeTransport;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -19,6 +19,7 @@ import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import org.mailroom.protocol.NativeTransport;
 
 /**
  * Opens SMTP client connections to other mail servers on the shared event loops.
@@ -91,7 +92,7 @@ public final class SmtpClient {
     public SmtpConnection connect(InetSocketAddress address, String hostName) throws SmtpClientException {
         SmtpConnection.Handler handler = new SmtpConnection.Handler();
         ReplyDecoder decoder = new ReplyDecoder();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NativeTransport.socketChannel(group))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
