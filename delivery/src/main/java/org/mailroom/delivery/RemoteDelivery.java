@@ -253,24 +253,24 @@ public final class RemoteDelivery {
     }
 
     /**
-     * Tries a connection kept from an earlier message to the same hosts: RSET (RFC 5321 section 4.1.1.5),
-     * then the transaction. Null when it is no use (closed meanwhile, RSET refused, 421).
+     * Tries a connection kept from an earlier message to the same hosts. No RSET first when the last
+     * transaction ended with the reply to the message, which leaves the server in its initial state (RFC 5321
+     * section 4.1.1.4): an RSET would cost a round trip per message ({@link SmtpConnection#send} still sends
+     * one after a transaction cut short, say every RCPT refused). A server that closed the kept
+     * connection meanwhile shows it in the reply to MAIL (a 421, or the connection's end) before any of the
+     * message went out. Null when it is no use.
      */
     private Attempted reuse(ConnectionCache.Kept k, OutboundMessage message, List<String> recipients, List<String> log) {
         SmtpConnection c = k.connection();
         log.add("reuse " + k.where() + " (message " + (k.transactions() + 1) + " on this connection)");
         boolean kept = false;
         try {
-            SmtpReply reset = c.reset();
-            if (!reset.isPositive()) return null;
             Attempted a = transaction(c, k.where(), message, recipients);
             if (a.outcomes == null) return null;
             log.addAll(indent(c.transcript()));
             c.clearTranscript();
             kept = connections.keep(k.key(), k);
             return a;
-        } catch (SmtpClientException e) {
-            return null;
         } finally {
             if (!kept) {
                 log.addAll(indent(c.transcript()));

@@ -3,6 +3,7 @@ package org.mailroom.protocol.smtp.client;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
@@ -255,16 +256,9 @@ public final class SmtpConnection implements AutoCloseable {
             WireFormat wire = WireFormat.of(in);
             byte[] chunk;
             messageSent = true;
-            while ((chunk = wire.next()) != null) {
-                ChannelFuture written = channel.writeAndFlush(Unpooled.wrappedBuffer(chunk));
-                if (!written.awaitUninterruptibly(client.settings().dataTimeout().toMillis())
-                        || !written.isSuccess()) {
-                    channel.close();
-                    throw new SmtpClientException(Kind.CLOSED, "connection lost while sending the message",
-                            written.cause());
-                }
-            }
+            while ((chunk = wire.next()) != null) writeContent(chunk);
         }
+        channel.flush();
         note("C: <message, " + message.size() + " octets>");
         SmtpReply end = read(client.settings().dataTimeout());
         dirty = false;
@@ -285,16 +279,12 @@ public final class SmtpConnection implements AutoCloseable {
             while ((chunk = wire.next()) != null) {
                 String bdat = "BDAT " + chunk.length + (wire.finished() ? " LAST" : "");
                 write(bdat);
-                ChannelFuture written = channel.writeAndFlush(Unpooled.wrappedBuffer(chunk));
-                if (!written.awaitUninterruptibly(client.settings().dataTimeout().toMillis()) || !written.isSuccess()) {
-                    channel.close();
-                    throw new SmtpClientException(Kind.CLOSED, "connection lost while sending the message",
-                            written.cause());
-                }
+                writeContent(chunk);
                 chunks++;
                 octets += chunk.length;
             }
         }
+        channel.flush();
         note("C: <message, " + octets + " octets in " + chunks + " BDAT chunk" + (chunks == 1 ? "" : "s") + ">");
         SmtpReply first = null;
         SmtpReply last = null;
@@ -304,6 +294,23 @@ public final class SmtpConnection implements AutoCloseable {
         }
         dirty = false;
         return first != null ? first : last;
+    }
+
+    /**
+     * Queues a piece of the message without waiting for it to reach the socket: waiting for every write
+     * costs the delivery thread a wake-up by the event loop per chunk. It waits only when Netty's outbound
+     * buffer is over its high-water mark (a slow server), so a large message is never held whole in memory.
+     * A failed write closes the channel, which the next {@link #read} reports.
+     */
+    private void writeContent(byte[] chunk) throws SmtpClientException {
+        ChannelFuture written = channel.write(Unpooled.wrappedBuffer(chunk));
+        written.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (channel.isWritable()) return;
+        channel.flush();
+        if (!written.awaitUninterruptibly(client.settings().dataTimeout().toMillis()) || !written.isSuccess()) {
+            channel.close();
+            throw new SmtpClientException(Kind.CLOSED, "connection lost while sending the message", written.cause());
+        }
     }
 
     /** True once the message's bytes started to go out in the last {@link #send}. */
