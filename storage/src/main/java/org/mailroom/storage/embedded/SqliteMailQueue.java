@@ -81,6 +81,20 @@ public final class SqliteMailQueue implements MailQueue {
     }
 
     @Override
+    public void extendLeases(List<String> ids, Instant until) throws IOException {
+        if (ids.isEmpty()) return;
+        List<String> copy = List.copyOf(ids);
+        db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            for (String id : copy) {
+                sql.update("UPDATE queue SET lease_until = ? WHERE id = ? AND lease_until IS NOT NULL",
+                        until.toEpochMilli(), id);
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void recordAttempt(String id, List<Outcome> outcomes, Instant nextAttempt, String error,
                               List<Attempt> attempts) throws IOException {
         db.write(tx -> {
