@@ -1,5 +1,6 @@
 package org.mailroom.delivery;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -342,11 +343,24 @@ public final class RemoteDelivery {
                 summary == null ? summary(outcomes) : summary));
     }
 
+    /**
+     * Messages up to this size (most mail) are read from the store once, for the 8-bit scan and every try;
+     * larger ones are scanned, then streamed from the store for each try, so they never sit whole in the heap.
+     * At most one such copy per delivery thread.
+     */
+    private static final int READ_ONCE = 64 * 1024;
+
     private OutboundMessage message(MailQueue.Entry entry, List<String> recipients) throws IOException {
+        byte[] head;
         boolean eightBit;
         try (InputStream in = blobs.open(entry.blobId())) {
-            eightBit = WireFormat.hasEightBit(in);
+            head = in.readNBytes(READ_ONCE + 1);
+            eightBit = WireFormat.hasEightBit(new ByteArrayInputStream(head))
+                    || (head.length > READ_ONCE && WireFormat.hasEightBit(in));
         }
+        boolean whole = head.length <= READ_ONCE;
+        long size = whole ? head.length : blobs.size(entry.blobId());
+        OutboundMessage.Content content = whole ? () -> new ByteArrayInputStream(head) : () -> blobs.open(entry.blobId());
         boolean utf8 = entry.sender() != null && needsUtf8(entry.sender());
         List<OutboundMessage.Recipient> rcpts = new ArrayList<>();
         Dsn dsn = entry.dsn();
@@ -360,8 +374,8 @@ public final class RemoteDelivery {
             }
             rcpts.add(new OutboundMessage.Recipient(r, notify, d == null ? null : d.orcpt()));
         }
-        return new OutboundMessage(entry.sender(), rcpts, blobs.size(entry.blobId()), eightBit, utf8, dsn.envid(),
-                dsn.ret() == null ? null : dsn.ret().name(), () -> blobs.open(entry.blobId()));
+        return new OutboundMessage(entry.sender(), rcpts, size, eightBit, utf8, dsn.envid(),
+                dsn.ret() == null ? null : dsn.ret().name(), content);
     }
 
     private static boolean needsUtf8(String address) {

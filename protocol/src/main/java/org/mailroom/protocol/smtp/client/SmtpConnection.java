@@ -220,10 +220,11 @@ public final class SmtpConnection implements AutoCloseable {
         // RFC 3030: with CHUNKING the message goes in BDAT chunks, as it is: no dot-stuffing, no DATA.
         boolean chunking = capabilities.has("CHUNKING");
         if (pipelining) {
-            write(mail);
-            for (OutboundMessage.Recipient r : message.recipients()) write(rcptCommand(r));
-            if (!chunking) write("DATA");
-            channel.flush();
+            List<String> group = new ArrayList<>(n + 2);
+            group.add(mail);
+            for (OutboundMessage.Recipient r : message.recipients()) group.add(rcptCommand(r));
+            if (!chunking) group.add("DATA");
+            writeGroup(group);
         } else {
             command(mail);
         }
@@ -397,11 +398,26 @@ public final class SmtpConnection implements AutoCloseable {
         channel.flush();
     }
 
-    private void write(String line) throws SmtpClientException {
+    /** Pipelined commands (RFC 2920) in one buffer and one write: one hand-over to the event loop, one packet. */
+    private void writeGroup(List<String> lines) throws SmtpClientException {
+        StringBuilder group = new StringBuilder();
+        for (String line : lines) {
+            checkLine(line);
+            note("C: " + line);
+            group.append(line).append("\r\n");
+        }
+        channel.writeAndFlush(Unpooled.copiedBuffer(group, StandardCharsets.UTF_8));
+    }
+
+    private static void checkLine(String line) throws SmtpClientException {
         // A CR or LF inside a command would start another command at the server (command injection).
         if (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) {
             throw new SmtpClientException(Kind.PROTOCOL, "refusing to send a command with a line break", null);
         }
+    }
+
+    private void write(String line) throws SmtpClientException {
+        checkLine(line);
         note("C: " + line);
         channel.write(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8));
     }
