@@ -49,7 +49,7 @@ class ConnectionReuseTest {
     void messagesAfterTheFirstGoOverTheSameConnectionWithoutRset() throws Exception {
         try (FakeMx mx = new FakeMx(InetAddress.getLoopbackAddress(), 0, FakeMx.Stage.DOT, FakeMx.Fault.NONE)) {
             Blobs blobs = new Blobs();
-            RemoteDelivery remote = remote(mx.port(), blobs);
+            RemoteDelivery remote = remote(mx.port(), blobs, group);
             try {
                 for (int i = 1; i <= 3; i++) {
                     blobs.put("b" + i, "Subject: " + i + "\r\n\r\nbody " + i + "\r\n");
@@ -71,7 +71,7 @@ class ConnectionReuseTest {
             Blobs blobs = new Blobs();
             blobs.put("b1", "Subject: 1\r\n\r\none\r\n");
             blobs.put("b2", "Subject: 2\r\n\r\ntwo\r\n");
-            RemoteDelivery remote = remote(mx.port(), blobs);
+            RemoteDelivery remote = remote(mx.port(), blobs, group);
             try {
                 assertThat(deliver(remote, "b1").result()).isEqualTo(RemoteDelivery.Result.DELIVERED);
                 mx.dropConnections();
@@ -94,7 +94,7 @@ class ConnectionReuseTest {
         try (FakeMx mx = new FakeMx(InetAddress.getLoopbackAddress(), 0, FakeMx.Stage.DOT, FakeMx.Fault.NONE)) {
             Blobs blobs = new Blobs();
             blobs.put("big", text.toString());
-            RemoteDelivery remote = remote(mx.port(), blobs);
+            RemoteDelivery remote = remote(mx.port(), blobs, group);
             try {
                 assertThat(deliver(remote, "big").result()).isEqualTo(RemoteDelivery.Result.DELIVERED);
             } finally {
@@ -112,7 +112,7 @@ class ConnectionReuseTest {
         return remote.deliver(entry, "d.test", List.of("bob@d.test")).outcomes().get(0);
     }
 
-    private static RemoteDelivery remote(int port, BlobStore blobs) {
+    static RemoteDelivery remote(int port, BlobStore blobs, EventLoopGroup group) {
         DnsResolver dns = new DnsResolver() {
             @Override
             public Answer<Mx> mx(String domain) {
