@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *       (5.4.7). Past {@code warnAfter} the sender gets one "delayed" notice.</li>
  *   <li>After a transaction the connection is kept for a few seconds ({@link ConnectionCache}): the next
  *       message to the same hosts, often already waiting for the destination's semaphore, goes over it
- *       after an RSET.</li>
+ *       at once (no RSET after a completed transaction: one round trip less per message).</li>
  *   <li>The runner goes to the queue when it is told of new mail ({@link #wakeUp}), when its last claim
  *       took as many entries as it had free workers (more may wait), and every {@code pollInterval} for
  *       retries that came due. A delivery that ends does not send it to the queue otherwise: each claim is a
@@ -130,7 +130,7 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     private void schedule() {
-        long lastClaim = 0;
+        long lastClaim = System.nanoTime() - settings.pollInterval().toNanos();
         while (running) {
             try {
                 extendLongLeases();
@@ -166,7 +166,6 @@ public final class QueueRunner implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 log.warn("queue runner: {}", e.toString());
             }
-
             synchronized (wake) {
                 try {
                     // Woken in between with a worker free: no wait, claim at once.
