@@ -1,5 +1,6 @@
 package org.mailroom.delivery;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -253,24 +254,24 @@ public final class RemoteDelivery {
     }
 
     /**
-     * Tries a connection kept from an earlier message to the same hosts: RSET (RFC 5321 section 4.1.1.5),
-     * then the transaction. Null when it is no use (closed meanwhile, RSET refused, 421).
+     * Tries a connection kept from an earlier message to the same hosts. No RSET first when the last
+     * transaction ended with the reply to the message, which leaves the server in its initial state (RFC 5321
+     * section 4.1.1.4): an RSET would cost a round trip per message ({@link SmtpConnection#send} still sends
+     * one after a transaction cut short, say every RCPT refused). A server that closed the kept
+     * connection meanwhile shows it in the reply to MAIL (a 421, or the connection's end) before any of the
+     * message went out. Null when it is no use.
      */
     private Attempted reuse(ConnectionCache.Kept k, OutboundMessage message, List<String> recipients, List<String> log) {
         SmtpConnection c = k.connection();
         log.add("reuse " + k.where() + " (message " + (k.transactions() + 1) + " on this connection)");
         boolean kept = false;
         try {
-            SmtpReply reset = c.reset();
-            if (!reset.isPositive()) return null;
             Attempted a = transaction(c, k.where(), message, recipients);
             if (a.outcomes == null) return null;
             log.addAll(indent(c.transcript()));
             c.clearTranscript();
             kept = connections.keep(k.key(), k);
             return a;
-        } catch (SmtpClientException e) {
-            return null;
         } finally {
             if (!kept) {
                 log.addAll(indent(c.transcript()));
@@ -342,11 +343,24 @@ public final class RemoteDelivery {
                 summary == null ? summary(outcomes) : summary));
     }
 
+    /**
+     * Messages up to this size (most mail) are read from the store once, for the 8-bit scan and every try;
+     * larger ones are scanned, then streamed from the store for each try, so they never sit whole in the heap.
+     * At most one such copy per delivery thread.
+     */
+    private static final int READ_ONCE = 64 * 1024;
+
     private OutboundMessage message(MailQueue.Entry entry, List<String> recipients) throws IOException {
+        byte[] head;
         boolean eightBit;
         try (InputStream in = blobs.open(entry.blobId())) {
-            eightBit = WireFormat.hasEightBit(in);
+            head = in.readNBytes(READ_ONCE + 1);
+            eightBit = WireFormat.hasEightBit(new ByteArrayInputStream(head))
+                    || (head.length > READ_ONCE && WireFormat.hasEightBit(in));
         }
+        boolean whole = head.length <= READ_ONCE;
+        long size = whole ? head.length : blobs.size(entry.blobId());
+        OutboundMessage.Content content = whole ? () -> new ByteArrayInputStream(head) : () -> blobs.open(entry.blobId());
         boolean utf8 = entry.sender() != null && needsUtf8(entry.sender());
         List<OutboundMessage.Recipient> rcpts = new ArrayList<>();
         Dsn dsn = entry.dsn();
@@ -360,8 +374,8 @@ public final class RemoteDelivery {
             }
             rcpts.add(new OutboundMessage.Recipient(r, notify, d == null ? null : d.orcpt()));
         }
-        return new OutboundMessage(entry.sender(), rcpts, blobs.size(entry.blobId()), eightBit, utf8, dsn.envid(),
-                dsn.ret() == null ? null : dsn.ret().name(), () -> blobs.open(entry.blobId()));
+        return new OutboundMessage(entry.sender(), rcpts, size, eightBit, utf8, dsn.envid(),
+                dsn.ret() == null ? null : dsn.ret().name(), content);
     }
 
     private static boolean needsUtf8(String address) {

@@ -322,6 +322,25 @@ class OutboundEndToEndTest {
     }
 
     @Test
+    void aDeliverySlowerThanItsLeaseKeepsItAndIsNotStartedTwice() throws Exception {
+        try (FakeMx mx = new FakeMx(java.net.InetAddress.getLoopbackAddress(), 0, FakeMx.Stage.DOT,
+                FakeMx.Fault.NONE)) {
+            mx.stallAfter(0); // the MX takes the message and never answers the final dot
+            MutableClock clock = new MutableClock(T0);
+            nodeA = node(dirA, "mx.a.test", mx.port(), clock, Map.of("outbound.lease", "\"10m\""));
+            setUpA();
+            sendFromAlice("bob@a.test", "slow");
+            await().atMost(Duration.ofSeconds(20)).until(() -> mx.stalledAtDot() == 1);
+
+            // Past the lease the claim would find the entry due again, had the runner not extended its lease.
+            clock.advance(Duration.ofMinutes(11));
+            nodeA.queueRunner().wakeUp();
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> mx.connections() == 1 && mx.stalledAtDot() == 1);
+        }
+    }
+
+    @Test
     void tlsRequiredKeepsMailFromAServerWithoutStartTls() throws Exception {
         try (FakeMx mx = new FakeMx(java.net.InetAddress.getLoopbackAddress(), 0, FakeMx.Stage.DOT,
                 FakeMx.Fault.NONE)) {

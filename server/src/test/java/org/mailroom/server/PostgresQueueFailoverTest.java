@@ -144,7 +144,9 @@ class PostgresQueueFailoverTest {
         return ServerJvm.start(dirA, null, "server.hostname=mx.example.test", "store.backend=postgresql",
                 "store.url=" + StoreOptions.tomlString(postgres.url()),
                 "dns.servers=[\"127.0.0.1:" + dns.address().getPort() + "\"]",
-                "outbound.port=" + mx.port(), "outbound.lease=" + LEASE.toSeconds() + "s");
+                "outbound.port=" + mx.port(), "outbound.lease=" + LEASE.toSeconds() + "s",
+                // Five at a time, so that the other five wait leased behind them (see the test).
+                "outbound.max_connections_per_destination=5");
     }
 
 

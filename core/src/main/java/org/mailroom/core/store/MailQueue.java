@@ -82,6 +82,15 @@ public interface MailQueue {
     List<Entry> claimDue(Instant now, int max, Duration lease) throws IOException;
 
     /**
+     * Extends the lease of entries still being delivered to {@code until}, so that a delivery slower than the
+     * lease (a server that takes minutes per reply, several MX hosts that time out) is not taken up by another
+     * worker meanwhile and sent twice. Entries whose attempt was recorded (no lease) or that are gone are left
+     * alone. Example: a runner that claimed with a 30-minute lease extends, after 15 minutes, the entries its
+     * workers still hold.
+     */
+    void extendLeases(List<String> ids, Instant until) throws IOException;
+
+    /**
      * Records an attempt: each outcome updates its recipient; the entry's lease ends and it becomes due again
      * at {@code nextAttempt} while recipients are pending. An entry with no pending recipient is done and is
      * removed (its blob too, when nothing else refers to it).

@@ -35,6 +35,7 @@ public final class FakeMx implements AutoCloseable {
     private final Stage stage;
     private final Fault fault;
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<String> verbs = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger admitted = new AtomicInteger();
@@ -59,6 +60,16 @@ public final class FakeMx implements AutoCloseable {
     /** The messages received in full (after the final dot), as they came on the wire. */
     public List<String> messages() {
         return messages;
+    }
+
+    /** The command verbs received so far, on every connection, in upper case ("EHLO", "MAIL", "RSET"). */
+    public List<String> verbs() {
+        return verbs;
+    }
+
+    /** Closes every open session from the server's side, as a server does with idle clients. */
+    public void dropConnections() throws IOException {
+        for (Socket s : open) s.close();
     }
 
     /** TCP connections accepted so far. */
@@ -140,6 +151,7 @@ public final class FakeMx implements AutoCloseable {
             String line;
             while (!stalled && (line = in.readLine()) != null) {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line;
+                verbs.add(verb);
                 Stage at;
                 String normal;
                 switch (verb) {

@@ -60,7 +60,7 @@ public final class ConfigFile {
             new Key("outbound", "lifetime", "\"5d\"", "How long a message is retried before it bounces."),
             new Key("outbound", "warn_after", "\"4h\"", "When the sender is told that a message is delayed; 0 = never."),
             new Key("outbound", "max_connections", "20", "Messages being delivered at once, in total."),
-            new Key("outbound", "max_connections_per_destination", "5", "Connections at once to one destination domain."),
+            new Key("outbound", "max_connections_per_destination", "20", "Connections at once to one destination domain (or smart host)."),
             new Key("outbound", "poll_interval", "\"1s\"", "How often the queue is read when nothing wakes the runner."),
             new Key("outbound", "lease", "\"30m\"", "How long a message in delivery is kept from other workers; after a crash it waits this long."),
             new Key("outbound", "tls", "\"opportunistic\"", "\"opportunistic\" (STARTTLS when offered), \"required\" (any certificate) or \"verify\" (certificate valid for the MX name)."),

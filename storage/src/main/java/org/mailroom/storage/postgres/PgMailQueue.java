@@ -79,6 +79,19 @@ public final class PgMailQueue implements MailQueue {
     }
 
     @Override
+    public void extendLeases(List<String> ids, Instant until) throws IOException {
+        if (ids.isEmpty()) return;
+        List<String> copy = List.copyOf(ids);
+        db.write(sql -> {
+            for (String id : copy) {
+                sql.update("UPDATE queue SET lease_until = ? WHERE id = ? AND lease_until IS NOT NULL",
+                        until.toEpochMilli(), id);
+            }
+            return null;
+        });
+    }
+
+    @Override
     public void recordAttempt(String id, List<Outcome> outcomes, Instant nextAttempt, String error,
                               List<Attempt> attempts) throws IOException {
         db.write(sql -> {
@@ -86,24 +99,25 @@ public final class PgMailQueue implements MailQueue {
             Optional<String> blobId = sql.queryOne("SELECT blob_id FROM queue WHERE id = ? FOR UPDATE",
                     rs -> rs.getString(1), id);
             if (blobId.isEmpty()) return null;
-            long seq = sql.queryLong("SELECT COALESCE(MAX(seq), 0) FROM queue_attempt WHERE queue_id = ?", id).orElse(0L);
-            for (Attempt a : attempts) {
-                sql.update("INSERT INTO queue_attempt (queue_id, seq, at, destination, dns, host, tls, log, result)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, ++seq, a.at().toEpochMilli(), a.destination(),
-                        String.join("\n", a.dns()), a.host(), a.tls(), String.join("\n", a.log()), a.result());
-            }
             for (Outcome outcome : outcomes) {
                 sql.update("UPDATE queue_recipient SET state = ?, last_reply = ? WHERE queue_id = ? AND address = ?",
                         outcome.state().name(), outcome.reply(), id, outcome.recipient());
             }
             boolean pending = sql.exists("SELECT 1 FROM queue_recipient WHERE queue_id = ? AND state = ?",
                     id, RecipientState.PENDING.name());
-            if (pending) {
-                sql.update("UPDATE queue SET attempts = attempts + 1, last_error = ?, next_attempt = ?,"
-                        + " lease_until = NULL WHERE id = ?", error, nextAttempt.toEpochMilli(), id);
-            } else {
+            if (!pending) {
+                // Done: the entry goes with its history, so the history of this last attempt is not written.
                 remove(sql, id, blobId.get());
+                return null;
             }
+            long seq = sql.queryLong("SELECT COALESCE(MAX(seq), 0) FROM queue_attempt WHERE queue_id = ?", id).orElse(0L);
+            for (Attempt a : attempts) {
+                sql.update("INSERT INTO queue_attempt (queue_id, seq, at, destination, dns, host, tls, log, result)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, ++seq, a.at().toEpochMilli(), a.destination(),
+                        String.join("\n", a.dns()), a.host(), a.tls(), String.join("\n", a.log()), a.result());
+            }
+            sql.update("UPDATE queue SET attempts = attempts + 1, last_error = ?, next_attempt = ?,"
+                    + " lease_until = NULL WHERE id = ?", error, nextAttempt.toEpochMilli(), id);
             return null;
         });
     }

@@ -60,6 +60,26 @@ public abstract class MailQueueContract extends StorageContract {
     }
 
     @Test
+    void anExtendedLeaseKeepsTheEntryFromOthersAndARecordedEntryIsNotLeasedAgain() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        String blob = writeBlob(backend.blobStore(), "m");
+        String slow = queue.enqueue(blob, "a@example.test", List.of("x@remote.test"), T0);
+        String done = queue.enqueue(blob, "a@example.test", List.of("y@remote.test"), T0);
+        assertThat(queue.claimDue(T0, 10, LEASE)).extracting(Entry::id).containsExactlyInAnyOrder(slow, done);
+        queue.recordAttempt(done, List.of(new Outcome("y@remote.test", RecipientState.PENDING, "451 later")),
+                T0.plusSeconds(60), "451 later");
+
+        // Half-way through the lease the worker still delivers "slow": it extends both leases it once held.
+        Instant half = T0.plus(LEASE.dividedBy(2));
+        queue.extendLeases(List.of(slow, done, "gone"), half.plus(LEASE));
+
+        assertThat(queue.claimDue(T0.plus(LEASE), 10, LEASE)).as("slow is still leased; done, recorded, is due")
+                .extracting(Entry::id).containsExactly(done);
+        assertThat(queue.claimDue(half.plus(LEASE), 10, LEASE)).extracting(Entry::id).containsExactly(slow);
+    }
+
+    @Test
     void claimDueHonoursMax() throws Exception {
         StorageBackend backend = open();
         MailQueue queue = backend.mailQueue();

@@ -3,6 +3,7 @@ package org.mailroom.protocol.smtp.client;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
@@ -219,10 +220,11 @@ public final class SmtpConnection implements AutoCloseable {
         // RFC 3030: with CHUNKING the message goes in BDAT chunks, as it is: no dot-stuffing, no DATA.
         boolean chunking = capabilities.has("CHUNKING");
         if (pipelining) {
-            write(mail);
-            for (OutboundMessage.Recipient r : message.recipients()) write(rcptCommand(r));
-            if (!chunking) write("DATA");
-            channel.flush();
+            List<String> group = new ArrayList<>(n + 2);
+            group.add(mail);
+            for (OutboundMessage.Recipient r : message.recipients()) group.add(rcptCommand(r));
+            if (!chunking) group.add("DATA");
+            writeGroup(group);
         } else {
             command(mail);
         }
@@ -255,16 +257,9 @@ public final class SmtpConnection implements AutoCloseable {
             WireFormat wire = WireFormat.of(in);
             byte[] chunk;
             messageSent = true;
-            while ((chunk = wire.next()) != null) {
-                ChannelFuture written = channel.writeAndFlush(Unpooled.wrappedBuffer(chunk));
-                if (!written.awaitUninterruptibly(client.settings().dataTimeout().toMillis())
-                        || !written.isSuccess()) {
-                    channel.close();
-                    throw new SmtpClientException(Kind.CLOSED, "connection lost while sending the message",
-                            written.cause());
-                }
-            }
+            while ((chunk = wire.next()) != null) writeContent(chunk);
         }
+        channel.flush();
         note("C: <message, " + message.size() + " octets>");
         SmtpReply end = read(client.settings().dataTimeout());
         dirty = false;
@@ -285,16 +280,12 @@ public final class SmtpConnection implements AutoCloseable {
             while ((chunk = wire.next()) != null) {
                 String bdat = "BDAT " + chunk.length + (wire.finished() ? " LAST" : "");
                 write(bdat);
-                ChannelFuture written = channel.writeAndFlush(Unpooled.wrappedBuffer(chunk));
-                if (!written.awaitUninterruptibly(client.settings().dataTimeout().toMillis()) || !written.isSuccess()) {
-                    channel.close();
-                    throw new SmtpClientException(Kind.CLOSED, "connection lost while sending the message",
-                            written.cause());
-                }
+                writeContent(chunk);
                 chunks++;
                 octets += chunk.length;
             }
         }
+        channel.flush();
         note("C: <message, " + octets + " octets in " + chunks + " BDAT chunk" + (chunks == 1 ? "" : "s") + ">");
         SmtpReply first = null;
         SmtpReply last = null;
@@ -304,6 +295,23 @@ public final class SmtpConnection implements AutoCloseable {
         }
         dirty = false;
         return first != null ? first : last;
+    }
+
+    /**
+     * Queues a piece of the message without waiting for it to reach the socket: waiting for every write
+     * costs the delivery thread a wake-up by the event loop per chunk. It waits only when Netty's outbound
+     * buffer is over its high-water mark (a slow server), so a large message is never held whole in memory.
+     * A failed write closes the channel, which the next {@link #read} reports.
+     */
+    private void writeContent(byte[] chunk) throws SmtpClientException {
+        ChannelFuture written = channel.write(Unpooled.wrappedBuffer(chunk));
+        written.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (channel.isWritable()) return;
+        channel.flush();
+        if (!written.awaitUninterruptibly(client.settings().dataTimeout().toMillis()) || !written.isSuccess()) {
+            channel.close();
+            throw new SmtpClientException(Kind.CLOSED, "connection lost while sending the message", written.cause());
+        }
     }
 
     /** True once the message's bytes started to go out in the last {@link #send}. */
@@ -390,11 +398,26 @@ public final class SmtpConnection implements AutoCloseable {
         channel.flush();
     }
 
-    private void write(String line) throws SmtpClientException {
+    /** Pipelined commands (RFC 2920) in one buffer and one write: one hand-over to the event loop, one packet. */
+    private void writeGroup(List<String> lines) throws SmtpClientException {
+        StringBuilder group = new StringBuilder();
+        for (String line : lines) {
+            checkLine(line);
+            note("C: " + line);
+            group.append(line).append("\r\n");
+        }
+        channel.writeAndFlush(Unpooled.copiedBuffer(group, StandardCharsets.UTF_8));
+    }
+
+    private static void checkLine(String line) throws SmtpClientException {
         // A CR or LF inside a command would start another command at the server (command injection).
         if (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) {
             throw new SmtpClientException(Kind.PROTOCOL, "refusing to send a command with a line break", null);
         }
+    }
+
+    private void write(String line) throws SmtpClientException {
+        checkLine(line);
         note("C: " + line);
         channel.write(Unpooled.copiedBuffer(line + "\r\n", StandardCharsets.UTF_8));
     }
