@@ -110,16 +110,16 @@ public final class PasswordHash {
 
     /**
      * KiB that argon2id runs may hold at once: one default run per core (more would not finish sooner), but at most
-     * a quarter of the heap, so that a heap limit such as {@code -Xmx192m} holds a login burst; at least one run.
-     * On 2 cores: two runs, 38 MiB.
+     * a third of the heap, so that a heap limit such as the launcher's {@code -Xmx128m} holds a login burst; at least
+     * one run. On 2 cores: two runs, 38 MiB.
      */
     static final int MEMORY_BUDGET_KIB = memoryBudgetKib(Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory());
 
     static int memoryBudgetKib(int cores, long maxHeapBytes) {
         long perCores = (long) Math.max(2, cores) * MEMORY_KIB;
-        long quarterHeap = maxHeapBytes / 4 / 1024;
-        return (int) Math.max(MEMORY_KIB, Math.min(perCores, quarterHeap));
+        long thirdOfHeap = maxHeapBytes / 3 / 1024;
+        return (int) Math.max(MEMORY_KIB, Math.min(perCores, thirdOfHeap));
     }
 
     /** Permits are KiB of {@link #MEMORY_BUDGET_KIB}; fair, so that a large run is not starved by small ones. */
