@@ -1,6 +1,7 @@
 package org.mailroom.core.auth;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -9,6 +10,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 
@@ -24,6 +29,13 @@ import org.mailroom.core.store.Directory;
  * counts only while the stamp is unchanged, so a changed password or a revoked app password stops working at
  * once. Failures are never cached: the guard, not a cache, deals with guessers.
  *
+ * <p>Login bursts: until a first check of a login and password has finished there is nothing in the cache, so
+ * 20 clients logging in at once as one user would run 20 argon2id checks of 19 MiB each. Instead, checks of the
+ * same key that overlap share one: the first runs it, the others wait for its answer (a "single flight"). The
+ * answer, good or bad, is shared only with the checks that overlapped it; a failure is still never remembered.
+ * Every caller still goes through its own connection's {@link LoginGuard} before and after, and an unknown user
+ * and a wrong password still cost the same (both go through the same flight).
+ *
  * <p>SCRAM of an unknown user (or an account without SCRAM keys yet) runs against decoy keys whose salt is
  * derived from the name, so the server-first message looks the same for existing and unknown users, and the
  * exchange fails only at the proof.
@@ -37,6 +49,10 @@ public final class Authenticator {
 
     private final Directory directory;
     private final LoginCache cache;
+    /** Checks running now, by cache key; each entry lives only while its check runs. */
+    private final ConcurrentHashMap<String, CompletableFuture<Optional<String>>> inFlight = new ConcurrentHashMap<>();
+    /** Checks answered by another's flight instead of their own (for tests and the curious). */
+    private final AtomicLong sharedChecks = new AtomicLong();
     /** Key of the decoy salts; random per process. */
     private final byte[] decoyKey = new byte[32];
 
@@ -61,6 +77,26 @@ public final class Authenticator {
      */
     public Optional<String> verifyPassword(String login, char[] password) throws IOException {
         String key = cache.key(login, password);
+        CompletableFuture<Optional<String>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<String>> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            sharedChecks.incrementAndGet();
+            return await(running);
+        }
+        try {
+            Optional<String> account = check(key, login, password);
+            mine.complete(account);
+            return account;
+        } catch (IOException | RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    /** The cache, then the directory; one run per key at a time (see the class comment). */
+    private Optional<String> check(String key, String login, char[] password) throws IOException {
         String cached = cache.get(key);
         if (cached != null) {
             Optional<String> stamp = directory.credentialStamp(cached);
@@ -74,6 +110,25 @@ public final class Authenticator {
             stamp.ifPresent(s -> cache.put(key, account.get(), s));
         }
         return account;
+    }
+
+    /** The answer of the check that another caller runs for the same key. */
+    private static Optional<String> await(CompletableFuture<Optional<String>> running) throws IOException {
+        try {
+            return running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a concurrent login check");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Error) throw (Error) cause;
+            throw new IOException("a concurrent check of the same login failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** How many checks were answered by a concurrent check of the same login and password. */
+    long sharedChecks() {
+        return sharedChecks.get();
     }
 
     /** The SCRAM-SHA-256 keys for a login name (RFC 5802 {@code n=}), real or decoy. */

@@ -3,6 +3,7 @@ package org.mailroom.core.auth;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 import org.bouncycastle.crypto.PasswordConverter;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -94,20 +95,35 @@ public final class PasswordHash {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(params);
         byte[] out = new byte[length];
-        // Each run allocates its memory cost (19 MiB): a burst of logins (1,000 clients connecting at once) must not
-        // multiply that by the blocking threads. More runs than cores would not finish sooner anyway.
-        RUNS.acquireUninterruptibly();
+        // BouncyCastle allocates the whole memory cost inside generateBytes (19 MiB with our defaults), so that is
+        // what the budget guards: a burst of logins (1,000 clients connecting at once) must not multiply it by
+        // the blocking threads. A run dearer than the whole budget runs alone.
+        int permits = Math.min(memoryKib, MEMORY_BUDGET_KIB);
+        MEMORY.acquireUninterruptibly(permits);
         try {
             generator.generateBytes(password, out);
         } finally {
-            RUNS.release();
+            MEMORY.release(permits);
         }
         return out;
     }
 
-    /** argon2id runs at once: one per core, at least two. */
-    private static final java.util.concurrent.Semaphore RUNS =
-            new java.util.concurrent.Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+    /**
+     * KiB that argon2id runs may hold at once: one default run per core (more would not finish sooner), but at most
+     * a third of the heap, so that a heap limit such as the launcher's {@code -Xmx128m} holds a login burst; at least
+     * one run. On 2 cores: two runs, 38 MiB.
+     */
+    static final int MEMORY_BUDGET_KIB = memoryBudgetKib(Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().maxMemory());
+
+    static int memoryBudgetKib(int cores, long maxHeapBytes) {
+        long perCores = (long) Math.max(2, cores) * MEMORY_KIB;
+        long thirdOfHeap = maxHeapBytes / 3 / 1024;
+        return (int) Math.max(MEMORY_KIB, Math.min(perCores, thirdOfHeap));
+    }
+
+    /** Permits are KiB of {@link #MEMORY_BUDGET_KIB}; fair, so that a large run is not starved by small ones. */
+    private static final Semaphore MEMORY = new Semaphore(MEMORY_BUDGET_KIB, true);
 
     /** Parses {@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}; null when anything is off. */
     private static Phc parse(String phc) {

@@ -64,4 +64,17 @@ class PasswordHashTest {
         PasswordHash.dummyVerify(new char[0]);
         assertThat(PasswordHash.verify(PasswordHash.hash(new char[0]), new char[0])).isTrue();
     }
+
+    @Test
+    void argon2MemoryBudgetFollowsCoresAndHeap() {
+        long gib = 1L << 30;
+        long mib = 1L << 20;
+        // Two runs on two cores (or fewer) with a large heap; one per core beyond.
+        assertThat(PasswordHash.memoryBudgetKib(1, 6 * gib)).isEqualTo(2 * PasswordHash.MEMORY_KIB);
+        assertThat(PasswordHash.memoryBudgetKib(8, 6 * gib)).isEqualTo(8 * PasswordHash.MEMORY_KIB);
+        // A third of a 128 MiB heap on 16 cores: two runs fit, not sixteen.
+        assertThat(PasswordHash.memoryBudgetKib(16, 128 * mib) / PasswordHash.MEMORY_KIB).isEqualTo(2);
+        // A tiny heap still allows one run.
+        assertThat(PasswordHash.memoryBudgetKib(2, 48 * mib)).isEqualTo(PasswordHash.MEMORY_KIB);
+    }
 }
