@@ -12,6 +12,7 @@ import io.netty.handler.codec.compression.ZlibWrapper;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -394,6 +395,33 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         ByteBuf out = pending();
         out.writeBytes(bytes);
         if (out.readableBytes() >= CHUNK) writeChunk();
+    }
+
+    /**
+     * Sends {@code prefix} (ending in a literal's {@code {n}\r\n}) and then {@code length} octets of a blob from
+     * {@code offset}, read and written a chunk at a time under the same backpressure as {@link #send(byte[])}: a
+     * 30 MiB {@code BODY[]} never sits whole in memory. The blob is opened before the prefix goes out; a failure
+     * once the literal has begun closes the connection, since the client would read whatever follows as message
+     * text.
+     */
+    public void sendBlob(byte[] prefix, String blobId, long offset, long length) throws IOException {
+        try (InputStream in = blobs.open(blobId)) {
+            in.skipNBytes(offset);
+            send(prefix);
+            try {
+                byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(length, 1))];
+                for (long left = length; left > 0; ) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) throw new java.io.EOFException("message " + blobId + " is shorter than its structure says");
+                    pending().writeBytes(buffer, 0, n);
+                    left -= n;
+                    if (pending.readableBytes() >= CHUNK) writeChunk();
+                }
+            } catch (IOException | RuntimeException e) {
+                ctx.channel().close();
+                throw e;
+            }
+        }
     }
 
     private ByteBuf pending() {

@@ -33,6 +33,17 @@ public interface MessageStructureSource {
     byte[] section(MessageRecord message, Section section, long partialStart, long partialLength) throws IOException;
 
     /**
+     * Where the bytes of {@code BODY[section]<partial>} lie in the message's blob, when they are one plain range
+     * of it (every section but HEADER.FIELDS and HEADER.FIELDS.NOT); empty otherwise. FETCH streams a large range
+     * from the blob instead of holding it in memory.
+     */
+    java.util.Optional<BlobRange> range(MessageRecord message, Section section, long partialStart, long partialLength)
+            throws IOException;
+
+    /** {@code length} octets from {@code offset} of a blob. */
+    record BlobRange(long offset, long length) {}
+
+    /**
      * The body of a part with its Content-Transfer-Encoding undone (FETCH BINARY, RFC 3516); the whole message
      * as it is for no part; empty for a part that does not exist.
      *

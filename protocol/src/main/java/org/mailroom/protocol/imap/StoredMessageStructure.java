@@ -78,17 +78,30 @@ public final class StoredMessageStructure implements MessageStructureSource {
         if (found.isEmpty()) return new byte[0];
         PartLocation location = found.get();
         if (location.filter() == PartLocation.Filter.NONE) {
-            // The partial is a window on the range: read only that.
-            long skip = partialStart < 0 ? 0 : Math.min(partialStart, location.length());
-            long length = location.length() - skip;
-            if (partialStart >= 0) length = Math.min(length, partialLength);
-            return read(message.blobId(), location.offset() + skip, length);
+            BlobRange range = window(location, partialStart, partialLength);
+            return read(message.blobId(), range.offset(), range.length());
         }
         // HEADER.FIELDS (.NOT): the partial applies to the filtered header (RFC 9051 section 6.4.5).
         byte[] data = location.extract(read(message.blobId(), location.offset(), location.length()));
         if (partialStart < 0) return data;
         int from = (int) Math.min(partialStart, data.length);
         return Arrays.copyOfRange(data, from, (int) Math.min(data.length, from + partialLength));
+    }
+
+    @Override
+    public Optional<BlobRange> range(MessageRecord message, Section section, long partialStart, long partialLength)
+            throws IOException {
+        Optional<PartLocation> found = structure(message).locate(section);
+        if (found.isEmpty() || found.get().filter() != PartLocation.Filter.NONE) return Optional.empty();
+        return Optional.of(window(found.get(), partialStart, partialLength));
+    }
+
+    /** The partial is a window on the section's range: only that is read. */
+    private static BlobRange window(PartLocation location, long partialStart, long partialLength) {
+        long skip = partialStart < 0 ? 0 : Math.min(partialStart, location.length());
+        long length = location.length() - skip;
+        if (partialStart >= 0) length = Math.min(length, partialLength);
+        return new BlobRange(location.offset() + skip, length);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.mailroom.core.mime.MessageStructure;
 import org.mailroom.core.mime.Section;
@@ -20,6 +21,7 @@ import org.mailroom.protocol.imap.ImapParser;
 import org.mailroom.protocol.imap.ImapSession;
 import org.mailroom.protocol.imap.ImapValue;
 import org.mailroom.protocol.imap.MessageStructureSource;
+import org.mailroom.protocol.imap.MessageStructureSource.BlobRange;
 import org.mailroom.protocol.imap.MessageStructureSource.UnknownEncodingException;
 import org.mailroom.protocol.imap.Request;
 import org.mailroom.protocol.imap.SelectedMailbox;
@@ -40,6 +42,9 @@ public final class FetchCommand implements ImapCommand {
 
     static final DateTimeFormatter INTERNALDATE =
             DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /** A section longer than this is streamed from the blob rather than read into memory. */
+    static final long STREAMED_ABOVE = 256 * 1024;
 
     /** Items answered from the message's row alone. */
     private static final Set<String> NO_STRUCTURE = Set.of("FLAGS", "UID", "MODSEQ", "INTERNALDATE", "RFC822.SIZE");
@@ -106,7 +111,7 @@ public final class FetchCommand implements ImapCommand {
                 MessageRecord m = selected.get(msn);
                 if (changedSince >= 0 && m.modSeq() <= changedSince) continue;
                 try {
-                    session.send(response(session, selected, msn, m, items));
+                    respond(session, selected, msn, m, items);
                 } catch (UnknownEncodingException e) {
                     session.no(request, "[UNKNOWN-CTE] Cannot decode " + e.getMessage());
                     return;
@@ -223,8 +228,12 @@ public final class FetchCommand implements ImapCommand {
         return new Section(partNumbers(item.part), specifier, item.fields);
     }
 
-    private static byte[] response(ImapSession session, SelectedMailbox selected, int msn, MessageRecord m,
-                                   List<Item> items) throws IOException, UnknownEncodingException {
+    /**
+     * Sends one message's FETCH response. Sections above {@link #STREAMED_ABOVE} octets are streamed from the blob
+     * ({@link ImapSession#sendBlob}); the rest of the response is built in memory.
+     */
+    private static void respond(ImapSession session, SelectedMailbox selected, int msn, MessageRecord m,
+                                List<Item> items) throws IOException, UnknownEncodingException {
         boolean setsSeen = !selected.readOnly() && !m.flags().contains("\\Seen") && items.stream().anyMatch(
                 i -> ((i.kind.equals("SECTION") || i.kind.equals("BINARY")) && !i.peek) || i.kind.equals("RFC822")
                         || i.kind.equals("RFC822.TEXT"));
@@ -277,17 +286,26 @@ public final class FetchCommand implements ImapCommand {
                         case "RFC822.TEXT" -> section = new Item("SECTION", name, false, "", "TEXT", List.of(), -1, -1);
                         default -> { }
                     }
-                    byte[] data = session.structure().section(m, section(section), section.partialStart,
+                    Section wanted = section(section);
+                    Optional<BlobRange> range = session.structure().range(m, wanted, section.partialStart,
                             section.partialLength);
-                    write(out, name + " {" + data.length + "}\r\n");
-                    out.write(data);
+                    if (range.isPresent() && range.get().length() > STREAMED_ABOVE) {
+                        write(out, name + " {" + range.get().length() + "}\r\n");
+                        session.sendBlob(out.toByteArray(), m.blobId(), range.get().offset(), range.get().length());
+                        out.reset();
+                    } else {
+                        byte[] data = session.structure().section(m, wanted, section.partialStart,
+                                section.partialLength);
+                        write(out, name + " {" + data.length + "}\r\n");
+                        out.write(data);
+                    }
                 }
             }
         }
         if (setsSeen && !flagsAsked) write(out, (first ? "" : " ") + "FLAGS (" + String.join(" ",
                 new java.util.TreeSet<>(m.flags())) + ")");
         write(out, ")\r\n");
-        return out.toByteArray();
+        session.send(out.toByteArray());
     }
 
     private static byte[] partial(byte[] data, Item item) {
