@@ -189,7 +189,8 @@ public final class Bounces {
             m.append("Last-Attempt-Date: ").append(RFC5322_DATE.format(now)).append("\r\n");
             if (retryUntil != null) m.append("Will-Retry-Until: ").append(RFC5322_DATE.format(retryUntil)).append("\r\n");
         }
-        boolean headersOnly = entry.dsn().ret() == Dsn.Ret.HDRS || kind != Action.FAILED;
+        boolean headersOnly = entry.dsn().ret() == Dsn.Ret.HDRS || kind != Action.FAILED
+                || blobs.size(entry.blobId()) > FULL_RETURN_MAX;
         m.append("\r\n--").append(boundary).append("\r\n");
         m.append(headersOnly ? "Content-Type: text/rfc822-headers\r\n\r\n" : "Content-Type: message/rfc822\r\n\r\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -199,11 +200,21 @@ public final class Bounces {
         return out.toByteArray();
     }
 
+    /**
+     * A failure report returns the whole original (RET=FULL) only up to this size, else its header alone
+     * (text/rfc822-headers), as Postfix does past its bounce_size_limit: a 35 MiB message would otherwise be
+     * copied whole into memory and sent back to a sender who has it already.
+     */
+    static final long FULL_RETURN_MAX = 1024 * 1024;
+
+    /** At most this much of the original is read for a header-only return. */
+    private static final int HEADER_RETURN_MAX = 256 * 1024;
+
     /** The original as stored, without our Return-Path line, in CRLF lines; only the header when asked. */
     private byte[] original(String blobId, boolean headersOnly) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = blobs.open(blobId)) {
-            byte[] all = in.readAllBytes();
+            byte[] all = headersOnly ? in.readNBytes(HEADER_RETURN_MAX) : in.readAllBytes();
             String text = new String(all, StandardCharsets.ISO_8859_1); // byte-preserving
             if (text.regionMatches(true, 0, "Return-Path:", 0, 12)) {
                 int lf = text.indexOf('\n');
@@ -211,7 +222,8 @@ public final class Bounces {
             }
             if (headersOnly) {
                 int end = text.indexOf("\r\n\r\n");
-                text = end < 0 ? text : text.substring(0, end + 2);
+                if (end < 0) end = Math.max(0, text.lastIndexOf("\r\n")); // a header longer than we return
+                text = text.substring(0, end + 2);
             }
             if (!text.endsWith("\r\n")) text += "\r\n";
             out.write(text.getBytes(StandardCharsets.ISO_8859_1));

@@ -416,6 +416,33 @@ class OutboundEndToEndTest {
                 "Final-Recipient: rfc822; y@nowhere.test", "Status: 5.1.2");
     }
 
+    /** Past 1 MiB a failure report returns the original's header alone, even for RET=FULL (the default). */
+    @Test
+    void aLargeMessageBouncesWithItsHeaderOnly() throws Exception {
+        nodeA = node(dirA, "mx.a.test", 25, Clock.systemUTC(), Map.of());
+        setUpA();
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(nodeA.addresses().get("smtp").getPort()));
+        props.put("mail.smtp.localhost", "client.a.test");
+        MimeMessage m = new MimeMessage(Session.getInstance(props));
+        m.setFrom(new InternetAddress("alice@a.test"));
+        m.setRecipients(Message.RecipientType.TO, InternetAddress.parse("nowhere@a.test"));
+        m.setSubject("two megabytes");
+        m.setText("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n".repeat(32 * 1024));
+        Transport.send(m);
+        await().atMost(Duration.ofSeconds(20)).until(() -> inbox(nodeA, "alice@a.test").size() == 1);
+        MimeMessage bounce = inbox(nodeA, "alice@a.test").get(0);
+        assertThat(deliveryStatus(bounce)).contains("Action: failed", "Status: 5.1.2");
+        MimeMultipart parts = new MimeMultipart(bounce.getDataHandler().getDataSource());
+        assertThat(parts.getBodyPart(2).getContentType()).startsWith("text/rfc822-headers");
+        try (InputStream in = parts.getBodyPart(2).getInputStream()) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("Subject: two megabytes").doesNotContain("0123456789abcdef");
+        }
+        assertThat(bounce.getSize()).isLessThan(16 * 1024);
+    }
+
     @Test
     void retriesFollowTheScheduleThenADelayNoticeThenABounceAtExpiry() throws Exception {
         int closedPort;
