@@ -34,8 +34,20 @@ import org.mailroom.protocol.tls.StartTlsDecoder;
  */
 public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsDecoder {
 
-    /** One complete command, as sent. */
-    public record Command(byte[] bytes) {
+    /**
+     * One complete command, as sent. {@code reserved}: bytes of the {@link LiteralBudget} its literals hold, which
+     * the session gives back with {@link #done()} once it has handled the command.
+     */
+    public record Command(byte[] bytes, long reserved, LiteralBudget budget) {
+        public Command(byte[] bytes) {
+            this(bytes, 0, null);
+        }
+
+        /** Gives back the literal memory this command held; call once, when it has been handled or dropped. */
+        public void done() {
+            if (budget != null) budget.release(reserved);
+        }
+
         @Override
         public String toString() {
             return new String(bytes, StandardCharsets.UTF_8);
@@ -43,7 +55,12 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
     }
 
     /** A command refused by a limit; {@code tag} is what the line began with (may be "*" if unknown). */
-    public record Refused(String tag, String reason) {}
+    public record Refused(String tag, String reason, boolean temporary) {
+        /** Refused for good: a BAD. */
+        public Refused(String tag, String reason) {
+            this(tag, reason, false);
+        }
+    }
 
     /** AWAIT_TLS: after STARTTLS, until the session upgrades or refuses (RFC 9051 section 6.2.1). */
     enum Mode { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL, AWAIT_TLS }
@@ -66,8 +83,18 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
     private long literalRemaining;
     private String discardedTag;
     private ChannelHandlerContext ctx;
+    private final LiteralBudget budget;
+    /** Budget held by the command being read (its literals so far). */
+    private long reserved;
+    /** Why the command being discarded was refused. */
+    private String discardReason;
 
     public ImapDecoder(int maxLineLength, long maxLiteralSize) {
+        this(maxLineLength, maxLiteralSize, LiteralBudget.unlimited());
+    }
+
+    public ImapDecoder(int maxLineLength, long maxLiteralSize, LiteralBudget budget) {
+        this.budget = budget;
         if (maxLineLength < 64) throw new IllegalArgumentException("max line length below 64: " + maxLineLength);
         if (maxLiteralSize < 0) throw new IllegalArgumentException("negative literal size");
         this.maxLineLength = maxLineLength;
@@ -82,6 +109,17 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** A command cut off by the connection's end gives its literal memory back. */
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        releaseReserved();
+    }
+
+    private void releaseReserved() {
+        budget.release(reserved);
+        reserved = 0;
     }
 
     /** Whether a command is {@code tag STARTTLS}, after which the decoder waits (the session uses the same test). */
@@ -144,6 +182,7 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
             String tag = tagOf(in, text);
             discardedTag = tag;
             command = new ByteArrayOutputStream(128);
+            releaseReserved();
             // Let DISCARD_LINE read this line again: it knows whether a literal follows.
             mode = Mode.DISCARD_LINE;
             discardLine(in, out);
@@ -156,7 +195,8 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
         Literal announced = Literal.at(bytes);
         if (announced == null) {
             byte[] whole = command.toByteArray();
-            out.add(new Command(whole));
+            out.add(new Command(whole, reserved, budget));
+            reserved = 0;
             command = new ByteArrayOutputStream(128);
             if (isStartTls(whole)) mode = Mode.AWAIT_TLS;
             return;
@@ -165,6 +205,7 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
         if (announced.size > limit || command.size() + announced.size > maxCommandSize) {
             String tag = tagOf(command.toByteArray());
             command = new ByteArrayOutputStream(128);
+            releaseReserved();
             if (announced.synchronizing) {
                 // The client waits for "+" and sends nothing more of this command.
                 out.add(new Refused(tag, "[TOOBIG] Literal too big (at most " + limit + " octets)"));
@@ -174,6 +215,30 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
                 mode = Mode.DISCARD_LITERAL;
             }
             return;
+        }
+        long cost = LiteralBudget.cost(announced.size);
+        if (!budget.reserve(cost)) {
+            String tag = tagOf(command.toByteArray());
+            command = new ByteArrayOutputStream(128);
+            releaseReserved();
+            String reason = "[LIMIT] Too many large messages arriving at once, try again shortly";
+            if (announced.synchronizing) {
+                out.add(new Refused(tag, reason, true));
+            } else {
+                literalRemaining = announced.size;
+                discardedTag = tag;
+                discardReason = reason;
+                mode = Mode.DISCARD_LITERAL;
+            }
+            return;
+        }
+        reserved += cost;
+        if (cost > 0) {
+            // Sized once: growing by doubling would hold up to twice the literal, plus the final copy.
+            ByteArrayOutputStream sized = new ByteArrayOutputStream(
+                    (int) Math.min(Integer.MAX_VALUE - 16, command.size() + announced.size + maxLineLength + 2));
+            sized.writeBytes(command.toByteArray()); // what came before this literal
+            command = sized;
         }
         command.write('\r');
         command.write('\n');
@@ -221,12 +286,15 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
         }
         // A synchronizing literal here gets no "+": the client learns from the tagged reply that the command is over.
         mode = Mode.LINE;
-        out.add(new Refused(discardedTag, "[TOOBIG] Command too long"));
+        out.add(discardReason != null ? new Refused(discardedTag, discardReason, true)
+                : new Refused(discardedTag, "[TOOBIG] Command too long"));
         discardedTag = null;
+        discardReason = null;
     }
 
     private void refuseRestOfCommand(String tag, List<Object> out) {
         command = new ByteArrayOutputStream(128);
+        releaseReserved();
         discardedTag = tag;
         mode = Mode.DISCARD_LINE;
     }

@@ -39,6 +39,9 @@ public final class ImapServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImapServer.class);
 
+    /** One budget for every IMAP listener of this JVM (143 and 993 share the heap). */
+    private static final LiteralBudget literals = LiteralBudget.ofHeap();
+
     private final ImapSettings settings;
     private final MailStore store;
     private final BlobStore blobs;
@@ -97,7 +100,7 @@ public final class ImapServer implements AutoCloseable {
         // observeOutput: a client slowly reading a long FETCH is not idle.
         pipeline.addLast("idle", new IdleStateHandler(true, 0, 0, settings.idleTimeout().toMillis(),
                 TimeUnit.MILLISECONDS));
-        pipeline.addLast("decoder", new ImapDecoder(settings.maxLineLength(), settings.maxLiteralSize()));
+        pipeline.addLast("decoder", new ImapDecoder(settings.maxLineLength(), settings.maxLiteralSize(), literals));
         pipeline.addLast(blocking, "session", new ImapSession(settings, store, blobs, structure, sasl, guard,
                 tls));
     }

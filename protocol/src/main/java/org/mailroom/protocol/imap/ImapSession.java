@@ -149,11 +149,20 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(Object msg) {
+        try {
+            handleCommand(msg);
+        } finally {
+            if (msg instanceof ImapDecoder.Command c) c.done(); // its literal memory, held since the decoder
+        }
+    }
+
+    private void handleCommand(Object msg) {
         if (state == State.LOGOUT) return;
         try {
             if (msg instanceof ImapDecoder.Refused refused) {
                 continuation = null;
-                send(refused.tag() + " BAD " + refused.reason());
+                // A full literal budget is a NO (try again later, RFC 5530 LIMIT); a limit crossed is a BAD.
+                send(refused.tag() + (refused.temporary() ? " NO " : " BAD ") + refused.reason());
             } else {
                 byte[] bytes = ((ImapDecoder.Command) msg).bytes();
                 if (continuation != null) {
@@ -200,12 +209,19 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stopListening();
+        dropWaiting();
         if (pending != null) {
             pending.release();
             pending = null;
         }
         LOG.info("IMAP session closed: client={} user={} result={}", clientIp(), account == null ? "-" : account,
                 outcome);
+    }
+
+    /** Commands queued behind a login delay that will never run give their literal memory back. */
+    private void dropWaiting() {
+        for (Object msg : waiting) if (msg instanceof ImapDecoder.Command c) c.done();
+        waiting.clear();
     }
 
     // ---- dispatch ----
@@ -531,7 +547,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             if (!close) ctx.channel().config().setAutoRead(true);
             Object next;
             while (!delaying && state != State.LOGOUT && (next = waiting.poll()) != null) handle(next);
-            if (state == State.LOGOUT) waiting.clear();
+            if (state == State.LOGOUT) dropWaiting();
             flush();
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import org.mailroom.core.store.BlobStore;
+import org.mailroom.storage.FileChunks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,7 +156,7 @@ public final class FileBlobStore implements BlobStore {
         @Override
         public void write(ByteBuffer bytes) throws IOException {
             if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
-            while (bytes.hasRemaining()) size += channel.write(bytes);
+            size += FileChunks.write(channel, bytes);
         }
 
         @Override

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.mailroom.core.store.BlobStore;
+import org.mailroom.storage.FileChunks;
 
 /**
  * Message bytes in PostgreSQL, one {@code bytea} row per blob, so every node reads every message and the
@@ -110,7 +111,7 @@ public final class PgBlobStore implements BlobStore {
         @Override
         public void write(ByteBuffer bytes) throws IOException {
             if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
-            while (bytes.hasRemaining()) size += channel.write(bytes);
+            size += FileChunks.write(channel, bytes);
         }
 
         @Override
