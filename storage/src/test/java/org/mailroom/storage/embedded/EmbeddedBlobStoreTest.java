@@ -133,6 +133,16 @@ class EmbeddedBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void smallBlobIdsAreValidUniqueAndInTimeOrder() throws Exception {
+        EmbeddedStorage storage = ((EmbeddedBackend) open()).storage;
+        String first = writeBlob(storage.blobStore(), "Subject: one\r\n\r\n");
+        String second = EmbeddedBlobStore.newRowId();
+        assertThat(first).matches("[0-9a-f]{32}").isNotEqualTo(second);
+        assertThat(first.substring(0, 12)).isLessThanOrEqualTo(second.substring(0, 12));
+        assertThat(FileBlobStore.isValidId(second)).isTrue();
+    }
+
+    @Test
     void aBlobRefusedAtTheEndOfItsMessageNeverReachesTheDatabase() throws Exception {
         EmbeddedStorage storage = ((EmbeddedBackend) open()).storage;
         long before = storage.commits();
