@@ -78,7 +78,7 @@ public final class LocalDelivery implements DeliveryAgent {
         Map<String, Dsn.RecipientDsn> forwardDsn = new LinkedHashMap<>();
         for (MailAddress rcpt : recipients) {
             try {
-                RecipientResolver.Resolution r = resolver.resolve(rcpt);
+                RecipientResolver.Resolution r = resolver.resolveLocal(rcpt); // the router sends only local ones
                 if (r.isEmpty()) {
                     results.add(new RecipientResult(rcpt, RecipientResult.Status.PERMANENT_FAILURE, "no such user"));
                 } else {

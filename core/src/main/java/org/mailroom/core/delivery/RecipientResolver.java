@@ -37,6 +37,18 @@ public final class RecipientResolver {
     }
 
     public Resolution resolve(MailAddress recipient) throws IOException {
+        return resolve(recipient, false);
+    }
+
+    /**
+     * The same for a recipient the caller has just found to be in a local domain: its domain is not looked up
+     * again (one directory read fewer per recipient, at RCPT and again at delivery).
+     */
+    public Resolution resolveLocal(MailAddress recipient) throws IOException {
+        return resolve(recipient, true);
+    }
+
+    private Resolution resolve(MailAddress recipient, boolean knownLocal) throws IOException {
         Set<String> accounts = new LinkedHashSet<>();
         Set<MailAddress> forwards = new LinkedHashSet<>();
         Set<String> visited = new HashSet<>();
@@ -47,7 +59,8 @@ public final class RecipientResolver {
             Step step = work.poll();
             MailAddress address = step.address();
             if (!visited.add(address.canonical())) continue;
-            if (!directory.isLocalDomain(address.domain())) {
+            boolean local = (knownLocal && address == recipient) || directory.isLocalDomain(address.domain());
+            if (!local) {
                 forwards.add(address);
                 continue;
             }

@@ -47,7 +47,7 @@ public final class Router {
      */
     public Decision check(MailAddress recipient, boolean mayRelay) throws IOException {
         if (!isLocal(recipient)) return mayRelay ? Decision.REMOTE : Decision.RELAY_DENIED;
-        RecipientResolver.Resolution resolution = resolver.resolve(recipient);
+        RecipientResolver.Resolution resolution = resolver.resolveLocal(recipient);
         if (resolution.isEmpty()) return Decision.UNKNOWN_USER;
         if (quota != null && quota.limited() && resolution.forwards().isEmpty()) {
             boolean allFull = true;

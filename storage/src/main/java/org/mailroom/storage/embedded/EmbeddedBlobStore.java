@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,12 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded store's blobs, of two kinds under one kind of id (32 hex digits):
  * <ul>
- *   <li><b>small</b> (up to {@code inlineMax} octets, most mail): a row of the {@code blob} table, written by
- *       the database's group commit. The writer keeps the bytes in memory; {@link BlobWriter#commit} hands
- *       the row to the writer thread and returns without waiting. The delivery that follows (mailbox rows,
- *       queue rows) is submitted later, so it commits in the same batch or a later one: when the caller's
- *       delivery is durable, so are the bytes. One WAL fsync per batch, instead of a file fsync and a
- *       directory fsync per message, and one group-commit wait per message, not two.</li>
+ *   <li><b>small</b> (up to {@code inlineMax} octets, most mail): a row of the {@code blob} table. The writer
+ *       keeps the bytes in memory; {@link BlobWriter#commit} only notes them as pending. The first write that
+ *       names the blob (a delivery, a queue entry) inserts the row inside its own piece of work
+ *       ({@link #storeWith}), so the bytes and the rows naming them commit together: a lone message costs one
+ *       WAL fsync, and the writer thread runs one job per message, not two. A blob that nothing names within
+ *       {@link #UNNAMED_WAIT} (or by {@link #close}) is written on its own, as an orphan for the sweep.</li>
  *   <li><b>large</b>: a file, as {@link FileBlobStore} has always kept them (durable when commit returns).
  *       A writer starts in memory and moves to a file as soon as it passes {@code inlineMax}.</li>
  * </ul>
@@ -32,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * from before the table simply have files.
  *
  * <h2>Failure and crash</h2>
- * Should the row fail to commit (disk full), every write naming the blob afterwards fails too: the stores call
- * {@link #checkStored} inside their transaction, so no message row ever names bytes that are not there. A
- * crash between the blob's batch and the delivery's leaves a row that nothing names; {@link #sweepOrphans}
- * removes such rows once they are old enough that no delivery can still be on its way.
+ * The row is written in the same transaction as the first rows that name it, so should it fail (disk full),
+ * that write fails with it and no message row ever names bytes that are not there. A crash loses only blobs
+ * that nothing named yet. A row written on its own (unnamed for a while, or at close) whose insert fails marks
+ * the blob lost: later writes naming it fail. {@link #sweepOrphans} removes rows that nothing names once
+ * they are old enough that no delivery can still be on its way.
  */
 public final class EmbeddedBlobStore implements BlobStore {
 
@@ -44,6 +47,9 @@ public final class EmbeddedBlobStore implements BlobStore {
     /** A committed small blob is named by a delivery within one SMTP reply; an hour is far beyond that. */
     static final Duration ORPHAN_AGE = Duration.ofHours(1);
 
+    /** A committed blob is named within one SMTP reply; one left unnamed this long is written alone. */
+    static final Duration UNNAMED_WAIT = Duration.ofMinutes(1);
+
     /**
      * Default for {@code store.inline_blob_max}. Most mail is far smaller. Measured on the 2-core test machine
      * with 32 KiB messages: about 1,000 msg/s as rows against 700 as files, so rows still win well past the
@@ -51,11 +57,16 @@ public final class EmbeddedBlobStore implements BlobStore {
      */
     public static final int DEFAULT_INLINE_MAX = 64 * 1024;
 
+    private static final SecureRandom ROW_ID_RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
+
     private final FileBlobStore files;
     private final SqliteDatabase db;
     private final int inlineMax;
     /** Small blobs committed whose row is not durable yet: readable at once, from here. */
-    private final Map<String, byte[]> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** Pending blobs whose row was handed to the writer alone (unnamed too long, or closing). */
+    private final Set<String> writtenAlone = ConcurrentHashMap.newKeySet();
     /** Small blobs whose row failed to commit (rare: disk full, I/O error); writes naming them must fail. */
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
@@ -81,8 +92,8 @@ public final class EmbeddedBlobStore implements BlobStore {
     @Override
     public long size(String id) throws IOException {
         requireValid(id);
-        byte[] mine = pending.get(id);
-        if (mine != null) return mine.length;
+        Pending mine = pending.get(id);
+        if (mine != null) return mine.bytes.length;
         Optional<Long> length = db.read(sql -> sql.queryLong("SELECT length(data) FROM blob WHERE id = ?", id));
         if (length.isPresent()) return length.get();
         return files.size(id);
@@ -92,6 +103,9 @@ public final class EmbeddedBlobStore implements BlobStore {
     @Override
     public void delete(String id) throws IOException {
         if (!FileBlobStore.isValidId(id)) return;
+        // Never named and never written: only memory to free (the common case of a message refused at its end).
+        Pending mine = pending.get(id);
+        if (mine != null && !writtenAlone.contains(id) && pending.remove(id, mine)) return;
         // The row, if its insert is still queued, is written first: the writer keeps submission order.
         db.write(tx -> tx.sql().update("DELETE FROM blob WHERE id = ?", id));
         pending.remove(id);
@@ -99,13 +113,23 @@ public final class EmbeddedBlobStore implements BlobStore {
     }
 
     /**
-     * Inside a write transaction (on the writer thread): fails if the blob is a small one whose row did not
-     * commit and is not in this transaction either. Stores call it before inserting a row that names the blob.
+     * Inside a write transaction (on the writer thread) that is about to insert a row naming the blob: writes
+     * the blob's row in the same transaction if it is a small one not yet in the table, so the bytes are durable
+     * exactly when the naming rows are. Fails if the blob is lost (its row failed to commit on its own).
      */
-    void checkStored(SqlConnection sql, String id) throws IOException, SQLException {
-        boolean missing = lost.contains(id)
-                || (pending.containsKey(id) && !sql.exists("SELECT 1 FROM blob WHERE id = ?", id));
-        if (missing) throw new IOException("blob " + id + " was not stored");
+    void storeWith(SqliteDatabase.WriteTx tx, String id) throws IOException {
+        if (lost.contains(id)) throw new IOException("blob " + id + " was not stored");
+        Pending mine = pending.get(id);
+        if (mine == null) return; // a file, or a row already committed
+        try {
+            // OR IGNORE: an earlier job of this batch may have written it already.
+            tx.sql().update("INSERT OR IGNORE INTO blob (id, created, data) VALUES (?, ?, ?)", id, mine.created,
+                    mine.bytes);
+        } catch (SQLException e) {
+            throw new IOException("blob " + id + " was not stored: " + e.getMessage(), e);
+        }
+        // Runs on the writer thread after the commit, before the caller is answered: then the row is there.
+        tx.afterCommit(() -> pending.remove(id, mine));
     }
 
     /**
@@ -138,8 +162,8 @@ public final class EmbeddedBlobStore implements BlobStore {
 
     private Optional<byte[]> inlineBytes(String id) throws IOException {
         requireValid(id);
-        byte[] mine = pending.get(id);
-        if (mine != null) return Optional.of(mine);
+        Pending mine = pending.get(id);
+        if (mine != null) return Optional.of(mine.bytes);
         return db.read(sql -> sql.queryOne("SELECT data FROM blob WHERE id = ?", rs -> rs.getBytes(1), id));
     }
 
@@ -148,26 +172,58 @@ public final class EmbeddedBlobStore implements BlobStore {
         if (!FileBlobStore.isValidId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
     }
 
-    /** Hands a small blob to the writer thread; the caller's later writes are durable only after it. */
+    /** Notes a small blob as pending: its row goes in with the first write that names it ({@link #storeWith}). */
     private String commitInline(byte[] bytes) throws IOException {
-        String id = FileBlobStore.newId();
-        long created = System.currentTimeMillis();
-        pending.put(id, bytes);
-        try {
-            db.submit(tx -> tx.sql().update("INSERT INTO blob (id, created, data) VALUES (?, ?, ?)", id, created, bytes))
+        String id = newRowId();
+        long now = System.currentTimeMillis();
+        pending.put(id, new Pending(bytes, now));
+        writeUnnamed(now - UNNAMED_WAIT.toMillis());
+        return id;
+    }
+
+    /**
+     * Hands the rows of pending blobs created before the limit to the writer, each as its own work: nothing
+     * named them in time (a session that died after the commit), so they must not stay in memory for ever.
+     */
+    private void writeUnnamed(long createdBefore) throws IOException {
+        for (Map.Entry<String, Pending> entry : pending.entrySet()) {
+            String id = entry.getKey();
+            Pending mine = entry.getValue();
+            if (mine.created >= createdBefore || !writtenAlone.add(id)) continue;
+            db.submit(tx -> tx.sql().update("INSERT OR IGNORE INTO blob (id, created, data) VALUES (?, ?, ?)", id,
+                            mine.created, mine.bytes))
                     // Runs on the writer thread once the batch is over, before the next batch starts.
                     .whenComplete((rows, failure) -> {
                         if (failure != null) {
                             lost.add(id);
                             log.error("Cannot store message {}: {}", id, failure.toString());
                         }
-                        pending.remove(id);
+                        pending.remove(id, mine);
+                        writtenAlone.remove(id);
                     });
-        } catch (IOException | RuntimeException e) {
-            pending.remove(id);
-            throw e;
         }
-        return id;
+    }
+
+    /** Writes every blob still pending (called before the database closes): a committed blob outlives a restart. */
+    void close() throws IOException {
+        writeUnnamed(Long.MAX_VALUE);
+    }
+
+    /**
+     * An id for a small blob: 12 hex digits of the time in milliseconds, then 20 random ones (80 bits: still
+     * not guessable). In time order, the rows that name blobs (blob's id index, message_blob, blob_structure)
+     * are added at the right edge of their indexes, one page per batch, instead of a random page per message
+     * each: fewer pages for the WAL and the checkpoint to write. Files keep wholly random ids, which their
+     * directory fan-out needs.
+     */
+    static String newRowId() {
+        byte[] random = new byte[10];
+        ROW_ID_RANDOM.nextBytes(random);
+        return String.format("%012x", System.currentTimeMillis() & 0xffff_ffff_ffffL) + HEX.formatHex(random);
+    }
+
+    /** A small blob committed whose row is not yet durable. */
+    private record Pending(byte[] bytes, long created) {
     }
 
     /** Collects up to {@code inlineMax} octets in memory; past that, goes on in a blob file. */

@@ -85,9 +85,14 @@ public final class EmbeddedStorage implements Storage {
         return mailQueue;
     }
 
-    /** Finishes pending writes, then closes the database. */
+    /** Finishes pending writes (blobs that nothing named yet too), then closes the database. */
     @Override
     public void close() {
+        try {
+            blobStore.close();
+        } catch (IOException e) {
+            // Closed already: the database has stopped taking work.
+        }
         database.close();
     }
 

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -150,7 +151,12 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     private SqlConnection connect(boolean readOnly) throws SQLException {
-        SqlConnection sql = new SqlConnection(DriverManager.getConnection(url));
+        Properties options = new Properties();
+        // Off: otherwise the driver matches every statement against a regex and, after each INSERT, prepares
+        // and runs its own "SELECT last_insert_rowid()" (several per delivery on the one writer thread); we
+        // ask for the rowid ourselves where we need it (SqlConnection.insert).
+        options.setProperty("jdbc.get_generated_keys", "false");
+        SqlConnection sql = new SqlConnection(DriverManager.getConnection(url, options));
         try {
             sql.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
             // FULL: in WAL mode the log is fsynced at every commit, so a committed batch survives power loss.

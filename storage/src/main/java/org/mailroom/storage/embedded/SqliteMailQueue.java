@@ -49,7 +49,7 @@ public final class SqliteMailQueue implements MailQueue {
         Dsn d = dsn == null ? Dsn.NONE : dsn;
         return db.write(tx -> {
             SqlConnection sql = tx.sql();
-            blobs.checkStored(sql, blobId);
+            blobs.storeWith(tx, blobId);
             sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt, envid, ret)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?)", id, blobId, sender, now.toEpochMilli(), now.toEpochMilli(),
                     d.envid(), d.ret() == null ? null : d.ret().name());

@@ -183,7 +183,7 @@ public final class SqliteMailStore implements MailStore {
         return db.write(tx -> {
             SqlConnection sql = tx.sql();
             for (Map.Entry<String, byte[]> structure : structures.entrySet()) {
-                blobs.checkStored(sql, structure.getKey());
+                blobs.storeWith(tx, structure.getKey());
                 if (structure.getValue() == null) continue;
                 sql.update("INSERT OR IGNORE INTO blob_structure (blob_id, data) VALUES (?, ?)", structure.getKey(),
                         structure.getValue());

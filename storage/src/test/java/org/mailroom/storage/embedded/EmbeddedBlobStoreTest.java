@@ -100,12 +100,16 @@ class EmbeddedBlobStoreTest extends BlobStoreContract {
 
     @Test
     void theSweepDeletesOldRowsThatNothingNamesOnce() throws Exception {
-        EmbeddedStorage storage = ((EmbeddedBackend) open()).storage;
+        StorageBackend first = open();
+        EmbeddedStorage storage = ((EmbeddedBackend) first).storage;
         String named = writeBlob(storage.blobStore(), "Subject: kept\r\n\r\n");
         deliver(storage, named, 17);
         String queued = writeBlob(storage.blobStore(), "Subject: queued\r\n\r\n");
         storage.mailQueue().enqueue(queued, "a@example.test", List.of("b@elsewhere.test"), Instant.now());
         String orphan = writeBlob(storage.blobStore(), "Subject: the session died\r\n\r\n");
+        close(first); // writes the blob nothing named: a committed blob outlives a restart
+        storage = ((EmbeddedBackend) open()).storage;
+        assertThat(storage.embeddedBlobs().isInline(orphan)).isTrue();
 
         long now = System.currentTimeMillis();
         assertThat(storage.embeddedBlobs().sweepOrphans(now)).as("too young: a delivery may be on its way").isZero();
@@ -118,7 +122,38 @@ class EmbeddedBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
-    void aBlobWhoseRowFailedToCommitFailsEveryWriteNamingIt() throws Exception {
+    void aLoneMessageIsOneCommitForItsBytesAndItsRows() throws Exception {
+        EmbeddedStorage storage = ((EmbeddedBackend) open()).storage;
+        deliver(storage, writeBlob(storage.blobStore(), "Subject: warm-up\r\n\r\n"), 19); // creates the INBOX
+        long before = storage.commits();
+        String id = writeBlob(storage.blobStore(), "Subject: alone\r\n\r\nbody\r\n");
+        deliver(storage, id, 24);
+        assertThat(storage.commits() - before).isEqualTo(1);
+        assertThat(storage.embeddedBlobs().isInline(id)).isTrue();
+    }
+
+    @Test
+    void smallBlobIdsAreValidUniqueAndInTimeOrder() throws Exception {
+        EmbeddedStorage storage = ((EmbeddedBackend) open()).storage;
+        String first = writeBlob(storage.blobStore(), "Subject: one\r\n\r\n");
+        String second = EmbeddedBlobStore.newRowId();
+        assertThat(first).matches("[0-9a-f]{32}").isNotEqualTo(second);
+        assertThat(first.substring(0, 12)).isLessThanOrEqualTo(second.substring(0, 12));
+        assertThat(FileBlobStore.isValidId(second)).isTrue();
+    }
+
+    @Test
+    void aBlobRefusedAtTheEndOfItsMessageNeverReachesTheDatabase() throws Exception {
+        EmbeddedStorage storage = ((EmbeddedBackend) open()).storage;
+        long before = storage.commits();
+        String id = writeBlob(storage.blobStore(), "Subject: nobody wants it\r\n\r\n");
+        storage.blobStore().delete(id);
+        assertThat(blobExists(storage.blobStore(), id)).isFalse();
+        assertThat(storage.commits()).isEqualTo(before);
+    }
+
+    @Test
+    void aBlobWhoseRowCannotBeWrittenFailsEveryWriteNamingIt() throws Exception {
         EmbeddedStorage storage = ((EmbeddedBackend) open()).storage;
         // Stands for a full disk: the writer connection refuses new blob rows.
         storage.database().write(tx -> {
@@ -127,12 +162,15 @@ class EmbeddedBlobStoreTest extends BlobStoreContract {
             return null;
         });
         String id = writeBlob(storage.blobStore(), "Subject: lost\r\n\r\n");
+        // The row goes in with the rows naming it: when it fails, so do they, and nothing names missing bytes.
         assertThatThrownBy(() -> deliver(storage, id, 17)).isInstanceOf(IOException.class)
                 .hasMessageContaining("not stored");
         assertThatThrownBy(() -> storage.mailQueue().enqueue(id, null, List.of("b@elsewhere.test"), Instant.now()))
                 .isInstanceOf(IOException.class);
         assertThat(storage.mailStore().mailbox("alice@example.test", "INBOX")).isEmpty();
         assertThat(storage.mailQueue().claimDue(Instant.now().plusSeconds(60), 10, Duration.ofMinutes(1))).isEmpty();
+        assertThat(storage.embeddedBlobs().isInline(id)).as("still only in memory").isTrue();
+        storage.blobStore().delete(id);
         assertThat(blobExists(storage.blobStore(), id)).isFalse();
     }
 
