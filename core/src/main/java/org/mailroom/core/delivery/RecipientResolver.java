@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
@@ -48,7 +49,23 @@ public final class RecipientResolver {
         return resolve(recipient, true);
     }
 
+    /**
+     * The resolution of a recipient when its domain is ours, else empty (the caller relays or refuses it). The
+     * domain and the recipient's own entry are one read of the directory: RCPT TO asks this for every recipient.
+     */
+    public Optional<Resolution> resolveIfLocal(MailAddress recipient) throws IOException {
+        Optional<Directory.Lookup> first = directory.lookupIfLocal(recipient);
+        if (first.isEmpty()) return Optional.empty();
+        return Optional.of(resolve(recipient, true, first.get()));
+    }
+
     private Resolution resolve(MailAddress recipient, boolean knownLocal) throws IOException {
+        return resolve(recipient, knownLocal, null);
+    }
+
+    /** @param firstLookup the recipient's own entry when the caller has read it already, else null */
+    private Resolution resolve(MailAddress recipient, boolean knownLocal, Directory.Lookup firstLookup)
+            throws IOException {
         Set<String> accounts = new LinkedHashSet<>();
         Set<MailAddress> forwards = new LinkedHashSet<>();
         Set<String> visited = new HashSet<>();
@@ -59,12 +76,18 @@ public final class RecipientResolver {
             Step step = work.poll();
             MailAddress address = step.address();
             if (!visited.add(address.canonical())) continue;
-            boolean local = (knownLocal && address == recipient) || directory.isLocalDomain(address.domain());
-            if (!local) {
-                forwards.add(address);
-                continue;
+            Directory.Lookup found;
+            if (knownLocal && address == recipient) {
+                found = firstLookup != null ? firstLookup : directory.lookup(address);
+            } else {
+                // The domain and the address in one read of the store, not two.
+                Optional<Directory.Lookup> local = directory.lookupIfLocal(address);
+                if (local.isEmpty()) {
+                    forwards.add(address);
+                    continue;
+                }
+                found = local.get();
             }
-            Directory.Lookup found = directory.lookup(address);
             if (found instanceof Directory.Unknown) {
                 MailAddress base = withoutTag(address);
                 if (base != null) found = directory.lookup(base);

@@ -2,7 +2,10 @@ package org.mailroom.core.delivery;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.mailroom.core.mail.Envelope;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
@@ -46,8 +49,9 @@ public final class Router {
      * the message now; the message's size is not known yet, so one that would not fit is refused at delivery.
      */
     public Decision check(MailAddress recipient, boolean mayRelay) throws IOException {
-        if (!isLocal(recipient)) return mayRelay ? Decision.REMOTE : Decision.RELAY_DENIED;
-        RecipientResolver.Resolution resolution = resolver.resolveLocal(recipient);
+        Optional<RecipientResolver.Resolution> found = resolver.resolveIfLocal(recipient);
+        if (found.isEmpty()) return mayRelay ? Decision.REMOTE : Decision.RELAY_DENIED;
+        RecipientResolver.Resolution resolution = found.get();
         if (resolution.isEmpty()) return Decision.UNKNOWN_USER;
         if (quota != null && quota.limited() && resolution.forwards().isEmpty()) {
             boolean allFull = true;
@@ -72,9 +76,16 @@ public final class Router {
         List<MailAddress> locals = new ArrayList<>();
         List<MailAddress> remotes = new ArrayList<>();
         List<RecipientResult> results = new ArrayList<>();
+        // Recipients mostly share a domain or two: each is asked of the directory once per message.
+        Map<String, Boolean> localDomain = new HashMap<>();
         for (MailAddress rcpt : envelope.recipients()) {
             try {
-                (isLocal(rcpt) ? locals : remotes).add(rcpt);
+                Boolean local = localDomain.get(rcpt.domain());
+                if (local == null) {
+                    local = isLocal(rcpt);
+                    localDomain.put(rcpt.domain(), local);
+                }
+                (local ? locals : remotes).add(rcpt);
             } catch (IOException e) {
                 results.add(new RecipientResult(rcpt, RecipientResult.Status.TEMPORARY_FAILURE, "directory: " + e));
             }

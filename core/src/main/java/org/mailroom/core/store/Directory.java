@@ -80,6 +80,16 @@ public interface Directory {
     /** Looks one address up, exactly as given (no +tag stripping, no expansion). */
     Lookup lookup(MailAddress address) throws IOException;
 
+    /**
+     * {@link #isLocalDomain} and {@link #lookup} in one question: empty when the address's domain is not ours,
+     * else its lookup. The backends answer it in one read transaction; RCPT TO asks it for every recipient, so
+     * it saves a round through the store per recipient. Example: {@code lookupIfLocal(alice@example.org)} is
+     * {@code Optional.of(new Local("alice@example.org"))} when example.org is local and Alice has an account.
+     */
+    default Optional<Lookup> lookupIfLocal(MailAddress address) throws IOException {
+        return isLocalDomain(address.domain()) ? Optional.of(lookup(address)) : Optional.empty();
+    }
+
     // ---- credentials beyond the password (added for SASL and app passwords) ----
 
     /**

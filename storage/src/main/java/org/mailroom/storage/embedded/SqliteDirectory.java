@@ -5,6 +5,7 @@ import static org.mailroom.storage.StoreValues.domain;
 import static org.mailroom.storage.StoreValues.sha256;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -245,12 +246,23 @@ public final class SqliteDirectory implements Directory {
     @Override
     public Lookup lookup(MailAddress address) throws IOException {
         String key = address.canonical();
-        return db.read(sql -> {
-            if (sql.exists("SELECT 1 FROM account WHERE address = ?", key)) return new Local(key);
-            List<String> targets = sql.query("SELECT target FROM alias WHERE source = ? ORDER BY rowid",
-                    rs -> rs.getString(1), key);
-            return targets.isEmpty() ? new Unknown() : new Alias(targets);
-        });
+        return db.read(sql -> lookup(sql, key));
+    }
+
+    /** Both questions in one read transaction: one BEGIN and COMMIT fewer per recipient than asking each. */
+    @Override
+    public Optional<Lookup> lookupIfLocal(MailAddress address) throws IOException {
+        String name = domain(address.domain());
+        String key = address.canonical();
+        return db.read(sql -> sql.exists("SELECT 1 FROM domain WHERE name = ?", name)
+                ? Optional.of(lookup(sql, key)) : Optional.<Lookup>empty());
+    }
+
+    private static Lookup lookup(SqlConnection sql, String key) throws SQLException {
+        if (sql.exists("SELECT 1 FROM account WHERE address = ?", key)) return new Local(key);
+        List<String> targets = sql.query("SELECT target FROM alias WHERE source = ? ORDER BY rowid",
+                rs -> rs.getString(1), key);
+        return targets.isEmpty() ? new Unknown() : new Alias(targets);
     }
 
 }
