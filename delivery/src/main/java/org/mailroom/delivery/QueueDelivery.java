@@ -13,6 +13,8 @@ public final class QueueDelivery implements DeliveryAgent {
 
     private final MailQueue queue;
     private volatile Runnable afterQueueing = () -> { };
+    /** When set, queues through the runner, which starts on the message at once if it has a worker free. */
+    private volatile QueueRunner runner;
 
     public QueueDelivery(MailQueue queue) {
         this.queue = queue;
@@ -23,12 +25,24 @@ public final class QueueDelivery implements DeliveryAgent {
         this.afterQueueing = wake;
     }
 
+    /** Queues through the runner: a message it has a free worker for is claimed as it is queued (see QueueRunner#enqueue). */
+    public void queueThrough(QueueRunner runner) {
+        this.runner = runner;
+    }
+
     @Override
     public List<RecipientResult> deliver(Envelope envelope, String blobId, long size, List<MailAddress> recipients) {
         try {
-            String id = queue.enqueue(blobId, envelope.isNullSender() ? null : envelope.sender().toString(),
-                    recipients.stream().map(MailAddress::toString).toList(), envelope.dsn(), envelope.received());
-            afterQueueing.run();
+            String sender = envelope.isNullSender() ? null : envelope.sender().toString();
+            List<String> to = recipients.stream().map(MailAddress::toString).toList();
+            QueueRunner through = runner;
+            String id;
+            if (through != null) {
+                id = through.enqueue(blobId, sender, to, envelope.dsn(), envelope.received());
+            } else {
+                id = queue.enqueue(blobId, sender, to, envelope.dsn(), envelope.received());
+                afterQueueing.run();
+            }
             return recipients.stream()
                     .map(r -> new RecipientResult(r, RecipientResult.Status.ACCEPTED, "queued as " + id))
                     .toList();

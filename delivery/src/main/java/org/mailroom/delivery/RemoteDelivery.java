@@ -355,8 +355,7 @@ public final class RemoteDelivery {
         boolean eightBit;
         try (InputStream in = blobs.open(entry.blobId())) {
             head = in.readNBytes(READ_ONCE + 1);
-            eightBit = WireFormat.hasEightBit(new ByteArrayInputStream(head))
-                    || (head.length > READ_ONCE && WireFormat.hasEightBit(in));
+            eightBit = hasEightBit(head) || (head.length > READ_ONCE && WireFormat.hasEightBit(in));
         }
         boolean whole = head.length <= READ_ONCE;
         long size = whole ? head.length : blobs.size(entry.blobId());
@@ -376,6 +375,12 @@ public final class RemoteDelivery {
         }
         return new OutboundMessage(entry.sender(), rcpts, size, eightBit, utf8, dsn.envid(),
                 dsn.ret() == null ? null : dsn.ret().name(), content);
+    }
+
+    /** The head is in memory already: scanned in place rather than through a stream and its 64 KiB buffer. */
+    private static boolean hasEightBit(byte[] head) {
+        for (byte b : head) if (b < 0) return true;
+        return false;
     }
 
     private static boolean needsUtf8(String address) {

@@ -92,6 +92,14 @@ class QueueRunnerTest {
         }
 
         @Override
+        public synchronized Entry enqueueClaimed(String blobId, String sender, List<String> recipients, Dsn dsn,
+                                                 Instant now, Instant leaseUntil) {
+            String id = enqueue(blobId, sender, recipients, dsn, now);
+            leases.put(id, leaseUntil);
+            return entries.get(id);
+        }
+
+        @Override
         public synchronized List<Entry> claimDue(Instant now, int max, Duration lease) {
             claims++;
             List<Entry> due = new ArrayList<>();

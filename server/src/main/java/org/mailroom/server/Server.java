@@ -216,7 +216,7 @@ public final class Server implements AutoCloseable {
                 out.retryIntervals(), out.lifetime(), out.warnAfter(), out.maxConnections(),
                 out.maxConnectionsPerDestination(), out.pollInterval(), out.lease()), clock);
         queueRunner.start();
-        queued.wakeAfterQueueing(queueRunner::wakeUp);
+        queued.queueThrough(queueRunner);
         local.wakeAfterQueueing(queueRunner::wakeUp);
     }
 

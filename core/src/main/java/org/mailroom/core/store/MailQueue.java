@@ -78,6 +78,15 @@ public interface MailQueue {
      */
     String enqueue(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now) throws IOException;
 
+    /**
+     * As {@link #enqueue}, in the same write transaction, the new entry also claimed: leased until
+     * {@code leaseUntil} as {@link #claimDue} would lease it. For a queue runner that has a worker free now: it
+     * starts on the message at once, without a claim of its own (one write transaction less per message). Returns
+     * the entry as {@link #claimDue} would have returned it (every recipient pending, no attempt yet).
+     */
+    Entry enqueueClaimed(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now,
+                         Instant leaseUntil) throws IOException;
+
     /** Leases up to {@code max} entries due at {@code now} for {@code lease}; others cannot claim them meanwhile. */
     List<Entry> claimDue(Instant now, int max, Duration lease) throws IOException;
 

@@ -11,10 +11,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.store.MailQueue;
@@ -43,16 +45,32 @@ public final class SqliteMailQueue implements MailQueue {
     @Override
     public String enqueue(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now)
             throws IOException {
+        return insert(blobId, sender, recipients, dsn, now, null).id();
+    }
+
+    @Override
+    public Entry enqueueClaimed(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now,
+                                Instant leaseUntil) throws IOException {
+        return insert(blobId, sender, recipients, dsn, now, leaseUntil);
+    }
+
+    /** A new entry, leased when {@code leaseUntil} is not null; returned as {@link #claimDue} would load it. */
+    private Entry insert(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now,
+                         Instant leaseUntil) throws IOException {
         if (recipients.isEmpty()) throw new IllegalArgumentException("no recipients");
         String id = newQueueId(now);
         List<String> addresses = List.copyOf(recipients);
         Dsn d = dsn == null ? Dsn.NONE : dsn;
+        Long lease = leaseUntil == null ? null : leaseUntil.toEpochMilli();
+        List<Recipient> pending = new ArrayList<>(addresses.size());
+        for (String a : addresses) pending.add(new Recipient(a, RecipientState.PENDING, null));
+        Entry entry = new Entry(id, blobId, sender, pending, now, now, 0, null, d, false, List.of());
         return db.write(tx -> {
             SqlConnection sql = tx.sql();
             blobs.storeWith(tx, blobId);
-            sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt, envid, ret)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)", id, blobId, sender, now.toEpochMilli(), now.toEpochMilli(),
-                    d.envid(), d.ret() == null ? null : d.ret().name());
+            sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt, envid, ret, lease_until)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, blobId, sender, now.toEpochMilli(), now.toEpochMilli(),
+                    d.envid(), d.ret() == null ? null : d.ret().name(), lease);
             for (int i = 0; i < addresses.size(); i++) {
                 Dsn.RecipientDsn r = d.recipients().get(canonicalOrAsGiven(addresses.get(i)));
                 String notify = r == null || r.notifyOn() == null ? null
@@ -61,7 +79,7 @@ public final class SqliteMailQueue implements MailQueue {
                         + " VALUES (?, ?, ?, ?, ?, ?)", id, i, addresses.get(i), RecipientState.PENDING.name(),
                         notify, r == null ? null : r.orcpt());
             }
-            return id;
+            return entry;
         });
     }
 
@@ -71,13 +89,14 @@ public final class SqliteMailQueue implements MailQueue {
         long until = now.plus(lease).toEpochMilli();
         return db.write(tx -> {
             SqlConnection sql = tx.sql();
-            List<String> due = sql.query("SELECT id FROM queue WHERE next_attempt <= ?"
+            // The entries' own columns come with the search: one query less per claimed entry.
+            List<Entry> due = sql.query("SELECT " + ENTRY_COLUMNS + " FROM queue WHERE next_attempt <= ?"
                     + " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt, created LIMIT ?",
-                    rs -> rs.getString(1), at, at, max);
+                    SqliteMailQueue::entry, at, at, max);
             List<Entry> claimed = new ArrayList<>(due.size());
-            for (String id : due) {
-                sql.update("UPDATE queue SET lease_until = ? WHERE id = ?", until, id);
-                load(sql, id).ifPresent(claimed::add);
+            for (Entry e : due) {
+                sql.update("UPDATE queue SET lease_until = ? WHERE id = ?", until, e.id());
+                claimed.add(complete(sql, e));
             }
             return claimed;
         });
@@ -104,6 +123,20 @@ public final class SqliteMailQueue implements MailQueue {
             SqlConnection sql = tx.sql();
             Optional<String> blobId = sql.queryOne("SELECT blob_id FROM queue WHERE id = ?", rs -> rs.getString(1), id);
             if (blobId.isEmpty()) return null;
+            // Most attempts settle every recipient still pending (delivered or failed): the entry then goes with
+            // its recipients, and updating each recipient's row first would be wasted work.
+            List<String> stillPending = sql.query("SELECT address FROM queue_recipient WHERE queue_id = ? AND state = ?",
+                    rs -> rs.getString(1), id, RecipientState.PENDING.name());
+            Set<String> settled = new HashSet<>();
+            boolean anyPending = false;
+            for (Outcome outcome : outcomes) {
+                if (outcome.state() == RecipientState.PENDING) anyPending = true;
+                else settled.add(outcome.recipient());
+            }
+            if (!anyPending && settled.containsAll(stillPending)) {
+                remove(tx, id, blobId.get());
+                return null;
+            }
             for (Outcome outcome : outcomes) {
                 sql.update("UPDATE queue_recipient SET state = ?, last_reply = ? WHERE queue_id = ? AND address = ?",
                         outcome.state().name(), outcome.reply(), id, outcome.recipient());
@@ -176,6 +209,12 @@ public final class SqliteMailQueue implements MailQueue {
         Optional<Entry> entry = sql.queryOne("SELECT " + ENTRY_COLUMNS + " FROM queue WHERE id = ?",
                 SqliteMailQueue::entry, id);
         if (entry.isEmpty()) return entry;
+        return Optional.of(complete(sql, entry.get()));
+    }
+
+    /** The entry with its recipients and, when it was tried before, its history. */
+    private static Entry complete(SqlConnection sql, Entry e) throws SQLException {
+        String id = e.id();
         Map<String, Dsn.RecipientDsn> dsnByRecipient = new LinkedHashMap<>();
         List<Recipient> recipients = sql.query("SELECT address, state, last_reply, notify, orcpt FROM queue_recipient"
                 + " WHERE queue_id = ? ORDER BY position", rs -> {
@@ -186,14 +225,14 @@ public final class SqliteMailQueue implements MailQueue {
                     }
                     return new Recipient(rs.getString(1), RecipientState.valueOf(rs.getString(2)), rs.getString(3));
                 }, id);
-        List<Attempt> history = sql.query("SELECT at, destination, dns, host, tls, log, result FROM queue_attempt"
+        // History is written only by an attempt that also counts itself: an entry never tried has none.
+        List<Attempt> history = e.attempts() == 0 ? List.of() : sql.query("SELECT at, destination, dns, host, tls, log, result FROM queue_attempt"
                 + " WHERE queue_id = ? ORDER BY seq", rs -> new Attempt(Instant.ofEpochMilli(rs.getLong(1)),
                         rs.getString(2), lines(rs.getString(3)), rs.getString(4), rs.getString(5), lines(rs.getString(6)),
                         rs.getString(7)), id);
-        Entry e = entry.get();
         Dsn dsn = new Dsn(e.dsn().envid(), e.dsn().ret(), dsnByRecipient);
-        return Optional.of(new Entry(e.id(), e.blobId(), e.sender(), recipients, e.created(), e.nextAttempt(),
-                e.attempts(), e.lastError(), dsn, e.warned(), history));
+        return new Entry(e.id(), e.blobId(), e.sender(), recipients, e.created(), e.nextAttempt(),
+                e.attempts(), e.lastError(), dsn, e.warned(), history);
     }
 
     private static Entry entry(ResultSet rs) throws SQLException {

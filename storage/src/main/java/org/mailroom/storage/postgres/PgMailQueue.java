@@ -42,14 +42,30 @@ public final class PgMailQueue implements MailQueue {
     @Override
     public String enqueue(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now)
             throws IOException {
+        return insert(blobId, sender, recipients, dsn, now, null).id();
+    }
+
+    @Override
+    public Entry enqueueClaimed(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now,
+                                Instant leaseUntil) throws IOException {
+        return insert(blobId, sender, recipients, dsn, now, leaseUntil);
+    }
+
+    /** A new entry, leased when {@code leaseUntil} is not null; returned as {@link #claimDue} would load it. */
+    private Entry insert(String blobId, String sender, List<String> recipients, Dsn dsn, Instant now,
+                         Instant leaseUntil) throws IOException {
         if (recipients.isEmpty()) throw new IllegalArgumentException("no recipients");
         String id = newQueueId(now);
         List<String> addresses = List.copyOf(recipients);
         Dsn d = dsn == null ? Dsn.NONE : dsn;
+        Long lease = leaseUntil == null ? null : leaseUntil.toEpochMilli();
+        List<Recipient> pending = new ArrayList<>(addresses.size());
+        for (String a : addresses) pending.add(new Recipient(a, RecipientState.PENDING, null));
+        Entry entry = new Entry(id, blobId, sender, pending, now, now, 0, null, d, false, List.of());
         return db.write(sql -> {
-            sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt, envid, ret)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)", id, blobId, sender, now.toEpochMilli(), now.toEpochMilli(),
-                    d.envid(), d.ret() == null ? null : d.ret().name());
+            sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt, envid, ret, lease_until)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, blobId, sender, now.toEpochMilli(), now.toEpochMilli(),
+                    d.envid(), d.ret() == null ? null : d.ret().name(), lease);
             for (int i = 0; i < addresses.size(); i++) {
                 Dsn.RecipientDsn r = d.recipients().get(canonicalOrAsGiven(addresses.get(i)));
                 String notify = r == null || r.notifyOn() == null ? null
@@ -58,7 +74,7 @@ public final class PgMailQueue implements MailQueue {
                         + " VALUES (?, ?, ?, ?, ?, ?)", id, i, addresses.get(i), RecipientState.PENDING.name(),
                         notify, r == null ? null : r.orcpt());
             }
-            return id;
+            return entry;
         });
     }
 

@@ -60,6 +60,27 @@ public abstract class MailQueueContract extends StorageContract {
     }
 
     @Test
+    void anEntryClaimedAsItIsQueuedIsLeasedThenDeliveredAndGone() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        String blob = writeBlob(backend.blobStore(), "m");
+        Entry claimed = queue.enqueueClaimed(blob, "a@example.test", List.of("x@remote.test", "y@remote.test"),
+                Dsn.NONE, T0, T0.plus(LEASE));
+
+        assertThat(claimed).as("as claimDue would load it").isEqualTo(queue.get(claimed.id()).orElseThrow());
+        assertThat(queue.claimDue(T0, 10, LEASE)).as("leased").isEmpty();
+        // One recipient delivered, one deferred: the entry stays, with the deferred one pending.
+        queue.recordAttempt(claimed.id(), List.of(new Outcome("x@remote.test", RecipientState.DELIVERED, "250 ok"),
+                new Outcome("y@remote.test", RecipientState.PENDING, "451 later")), T0.plusSeconds(60), "451 later");
+        Entry retry = queue.claimDue(T0.plusSeconds(60), 10, LEASE).get(0);
+        assertThat(retry.recipients()).extracting(Recipient::state)
+                .containsExactly(RecipientState.DELIVERED, RecipientState.PENDING);
+        queue.recordAttempt(retry.id(), List.of(new Outcome("y@remote.test", RecipientState.DELIVERED, "250 ok")),
+                T0.plusSeconds(120), null);
+        assertThat(queue.get(claimed.id())).isEmpty();
+    }
+
+    @Test
     void anExtendedLeaseKeepsTheEntryFromOthersAndARecordedEntryIsNotLeasedAgain() throws Exception {
         StorageBackend backend = open();
         MailQueue queue = backend.mailQueue();

@@ -257,9 +257,8 @@ public final class SmtpConnection implements AutoCloseable {
             WireFormat wire = WireFormat.of(in);
             byte[] chunk;
             messageSent = true;
-            while ((chunk = wire.next()) != null) writeContent(chunk);
+            while ((chunk = wire.next()) != null) writeContent(chunk, wire.finished());
         }
-        channel.flush();
         note("C: <message, " + message.size() + " octets>");
         SmtpReply end = read(client.settings().dataTimeout());
         dirty = false;
@@ -280,12 +279,11 @@ public final class SmtpConnection implements AutoCloseable {
             while ((chunk = wire.next()) != null) {
                 String bdat = "BDAT " + chunk.length + (wire.finished() ? " LAST" : "");
                 write(bdat);
-                writeContent(chunk);
+                writeContent(chunk, wire.finished());
                 chunks++;
                 octets += chunk.length;
             }
         }
-        channel.flush();
         note("C: <message, " + octets + " octets in " + chunks + " BDAT chunk" + (chunks == 1 ? "" : "s") + ">");
         SmtpReply first = null;
         SmtpReply last = null;
@@ -303,10 +301,12 @@ public final class SmtpConnection implements AutoCloseable {
      * buffer is over its high-water mark (a slow server), so a large message is never held whole in memory.
      * A failed write closes the channel, which the next {@link #read} reports.
      */
-    private void writeContent(byte[] chunk) throws SmtpClientException {
-        ChannelFuture written = channel.write(Unpooled.wrappedBuffer(chunk));
+    private void writeContent(byte[] chunk, boolean last) throws SmtpClientException {
+        // The last piece goes with the flush: one hand-over to the event loop, not two (most messages are one piece).
+        ChannelFuture written = last ? channel.writeAndFlush(Unpooled.wrappedBuffer(chunk))
+                : channel.write(Unpooled.wrappedBuffer(chunk));
         written.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (channel.isWritable()) return;
+        if (last || channel.isWritable()) return;
         channel.flush();
         if (!written.awaitUninterruptibly(client.settings().dataTimeout().toMillis()) || !written.isSuccess()) {
             channel.close();
