@@ -135,6 +135,38 @@ class ImapConcurrencyTest {
     }
 
     /**
+     * A session skips reading back its own flag changes (its STORE took the next MODSEQ, so nothing came in
+     * between); a change by another session in between is still read and told, before and after our own.
+     */
+    @Test
+    void ownFlagChangesAreNotReadBackButOthersInBetweenAre() throws Exception {
+        try (Client a = new Client(server.imap()); Client b = new Client(server.imap())) {
+            a.run("LOGIN alice@example.test secret");
+            b.run("LOGIN alice@example.test secret");
+            for (int i = 1; i <= 3; i++) {
+                b.run("APPEND INBOX {" + ("Subject: m" + i + "\r\n\r\nx\r\n").length() + "+}\r\nSubject: m" + i
+                        + "\r\n\r\nx\r\n");
+            }
+            a.run("SELECT INBOX");
+            b.run("SELECT INBOX");
+
+            assertThat(a.run("STORE 1 +FLAGS (\\Flagged)")).containsExactly("* 1 FETCH (FLAGS (\\Flagged) UID 1)");
+            assertThat(a.run("NOOP")).isEmpty();
+            // B changes message 2, then A changes message 3: A's STORE still tells B's change, once.
+            b.run("STORE 2 +FLAGS.SILENT (\\Seen)");
+            assertThat(a.run("STORE 3 +FLAGS (\\Flagged)")).containsExactly(
+                    "* 3 FETCH (FLAGS (\\Flagged) UID 3)", "* 2 FETCH (FLAGS (\\Seen) UID 2)");
+            assertThat(a.run("NOOP")).isEmpty();
+            // A changes first, B right after: B's change is told too.
+            a.run("STORE 1 -FLAGS.SILENT (\\Flagged)");
+            b.run("STORE 3 -FLAGS.SILENT (\\Flagged)");
+            assertThat(a.run("NOOP")).containsExactly("* 3 FETCH (FLAGS () UID 3)");
+            assertThat(a.run("FETCH 1:* (UID FLAGS)")).containsExactly(
+                    "* 1 FETCH (UID 1 FLAGS ())", "* 2 FETCH (UID 2 FLAGS (\\Seen))", "* 3 FETCH (UID 3 FLAGS ())");
+        }
+    }
+
+    /**
      * A FETCH far larger than the socket buffers, read by a client that is slower than the server: the session
      * waits for the socket (backpressure) and everything arrives, in order, followed by the next command's reply.
      */

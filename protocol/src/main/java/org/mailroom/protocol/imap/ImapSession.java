@@ -393,7 +393,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Sends one line; CRLF is added. Written and flushed when the command ends (or the IDLE event is handled). */
-    public void send(String line) {
+    public void send(CharSequence line) {
         ByteBuf out = pending();
         out.writeCharSequence(line, StandardCharsets.UTF_8);
         out.writeByte('\r').writeByte('\n');

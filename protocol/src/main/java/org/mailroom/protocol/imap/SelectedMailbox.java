@@ -106,10 +106,16 @@ public final class SelectedMailbox {
         return 0;
     }
 
-    /** Records what this session itself changed and told the client (STORE, FETCH setting \Seen). */
+    /**
+     * Records what this session itself changed and told the client (STORE, FETCH setting \Seen). Every write to a
+     * mailbox takes the next MODSEQ (HIGHESTMODSEQ + 1, RFC 7162 section 3.1.2), so a change of ours at exactly
+     * {@code knownModSeq + 1} means nobody changed anything in between: we know the mailbox up to it, and the
+     * sync after our own STORE reads the mailbox row alone instead of asking for changes we made ourselves.
+     */
     public void updated(MessageRecord record) {
         int msn = msnOf(record.uid());
         if (msn > 0) messages.set(msn - 1, record);
+        if (msn > 0 && record.modSeq() == knownModSeq + 1) knownModSeq = record.modSeq();
     }
 
     /** Something changed in the store (an event, or this session's own write): the next sync reads it. */

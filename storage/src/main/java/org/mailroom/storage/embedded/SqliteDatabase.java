@@ -32,6 +32,18 @@ import org.slf4j.LoggerFactory;
  * Should the transaction itself break (disk full, I/O error), each piece is retried alone so that one
  * bad apple cannot fail its neighbours.
  *
+ * <h2>Flag changes commit without their own fsync</h2>
+ * {@link #writeUnsynced} is for writes whose loss in a power cut is tolerable: IMAP flag changes (STORE,
+ * \Seen set by FETCH). A batch holding only such work commits with {@code synchronous = NORMAL}: the
+ * transaction is in the WAL (every reader sees it, and a process crash loses nothing) but the WAL is not
+ * fsynced for it. The next batch with any other work commits with {@code synchronous = FULL}, whose fsync of
+ * the WAL covers every frame before it, so the flag change is durable at the next full commit (or at the
+ * next checkpoint). What a power cut can lose: the flag changes since the last full commit, which then read
+ * as they were before, with the mailbox's HIGHESTMODSEQ back where it was; the database stays consistent (WAL
+ * with NORMAL is crash-safe). Dovecot makes the same trade: it never fsyncs its index for flag changes
+ * ({@code mail_fsync = optimized}). A message is never written this way: mail and every other write wait for
+ * an fsync, as before.
+ *
  * <p>After the commit, on the writer thread and before the callers are answered, the work's
  * {@linkplain WriteTx#afterCommit after-commit actions} run (publishing events, which listeners must
  * therefore handle quickly), and blob files no row refers to any more are deleted (a blob kept in the
@@ -95,13 +107,20 @@ final class SqliteDatabase implements AutoCloseable {
 
     private static final class Job<T> {
         final Work<T> work;
+        /** {@link #writeUnsynced}: may commit without an fsync of its own. */
+        final boolean unsynced;
         final CompletableFuture<T> future = new CompletableFuture<>();
         T result;
         Throwable failure;
         WriteTx tx;
 
         Job(Work<T> work) {
+            this(work, false);
+        }
+
+        Job(Work<T> work, boolean unsynced) {
             this.work = work;
+            this.unsynced = unsynced;
         }
 
         void complete() {
@@ -123,6 +142,8 @@ final class SqliteDatabase implements AutoCloseable {
     private final AtomicLong commits = new AtomicLong();
     private boolean closed; // guarded by submitLock
     private volatile boolean readersClosed;
+    /** The writer connection's {@code synchronous} setting now: FULL, or NORMAL for an unsynced batch. */
+    private boolean writerSynchronousFull = true; // writer thread only
 
     private SqliteDatabase(Path file, BlobStore blobs) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -178,8 +199,20 @@ final class SqliteDatabase implements AutoCloseable {
      * commit regardless and the caller must know.
      */
     <T> T write(Work<T> work) throws IOException {
+        return await(new Job<>(work));
+    }
+
+    /**
+     * Like {@link #write}, but the batch commits without an fsync when every piece of work in it is unsynced
+     * too (see "Flag changes commit without their own fsync" above): the result comes back once the work is
+     * committed and visible to every reader, durable at the next full commit. Never for a message.
+     */
+    <T> T writeUnsynced(Work<T> work) throws IOException {
+        return await(new Job<>(work, true));
+    }
+
+    private <T> T await(Job<T> job) throws IOException {
         if (Thread.currentThread() == writerThread) throw new IllegalStateException("write() from the writer");
-        Job<T> job = new Job<>(work);
         synchronized (submitLock) {
             if (closed) throw new IOException("storage is closed");
             jobs.add(job);
@@ -293,6 +326,7 @@ final class SqliteDatabase implements AutoCloseable {
     private void runBatch(List<Job<?>> batch) {
         Set<String> unreferenced;
         try {
+            setSynchronousFull(!batch.stream().allMatch(job -> job.unsynced));
             writer.execute("BEGIN IMMEDIATE");
             for (Job<?> job : batch) runInSavepoint(job);
             unreferenced = unreferencedBlobs(batch);
@@ -330,6 +364,16 @@ final class SqliteDatabase implements AutoCloseable {
             }
         }
         for (Job<?> job : batch) job.complete();
+    }
+
+    /**
+     * {@code synchronous} is per connection and takes effect at the next commit; changed only when it differs
+     * (outside a transaction), so a run of ordinary batches costs no extra statement.
+     */
+    private void setSynchronousFull(boolean full) throws SQLException {
+        if (full == writerSynchronousFull) return;
+        writer.execute(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        writerSynchronousFull = full;
     }
 
     private <T> void runInSavepoint(Job<T> job) throws SQLException {

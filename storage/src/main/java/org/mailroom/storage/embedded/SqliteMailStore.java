@@ -300,7 +300,8 @@ public final class SqliteMailStore implements MailStore {
             throws IOException {
         Set<Long> sortedUids = new TreeSet<>(uids);
         Set<String> given = Set.copyOf(flags);
-        return db.write(tx -> {
+        // Flags only, never a message: committed without an fsync of its own (SqliteDatabase, "Flag changes").
+        return db.writeUnsynced(tx -> {
             SqlConnection sql = tx.sql();
             Mailbox mailbox = byId(sql, mailboxId);
             long modSeq = mailbox.highestModSeq() + 1;

@@ -47,6 +47,46 @@ class GroupCommitTest {
         storage.close();
     }
 
+    /** PRAGMA synchronous of the writer connection as a batch sees it: 1 NORMAL, 2 FULL. */
+    private long synchronousInBatch(boolean unsynced) throws Exception {
+        SqliteDatabase.Work<Long> work = tx -> tx.sql().queryLong("PRAGMA synchronous").orElseThrow();
+        return unsynced ? storage.database().writeUnsynced(work) : storage.database().write(work);
+    }
+
+    @Test
+    void flagOnlyBatchesCommitWithoutFsyncAndAnyOtherWorkMakesTheBatchFull() throws Exception {
+        assertThat(synchronousInBatch(true)).isEqualTo(1);
+        assertThat(synchronousInBatch(false)).isEqualTo(2);
+
+        // Queued behind a held writer, an unsynced job and a full one share a batch: it commits FULL.
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = pool.submit(() -> storage.database().write(tx -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            return null;
+        }));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> storage.database().queuedWrites() == 0);
+        Future<Long> unsynced = pool.submit(() -> synchronousInBatch(true));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> storage.database().queuedWrites() == 1);
+        Future<Long> full = pool.submit(() -> synchronousInBatch(false));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> storage.database().queuedWrites() == 2);
+        release.countDown();
+        blocker.get(10, TimeUnit.SECONDS);
+        assertThat(unsynced.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(full.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+    }
+
+    @Test
+    void aFlagChangeIsSeenByReadersAtOnce() throws Exception {
+        MailStore store = storage.mailStore();
+        MailStore.Placed placed = store.deliver(newMessage("flags"), List.of(Target.inbox("alice@example.test"))).get(0);
+        store.updateFlags(placed.mailboxId(), List.of(placed.uid()), MailStore.FlagOp.ADD, Set.of("\\Flagged"));
+        assertThat(store.messages(placed.mailboxId()).get(0).flags()).contains("\\Flagged");
+    }
+
     @Test
     void queuedDeliveriesShareOneCommitAndAFailingOneFailsAlone() throws Exception {
         MailStore store = storage.mailStore();

@@ -49,6 +49,13 @@ public final class FetchCommand implements ImapCommand {
     /** Items answered from the message's row alone. */
     private static final Set<String> NO_STRUCTURE = Set.of("FLAGS", "UID", "MODSEQ", "INTERNALDATE", "RFC822.SIZE");
 
+    /**
+     * Items that are text alone, with no message bytes and no \Seen to set: the row and the stored structure.
+     * The common {@code FETCH 1:* (FLAGS UID RFC822.SIZE ENVELOPE)} of a client opening a mailbox is all of them.
+     */
+    private static final Set<String> TEXT_ONLY = Set.of("FLAGS", "UID", "MODSEQ", "INTERNALDATE", "RFC822.SIZE",
+            "ENVELOPE", "BODY", "BODYSTRUCTURE");
+
     /** One thing asked for. For sections: {@code part} ("" or "1.2"), {@code text} ("", HEADER, ...). */
     record Item(String kind, String name, boolean peek, String part, String text, List<String> fields,
                 long partialStart, long partialLength) {}
@@ -103,6 +110,8 @@ public final class FetchCommand implements ImapCommand {
             if (!gone.isEmpty()) session.untagged("VANISHED (EARLIER) " + SequenceSet.format(gone));
         }
         boolean structured = items.stream().anyMatch(i -> !NO_STRUCTURE.contains(i.kind));
+        boolean textOnly = items.stream().allMatch(i -> TEXT_ONLY.contains(i.kind));
+        StringBuilder line = new StringBuilder(1024); // one for every message of a text-only FETCH
         List<Integer> msns = selected.resolve(set, request.uid());
         for (int from = 0; from < msns.size(); from += MessageStructureSource.BATCH) {
             List<Integer> batch = msns.subList(from, Math.min(msns.size(), from + MessageStructureSource.BATCH));
@@ -110,6 +119,10 @@ public final class FetchCommand implements ImapCommand {
             for (int msn : batch) {
                 MessageRecord m = selected.get(msn);
                 if (changedSince >= 0 && m.modSeq() <= changedSince) continue;
+                if (textOnly) {
+                    respondText(session, msn, m, items, line);
+                    continue;
+                }
                 try {
                     respond(session, selected, msn, m, items);
                 } catch (UnknownEncodingException e) {
@@ -232,6 +245,44 @@ public final class FetchCommand implements ImapCommand {
      * Sends one message's FETCH response. Sections above {@link #STREAMED_ABOVE} octets are streamed from the blob
      * ({@link ImapSession#sendBlob}); the rest of the response is built in memory.
      */
+    /**
+     * A FETCH response of {@link #TEXT_ONLY} items, built in one reused StringBuilder and encoded straight into the
+     * reply buffer: no byte array per item and per message. The structure is read before anything is sent, so a
+     * failure leaves no half response behind (as {@link #respond} does with its own buffer).
+     */
+    private static void respondText(ImapSession session, int msn, MessageRecord m, List<Item> items,
+                                    StringBuilder line) throws IOException {
+        MessageStructure structure = null;
+        for (Item item : items) {
+            if (!NO_STRUCTURE.contains(item.kind)) {
+                structure = session.structure().structure(m);
+                break;
+            }
+        }
+        line.setLength(0);
+        line.append("* ").append(msn).append(" FETCH (");
+        boolean first = true;
+        for (Item item : items) {
+            if (!first) line.append(' ');
+            first = false;
+            switch (item.kind) {
+                case "FLAGS" -> line.append("FLAGS (").append(String.join(" ", new java.util.TreeSet<>(m.flags())))
+                        .append(')');
+                case "UID" -> line.append("UID ").append(m.uid());
+                case "MODSEQ" -> line.append("MODSEQ (").append(m.modSeq()).append(')');
+                case "INTERNALDATE" -> line.append("INTERNALDATE \"").append(INTERNALDATE.format(m.internalDate()))
+                        .append('"');
+                case "RFC822.SIZE" -> line.append("RFC822.SIZE ").append(m.size());
+                case "ENVELOPE" -> line.append("ENVELOPE ").append(structure.envelope());
+                case "BODY" -> line.append("BODY ").append(structure.body());
+                case "BODYSTRUCTURE" -> line.append("BODYSTRUCTURE ").append(structure.bodyStructure());
+                default -> throw new IllegalStateException("not a text-only item: " + item.kind);
+            }
+        }
+        line.append(')');
+        session.send(line);
+    }
+
     private static void respond(ImapSession session, SelectedMailbox selected, int msn, MessageRecord m,
                                 List<Item> items) throws IOException, UnknownEncodingException {
         boolean setsSeen = !selected.readOnly() && !m.flags().contains("\\Seen") && items.stream().anyMatch(
