@@ -1,10 +1,14 @@
 package org.mailroom.protocol.imap;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MessageRecord;
@@ -21,7 +25,7 @@ public final class SelectedMailbox {
     private final MailStore store;
     private Mailbox mailbox;
     private final boolean readOnly;
-    private final List<MessageRecord> messages;
+    private final Messages messages;
     /** Gone from the store, still numbered here: the EXPUNGE is owed. */
     private final Set<Long> expungedPending = new TreeSet<>();
     private boolean changed;
@@ -37,7 +41,7 @@ public final class SelectedMailbox {
         this.mailbox = mailbox;
         this.knownModSeq = mailbox.highestModSeq();
         this.readOnly = readOnly;
-        this.messages = new ArrayList<>(messages);
+        this.messages = new Messages(mailbox.id(), messages);
     }
 
     /**
@@ -83,11 +87,11 @@ public final class SelectedMailbox {
         byUid = byUid || set.holdsUids();
         List<Integer> out = new ArrayList<>();
         if (messages.isEmpty()) return out;
-        long maxUid = messages.get(messages.size() - 1).uid();
+        long maxUid = messages.uid(messages.size() - 1);
         for (int i = 0; i < messages.size(); i++) {
-            MessageRecord m = messages.get(i);
-            boolean in = byUid ? set.contains(m.uid(), maxUid) : set.contains(i + 1, messages.size());
-            if (in && !expungedPending.contains(m.uid())) out.add(i + 1);
+            long uid = messages.uid(i);
+            boolean in = byUid ? set.contains(uid, maxUid) : set.contains(i + 1, messages.size());
+            if (in && !expungedPending.contains(uid)) out.add(i + 1);
         }
         return out;
     }
@@ -98,7 +102,7 @@ public final class SelectedMailbox {
         int hi = messages.size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long u = messages.get(mid).uid();
+            long u = messages.uid(mid);
             if (u < uid) lo = mid + 1;
             else if (u > uid) hi = mid - 1;
             else return mid + 1;
@@ -154,7 +158,7 @@ public final class SelectedMailbox {
             mailbox = now;
             return;
         }
-        long lastUid = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
+        long lastUid = messages.isEmpty() ? 0 : messages.uid(messages.size() - 1);
         for (long uid : store.expungedSince(mailbox.id(), knownModSeq)) {
             if (msnOf(uid) > 0) expungedPending.add(uid);
         }
@@ -191,5 +195,117 @@ public final class SelectedMailbox {
         }
         expungedPending.clear();
         if (!gone.isEmpty()) session.untagged("VANISHED " + SequenceSet.format(gone));
+    }
+
+    /**
+     * The message list in columns, not as one {@link MessageRecord} per message: every session keeps its own
+     * copy of its selected mailbox, so 1,000 sessions on 200-message mailboxes held 200,000 records, each with its
+     * Instant, its blob ID string and a list slot (about 160 octets a message, 32 MiB in all). Here a message is
+     * about 45 octets: its numbers in arrays, its blob ID and flag set shared with every other session that sees
+     * the same message. {@link #get} builds the record when a command asks for it (a short-lived object).
+     */
+    private static final class Messages {
+
+        /**
+         * Flag sets in use, shared: most messages carry one of a handful ({@code \Seen}, {@code \Seen \Answered}
+         * ...). Bounded, because keywords are chosen by clients; past the bound a set is simply kept as read.
+         */
+        private static final Map<Set<String>, Set<String>> FLAG_SETS = new ConcurrentHashMap<>();
+        private static final int FLAG_SETS_MAX = 4096;
+
+        private final long mailboxId;
+        private int size;
+        private long[] uids;
+        private long[] sizes;
+        private long[] modSeqs;
+        private long[] dateSeconds;
+        private int[] dateNanos;
+        private String[] blobIds;
+        private Object[] flags;
+
+        Messages(long mailboxId, List<MessageRecord> records) {
+            this.mailboxId = mailboxId;
+            int capacity = Math.max(4, records.size());
+            uids = new long[capacity];
+            sizes = new long[capacity];
+            modSeqs = new long[capacity];
+            dateSeconds = new long[capacity];
+            dateNanos = new int[capacity];
+            blobIds = new String[capacity];
+            flags = new Object[capacity];
+            for (MessageRecord record : records) add(record);
+        }
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        long uid(int index) {
+            return uids[index];
+        }
+
+        @SuppressWarnings("unchecked")
+        MessageRecord get(int index) {
+            if (index < 0 || index >= size) throw new IndexOutOfBoundsException(index);
+            return new MessageRecord(mailboxId, uids[index], blobIds[index], sizes[index],
+                    Instant.ofEpochSecond(dateSeconds[index], dateNanos[index]), (Set<String>) flags[index],
+                    modSeqs[index]);
+        }
+
+        void add(MessageRecord record) {
+            if (size == uids.length) grow();
+            set(size++, record);
+        }
+
+        void set(int index, MessageRecord record) {
+            uids[index] = record.uid();
+            sizes[index] = record.size();
+            modSeqs[index] = record.modSeq();
+            dateSeconds[index] = record.internalDate().getEpochSecond();
+            dateNanos[index] = record.internalDate().getNano();
+            // intern(): the store reads a new string per row and session; the JVM's table keeps one per blob, and
+            // drops it once no session holds it.
+            blobIds[index] = record.blobId().intern();
+            flags[index] = shared(record.flags());
+        }
+
+        void remove(int index) {
+            int tail = size - index - 1;
+            System.arraycopy(uids, index + 1, uids, index, tail);
+            System.arraycopy(sizes, index + 1, sizes, index, tail);
+            System.arraycopy(modSeqs, index + 1, modSeqs, index, tail);
+            System.arraycopy(dateSeconds, index + 1, dateSeconds, index, tail);
+            System.arraycopy(dateNanos, index + 1, dateNanos, index, tail);
+            System.arraycopy(blobIds, index + 1, blobIds, index, tail);
+            System.arraycopy(flags, index + 1, flags, index, tail);
+            size--;
+            blobIds[size] = null;
+            flags[size] = null;
+        }
+
+        private void grow() {
+            int capacity = uids.length + (uids.length >> 1);
+            uids = Arrays.copyOf(uids, capacity);
+            sizes = Arrays.copyOf(sizes, capacity);
+            modSeqs = Arrays.copyOf(modSeqs, capacity);
+            dateSeconds = Arrays.copyOf(dateSeconds, capacity);
+            dateNanos = Arrays.copyOf(dateNanos, capacity);
+            blobIds = Arrays.copyOf(blobIds, capacity);
+            flags = Arrays.copyOf(flags, capacity);
+        }
+
+        private static Set<String> shared(Set<String> set) {
+            if (set.isEmpty()) return Set.of();
+            Set<String> known = FLAG_SETS.get(set);
+            if (known != null) return known;
+            if (FLAG_SETS.size() >= FLAG_SETS_MAX) return set;
+            Set<String> copy = Set.copyOf(set);
+            known = FLAG_SETS.putIfAbsent(copy, copy);
+            return known != null ? known : copy;
+        }
     }
 }
