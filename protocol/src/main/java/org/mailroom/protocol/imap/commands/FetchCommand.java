@@ -252,35 +252,40 @@ public final class FetchCommand implements ImapCommand {
      */
     private static void respondText(ImapSession session, int msn, MessageRecord m, List<Item> items,
                                     StringBuilder line) throws IOException {
-        MessageStructure structure = null;
-        for (Item item : items) {
-            if (!NO_STRUCTURE.contains(item.kind)) {
-                structure = session.structure().structure(m);
-                break;
-            }
-        }
         line.setLength(0);
         line.append("* ").append(msn).append(" FETCH (");
+        MessageStructure structure = null;
         boolean first = true;
         for (Item item : items) {
             if (!first) line.append(' ');
             first = false;
-            switch (item.kind) {
-                case "FLAGS" -> line.append("FLAGS (").append(String.join(" ", new java.util.TreeSet<>(m.flags())))
-                        .append(')');
-                case "UID" -> line.append("UID ").append(m.uid());
-                case "MODSEQ" -> line.append("MODSEQ (").append(m.modSeq()).append(')');
-                case "INTERNALDATE" -> line.append("INTERNALDATE \"").append(INTERNALDATE.format(m.internalDate()))
-                        .append('"');
-                case "RFC822.SIZE" -> line.append("RFC822.SIZE ").append(m.size());
-                case "ENVELOPE" -> line.append("ENVELOPE ").append(structure.envelope());
-                case "BODY" -> line.append("BODY ").append(structure.body());
-                case "BODYSTRUCTURE" -> line.append("BODYSTRUCTURE ").append(structure.bodyStructure());
-                default -> throw new IllegalStateException("not a text-only item: " + item.kind);
-            }
+            structure = appendText(session, line, item, m, structure);
         }
         line.append(')');
         session.send(line);
+    }
+
+    /**
+     * Appends one {@link #TEXT_ONLY} item, {@code NAME value}; the message's structure is read when an item first
+     * needs it and returned for the next ones.
+     */
+    private static MessageStructure appendText(ImapSession session, StringBuilder line, Item item, MessageRecord m,
+                                               MessageStructure structure) throws IOException {
+        if (structure == null && !NO_STRUCTURE.contains(item.kind)) structure = session.structure().structure(m);
+        switch (item.kind) {
+            case "FLAGS" -> line.append("FLAGS (").append(String.join(" ", new java.util.TreeSet<>(m.flags())))
+                    .append(')');
+            case "UID" -> line.append("UID ").append(m.uid());
+            case "MODSEQ" -> line.append("MODSEQ (").append(m.modSeq()).append(')');
+            case "INTERNALDATE" -> line.append("INTERNALDATE \"").append(INTERNALDATE.format(m.internalDate()))
+                    .append('"');
+            case "RFC822.SIZE" -> line.append("RFC822.SIZE ").append(m.size());
+            case "ENVELOPE" -> line.append("ENVELOPE ").append(structure.envelope());
+            case "BODY" -> line.append("BODY ").append(structure.body());
+            case "BODYSTRUCTURE" -> line.append("BODYSTRUCTURE ").append(structure.bodyStructure());
+            default -> throw new IllegalStateException("not a text-only item: " + item.kind);
+        }
+        return structure;
     }
 
     private static void respond(ImapSession session, SelectedMailbox selected, int msn, MessageRecord m,
@@ -303,18 +308,13 @@ public final class FetchCommand implements ImapCommand {
         for (Item item : items) {
             if (!first) out.write(' ');
             first = false;
+            if (TEXT_ONLY.contains(item.kind)) {
+                StringBuilder text = new StringBuilder();
+                structure = appendText(session, text, item, m, structure);
+                write(out, text.toString());
+                continue;
+            }
             switch (item.kind) {
-                case "FLAGS" -> write(out, "FLAGS (" + String.join(" ", new java.util.TreeSet<>(m.flags())) + ")");
-                case "UID" -> write(out, "UID " + m.uid());
-                case "MODSEQ" -> write(out, "MODSEQ (" + m.modSeq() + ")");
-                case "INTERNALDATE" -> write(out, "INTERNALDATE \"" + INTERNALDATE.format(m.internalDate()) + "\"");
-                case "RFC822.SIZE" -> write(out, "RFC822.SIZE " + m.size());
-                case "ENVELOPE", "BODY", "BODYSTRUCTURE" -> {
-                    if (structure == null) structure = session.structure().structure(m);
-                    String value = item.kind.equals("ENVELOPE") ? structure.envelope()
-                            : item.kind.equals("BODY") ? structure.body() : structure.bodyStructure();
-                    write(out, item.kind + " " + value);
-                }
                 case "BINARY.SIZE", "BINARY" -> {
                     byte[] data = session.structure().binary(m, partNumbers(item.part));
                     if (item.kind.equals("BINARY.SIZE")) {
