@@ -86,6 +86,35 @@ public final class StoreValues {
         return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split("\n", -1));
     }
 
+    /** A blob id, as every backend writes it: 32 lower-case hex digits (ids also come from admin commands). */
+    public static boolean isBlobId(String id) {
+        if (id == null || id.length() != 32) return false;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+        }
+        return true;
+    }
+
+    /** A blob id of 128 random bits, not guessable. */
+    public static String newBlobId() {
+        return HexFormat.of().formatHex(randomBytes(16));
+    }
+
+    /**
+     * A blob id in time order: 12 hex digits of milliseconds, then 80 random bits (still not guessable), so that
+     * the rows naming new blobs are added at the right edge of their indexes.
+     */
+    public static String newTimeOrderedBlobId(long epochMillis) {
+        return String.format("%012x", epochMillis & 0xffff_ffff_ffffL) + HexFormat.of().formatHex(randomBytes(10));
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
     /** A queue id: time-ordered, so listings read in arrival order; random bits make it unique. */
     public static String newQueueId(Instant now) {
         return String.format("%011x%08x", now.toEpochMilli(), RANDOM.nextInt());

@@ -5,16 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
-import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mailroom.core.store.BlobStore;
+import org.mailroom.storage.StoreValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +56,6 @@ public final class EmbeddedBlobStore implements BlobStore {
      */
     public static final int DEFAULT_INLINE_MAX = 64 * 1024;
 
-    private static final SecureRandom ROW_ID_RANDOM = new SecureRandom();
-    private static final HexFormat HEX = HexFormat.of();
 
     private final FileBlobStore files;
     private final SqliteDatabase db;
@@ -102,7 +99,7 @@ public final class EmbeddedBlobStore implements BlobStore {
     /** Deletes the row (in its own group commit) and any file of that id. */
     @Override
     public void delete(String id) throws IOException {
-        if (!FileBlobStore.isValidId(id)) return;
+        if (!StoreValues.isBlobId(id)) return;
         // Never named and never written: only memory to free (the common case of a message refused at its end).
         Pending mine = pending.get(id);
         if (mine != null && !writtenAlone.contains(id) && pending.remove(id, mine)) return;
@@ -169,7 +166,7 @@ public final class EmbeddedBlobStore implements BlobStore {
 
     private static void requireValid(String id) throws NoSuchFileException {
         // Ids come from the database and from admin commands: never let one name anything else.
-        if (!FileBlobStore.isValidId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
+        if (!StoreValues.isBlobId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
     }
 
     /** Notes a small blob as pending: its row goes in with the first write that names it ({@link #storeWith}). */
@@ -209,17 +206,9 @@ public final class EmbeddedBlobStore implements BlobStore {
         writeUnnamed(Long.MAX_VALUE);
     }
 
-    /**
-     * An id for a small blob: 12 hex digits of the time in milliseconds, then 20 random ones (80 bits: still
-     * not guessable). In time order, the rows that name blobs (blob's id index, message_blob, blob_structure)
-     * are added at the right edge of their indexes, one page per batch, instead of a random page per message
-     * each: fewer pages for the WAL and the checkpoint to write. Files keep wholly random ids, which their
-     * directory fan-out needs.
-     */
+    /** Small blobs get time-ordered ids (rows), files wholly random ones, which their directory fan-out needs. */
     static String newRowId() {
-        byte[] random = new byte[10];
-        ROW_ID_RANDOM.nextBytes(random);
-        return String.format("%012x", System.currentTimeMillis() & 0xffff_ffff_ffffL) + HEX.formatHex(random);
+        return StoreValues.newTimeOrderedBlobId(System.currentTimeMillis());
     }
 
     /** A small blob committed whose row is not yet durable. */

@@ -10,12 +10,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.storage.FileChunks;
+import org.mailroom.storage.StoreValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,6 @@ public final class FileBlobStore implements BlobStore {
      */
     static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final HexFormat HEX = HexFormat.of();
 
     private final Path root;
     private final Path tmp;
@@ -52,7 +49,7 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public BlobWriter create() throws IOException {
-        Path file = tmp.resolve(newId());
+        Path file = tmp.resolve(StoreValues.newBlobId());
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new FileBlobWriter(file, channel);
     }
@@ -69,38 +66,23 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public void delete(String id) throws IOException {
-        if (!isValidId(id)) return;
+        if (!StoreValues.isBlobId(id)) return;
         Files.deleteIfExists(pathOf(id));
     }
 
     /** Whether the blob exists (for tests and consistency checks). */
     public boolean exists(String id) {
-        return isValidId(id) && Files.exists(pathFor(id));
+        return StoreValues.isBlobId(id) && Files.exists(pathFor(id));
     }
 
     private Path pathOf(String id) throws NoSuchFileException {
         // Ids come from the database and from admin commands: never let one walk out of the store.
-        if (!isValidId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
+        if (!StoreValues.isBlobId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
         return pathFor(id);
     }
 
     private Path pathFor(String id) {
         return root.resolve(id.substring(0, 2)).resolve(id.substring(2, 4)).resolve(id);
-    }
-
-    static boolean isValidId(String id) {
-        if (id == null || id.length() != 32) return false;
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-        }
-        return true;
-    }
-
-    static String newId() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return HEX.formatHex(bytes);
     }
 
     void deleteStaleTempFiles(Instant olderThan) throws IOException {

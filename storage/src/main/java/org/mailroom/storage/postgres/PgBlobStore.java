@@ -9,13 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.storage.FileChunks;
+import org.mailroom.storage.StoreValues;
 
 /**
  * Message bytes in PostgreSQL, one {@code bytea} row per blob, so every node reads every message and the
@@ -32,8 +31,6 @@ import org.mailroom.storage.FileChunks;
  */
 public final class PgBlobStore implements BlobStore {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final HexFormat HEX = HexFormat.of();
 
     private final PgDatabase db;
     private final Path tmp;
@@ -52,7 +49,7 @@ public final class PgBlobStore implements BlobStore {
 
     @Override
     public InputStream open(String id) throws IOException {
-        if (!isValidId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
+        if (!StoreValues.isBlobId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
         Optional<byte[]> content = db.read(sql -> sql.queryOne("SELECT content FROM blob WHERE id = ?",
                 rs -> rs.getBytes(1), id));
         return new ByteArrayInputStream(content.orElseThrow(() -> new NoSuchFileException(id)));
@@ -60,14 +57,14 @@ public final class PgBlobStore implements BlobStore {
 
     @Override
     public long size(String id) throws IOException {
-        if (!isValidId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
+        if (!StoreValues.isBlobId(id)) throw new NoSuchFileException(String.valueOf(id), null, "not a blob id");
         return db.read(sql -> sql.queryLong("SELECT size FROM blob WHERE id = ?", id))
                 .orElseThrow(() -> new NoSuchFileException(id));
     }
 
     @Override
     public void delete(String id) throws IOException {
-        if (!isValidId(id)) return;
+        if (!StoreValues.isBlobId(id)) return;
         db.write(sql -> sql.update("DELETE FROM blob WHERE id = ?", id));
     }
 
@@ -76,15 +73,6 @@ public final class PgBlobStore implements BlobStore {
         int deleted = sql.update("DELETE FROM blob WHERE id = ? AND NOT EXISTS (SELECT 1 FROM message WHERE blob_id = ?)"
                 + " AND NOT EXISTS (SELECT 1 FROM queue WHERE blob_id = ?)", blobId, blobId, blobId);
         if (deleted > 0) sql.update("DELETE FROM blob_structure WHERE blob_id = ?", blobId);
-    }
-
-    static boolean isValidId(String id) {
-        if (id == null || id.length() != 32) return false;
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-        }
-        return true;
     }
 
     /** Temporary files of writers still open (for tests). */
@@ -122,9 +110,7 @@ public final class PgBlobStore implements BlobStore {
         @Override
         public String commit() throws IOException {
             if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
-            byte[] random = new byte[16];
-            RANDOM.nextBytes(random);
-            String id = HEX.formatHex(random);
+            String id = StoreValues.newBlobId();
             channel.close();
             boolean committed = false;
             try {

@@ -4,6 +4,7 @@ import static org.mailroom.storage.StoreValues.account;
 import static org.mailroom.storage.StoreValues.applyFlags;
 import static org.mailroom.storage.StoreValues.decodeFlags;
 import static org.mailroom.storage.StoreValues.encodeFlags;
+import static org.mailroom.storage.StoreValues.isBlobId;
 import static org.mailroom.storage.StoreValues.mailboxName;
 
 import java.io.IOException;
@@ -214,7 +215,7 @@ public final class PgMailStore implements MailStore {
 
     @Override
     public Optional<MessageStructure> structure(String blobId) throws IOException {
-        if (!PgBlobStore.isValidId(blobId)) return Optional.empty();
+        if (!isBlobId(blobId)) return Optional.empty();
         Optional<byte[]> stored = db.read(sql -> sql.queryOne("SELECT data FROM blob_structure WHERE blob_id = ?",
                 rs -> rs.getBytes(1), blobId));
         if (stored.isPresent()) {

@@ -139,7 +139,7 @@ class EmbeddedBlobStoreTest extends BlobStoreContract {
         String second = EmbeddedBlobStore.newRowId();
         assertThat(first).matches("[0-9a-f]{32}").isNotEqualTo(second);
         assertThat(first.substring(0, 12)).isLessThanOrEqualTo(second.substring(0, 12));
-        assertThat(FileBlobStore.isValidId(second)).isTrue();
+        assertThat(org.mailroom.storage.StoreValues.isBlobId(second)).isTrue();
     }
 
     @Test
