@@ -12,17 +12,14 @@ import org.mailroom.core.store.MailQueue;
 public final class QueueDelivery implements DeliveryAgent {
 
     private final MailQueue queue;
-    private volatile Runnable afterQueueing = () -> { };
-    /** When set, queues through the runner, which starts on the message at once if it has a worker free. */
+    /**
+     * When set, queues through the runner, which starts on the message at once if it has a worker free (else
+     * wakes its scheduler); unset (the admin commands, which run no runner), the entry waits for a server's poll.
+     */
     private volatile QueueRunner runner;
 
     public QueueDelivery(MailQueue queue) {
         this.queue = queue;
-    }
-
-    /** Tells the queue runner of new mail at once, rather than at its next poll. */
-    public void wakeAfterQueueing(Runnable wake) {
-        this.afterQueueing = wake;
     }
 
     /** Queues through the runner: a message it has a free worker for is claimed as it is queued (see QueueRunner#enqueue). */
@@ -41,7 +38,6 @@ public final class QueueDelivery implements DeliveryAgent {
                 id = through.enqueue(blobId, sender, to, envelope.dsn(), envelope.received());
             } else {
                 id = queue.enqueue(blobId, sender, to, envelope.dsn(), envelope.received());
-                afterQueueing.run();
             }
             return recipients.stream()
                     .map(r -> new RecipientResult(r, RecipientResult.Status.ACCEPTED, "queued as " + id))
