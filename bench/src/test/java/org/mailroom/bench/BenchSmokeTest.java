@@ -91,10 +91,7 @@ class BenchSmokeTest {
 
     @Test
     void relayLoadEndsWhenTheSinkHasEveryMessage() throws Exception {
-        int sinkPort;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            sinkPort = probe.getLocalPort();
-        }
+        int sinkPort = freePortBelowEphemeralRange();
         server.close();
         start(Map.of("server.data_dir", StoreOptions.tomlString(data.resolve("relay").toString()),
                 "listen.submission", "\"127.0.0.1:0\"", "smtp.submission_plaintext_auth", "true",
@@ -107,6 +104,25 @@ class BenchSmokeTest {
         assertThat(relay).contains("sink on port " + sinkPort);
         assertThat(relay).containsPattern("RESULT smoke\\.relay\\.relayed_per_s [0-9.]+ ");
         assertThat(relay).containsPattern("RESULT smoke\\.relay\\.sink_connections [1-9]");
+    }
+
+    /**
+     * A free port for the sink, which the load generator binds only after the server has started: taken below
+     * Linux's ephemeral range (32768 and up), so that the server's own port-0 listeners, bound in between, cannot
+     * be handed the same one.
+     */
+    private static int freePortBelowEphemeralRange() throws java.io.IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = 20000 + random.nextInt(12000);
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(candidate, 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // try another
+            }
+        }
+        throw new java.io.IOException("no free port between 20000 and 32000");
     }
 
     @Test
