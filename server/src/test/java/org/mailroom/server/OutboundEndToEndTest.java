@@ -12,7 +12,6 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -265,10 +264,7 @@ class OutboundEndToEndTest {
 
     @Test
     void notifySuccessIsPassedToBWhichReportsDelivery() throws Exception {
-        int portA;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            portA = s.getLocalPort(); // B must know A's port before A starts: B sends the notice to A
-        }
+        int portA = TestPorts.freeBelowEphemeralRange(); // B must know A's port before A starts: B sends the notice to A
         nodeB = node(dirB, "mx.b.test", portA, Clock.systemUTC(), Map.of());
         nodeB.storage().directory().addDomain("b.test");
         nodeB.storage().directory().addAccount("bob@b.test", "secret".toCharArray());
@@ -445,10 +441,7 @@ class OutboundEndToEndTest {
 
     @Test
     void retriesFollowTheScheduleThenADelayNoticeThenABounceAtExpiry() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort(); // nothing listens there once closed: connection refused
-        }
+        int closedPort = TestPorts.freeBelowEphemeralRange(); // nothing listens there: connection refused
         MutableClock clock = new MutableClock(T0);
         nodeA = node(dirA, "mx.a.test", closedPort, clock,
                 Map.of("outbound.lifetime", "\"10m\"", "outbound.warn_after", "\"3m\""));
@@ -479,10 +472,7 @@ class OutboundEndToEndTest {
 
     @Test
     void queueCommandsShowTheHistoryFlushAndBounce() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = TestPorts.freeBelowEphemeralRange();
         nodeA = node(dirA, "mx.a.test", closedPort, new MutableClock(T0), Map.of());
         setUpA();
         sendFromAlice("down@a.test", "stuck");
