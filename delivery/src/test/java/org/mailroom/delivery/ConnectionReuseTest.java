@@ -125,6 +125,11 @@ class ConnectionReuseTest {
             }
 
             @Override
+            public Answer<String> ptr(InetAddress address) {
+                return new Answer<>(Status.NO_RECORDS, List.of(), "PTR " + address.getHostAddress());
+            }
+
+            @Override
             public Answer<String> txt(String name) {
                 return new Answer<>(Status.NO_RECORDS, List.of(), "TXT " + name);
             }

@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * The DNS questions mail delivery asks: MX, A/AAAA and TXT. Every answer says whether the name exists,
+ * The DNS questions mail delivery and mail authentication ask: MX, A/AAAA, TXT and PTR. Every answer says whether the name exists,
  * because the outbound MTA treats "does not exist" (NXDOMAIN: bounce now) and "could not find out"
  * (SERVFAIL, timeout: try again later) in opposite ways (RFC 5321 section 5.1).
  *
@@ -59,5 +59,9 @@ public interface DnsResolver {
     /** AAAA and A records of a host, IPv6 first; FOUND when either type has records. */
     Answer<InetAddress> addresses(String host);
 
+    /** TXT records, each record's character-strings joined into one string (RFC 7208 section 3.3). */
     Answer<String> txt(String name);
+
+    /** PTR records of an address (the names it maps back to), for SPF's {@code ptr} and {@code %{p}}. */
+    Answer<String> ptr(InetAddress address);
 }

@@ -19,10 +19,12 @@ import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 // org.xbill.DNS.Record clashes with java.lang.Record: imported by name.
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
@@ -105,6 +107,15 @@ public final class DnsjavaResolver implements DnsResolver {
         List<String> texts = new ArrayList<>();
         for (Record r : lookup.records()) texts.add(String.join("", ((TXTRecord) r).getStrings()));
         return new Answer<>(lookup.status(), texts, lookup.detail());
+    }
+
+    @Override
+    public Answer<String> ptr(InetAddress address) {
+        String reverse = ReverseMap.fromAddress(address).toString(true);
+        Lookup lookup = lookup(reverse, Type.PTR);
+        List<String> names = new ArrayList<>();
+        for (Record r : lookup.records()) names.add(hostName(((PTRRecord) r).getTarget()));
+        return new Answer<>(lookup.status(), names, lookup.detail());
     }
 
     private Lookup lookup(String name, int type) {

@@ -21,10 +21,13 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -92,6 +95,36 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A TXT record; text longer than 255 octets is split into several character-strings, as a zone file
+     * would hold it (RFC 7208 section 3.3: the reader joins them again).
+     */
+    public TestDnsServer txt(String name, String text) {
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += 255) strings.add(text.substring(i, Math.min(text.length(), i + 255)));
+        if (strings.isEmpty()) strings.add("");
+        records.add(new TXTRecord(name(name), DClass.IN, TTL, strings));
+        return this;
+    }
+
+    /** A PTR record for an address: {@code ptr("192.0.2.1", "mx.b.test")}. */
+    public TestDnsServer ptr(String address, String host) {
+        try {
+            Name reverse = ReverseMap.fromAddress(InetAddress.getByName(address));
+            records.add(new PTRRecord(reverse, DClass.IN, TTL, name(host)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(address, e);
+        }
+        return this;
+    }
+
+    /** Removes every record of a name (a test changes its zone between messages). */
+    public TestDnsServer remove(String name) {
+        Name n = name(name);
+        records.removeIf(r -> r.getName().equals(n));
+        return this;
+    }
+
     public TestDnsServer cname(String alias, String target) {
         records.add(new CNAMERecord(name(alias), DClass.IN, TTL, name(target)));
         return this;
@@ -130,7 +163,7 @@ public final class TestDnsServer implements AutoCloseable {
     }
 
     private void serve() {
-        byte[] buffer = new byte[4096];
+        byte[] buffer = new byte[65_535];
         while (!closed) {
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             try {
@@ -138,7 +171,7 @@ public final class TestDnsServer implements AutoCloseable {
                 Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
                 Message response = answer(query);
                 if (response == null) continue;
-                byte[] out = response.toWire(512);
+                byte[] out = response.toWire(65_535); // EDNS-sized answers: long TXT records
                 socket.send(new DatagramPacket(out, out.length, packet.getSocketAddress()));
             } catch (IOException | RuntimeException e) {
                 if (closed) return;
