@@ -86,7 +86,13 @@ public final class ConfigFile {
 
             new Key("smtp", "bare_line_endings", "\"reject\"", "Message text with a bare CR or LF: \"reject\" (554 5.5.2) or \"normalize\" to CRLF."),
             new Key("smtp", "submission_plaintext_auth", "false", "Allow AUTH on port 587 before STARTTLS (test setups on loopback only)."),
-            new Key("smtp", "submission_hide_client", "false", "Leave the submitting client's IP address out of the Received header."));
+            new Key("smtp", "submission_hide_client", "false", "Leave the submitting client's IP address out of the Received header."),
+
+            new Key("auth", "verify", "true", "Check SPF, DKIM, ARC and DMARC of mail received on port 25 and add Authentication-Results; false = neither."),
+            new Key("auth", "dmarc_reject", "true", "Refuse (550 5.7.1) mail that fails DMARC under its domain's p=reject; false = deliver it to Junk."),
+            new Key("auth", "spf_reject", "false", "Refuse mail whose SPF result is fail even without DMARC (forwarded mail fails SPF)."),
+            new Key("auth", "tempfail_on_dns_error", "false", "Answer 451 4.7.0 when a DNS look-up of the checks fails; false = accept, noting temperror."),
+            new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."));
 
     private ConfigFile() {}
 
