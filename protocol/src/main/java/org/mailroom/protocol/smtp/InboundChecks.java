@@ -13,14 +13,16 @@ import org.slf4j.LoggerFactory;
  * The authentication checks of a message received on port 25 (SPF, DKIM, ARC, DMARC: {@link InboundAuthenticator}),
  * at the end of its data, and the copy of it that is stored.
  *
- * <h2>The two blobs</h2>
+ * <h2>One blob, read before it is kept</h2>
  * The session spools the client's bytes alone (no trace header of ours: the checks must see the message as the
- * client sent it) into a first blob and commits it. The checks read it once; then, unless the message is refused,
- * the stored copy is written as a second blob: our Return-Path and Received lines, the Authentication-Results
- * field, then the client's message without the Authentication-Results fields that claim our name. The first blob
- * is deleted either way. Most mail is small enough that the embedded store keeps the first blob in memory (its
- * commit and delete cost nothing); a large one costs an extra file write and sync. The header field that goes on
- * top is known only after the body has been hashed, and a blob is written once, front to back: hence two.
+ * client sent it) and does not commit them. The checks read them back from the open writer
+ * ({@link BlobStore.BlobWriter#written}: the embedded store's memory buffer or temp file, PostgreSQL's temp file);
+ * then, unless the message is refused, the copy to store is written as the one blob that is committed: our
+ * Return-Path and Received lines, the Authentication-Results field, then the client's message without the
+ * Authentication-Results fields that claim our name. The spool is then closed, which discards it: a refused
+ * message never reaches the store, and an accepted one costs one commit, as without checks. The field that goes on
+ * top is known only after the body has been hashed, and a blob is written front to back: hence the copy. A store
+ * that cannot read a writer back has the spool committed, opened and deleted instead.
  */
 final class InboundChecks {
 
@@ -46,14 +48,15 @@ final class InboundChecks {
     }
 
     /**
-     * Checks the client's message (the committed blob {@code clientBlob}, deleted before this returns) and writes
-     * the copy to store, starting with {@code traceHeaders}.
+     * Checks the client's message (what {@code spool} holds; the caller closes it afterwards, which throws it away)
+     * and writes the copy to store, starting with {@code traceHeaders}.
      *
-     * @throws IOException when a blob cannot be read or written: the caller answers 451, nothing is stored
+     * @throws IOException when the bytes cannot be read or written: the caller answers 451, nothing is stored
      */
-    Outcome check(InboundAuthenticator.Inbound inbound, String clientBlob, String traceHeaders) throws IOException {
+    Outcome check(InboundAuthenticator.Inbound inbound, BlobStore.BlobWriter spool, String traceHeaders) throws IOException {
+        ClientBytes client = ClientBytes.of(spool, blobs);
         try {
-            InboundAuthenticator.Verdict verdict = verify(inbound, clientBlob);
+            InboundAuthenticator.Verdict verdict = verify(inbound, client);
             switch (verdict.action()) {
                 case REJECT:
                     return new Outcome(orDefault(verdict.reply(), "550 5.7.1 Message refused by its domain's policy"),
@@ -65,7 +68,7 @@ final class InboundChecks {
                     break;
             }
             try (BlobStore.BlobWriter copy = blobs.create();
-                 InputStream in = new BufferedInputStream(blobs.open(clientBlob), 64 * 1024)) {
+                 InputStream in = new BufferedInputStream(client.open(), 64 * 1024)) {
                 copy.write(traceHeaders.getBytes(StandardCharsets.UTF_8));
                 if (verdict.header() != null) copy.write(verdict.header().getBytes(StandardCharsets.UTF_8));
                 int removed = AuthResultsFilter.copy(in, copy, authenticator::claimsOurId);
@@ -75,7 +78,7 @@ final class InboundChecks {
                         verdict.action() == InboundAuthenticator.Action.QUARANTINE, verdict.summary());
             }
         } finally {
-            deleteQuietly(clientBlob);
+            client.discard();
         }
     }
 
@@ -83,8 +86,8 @@ final class InboundChecks {
      * The verdict; a failure inside the checks (a bug: they report bad input and DNS trouble as results) must
      * neither lose nor refuse mail, so the message is accepted without a results field and the failure logged.
      */
-    private InboundAuthenticator.Verdict verify(InboundAuthenticator.Inbound inbound, String clientBlob) throws IOException {
-        try (InputStream message = blobs.open(clientBlob)) {
+    private InboundAuthenticator.Verdict verify(InboundAuthenticator.Inbound inbound, ClientBytes client) throws IOException {
+        try (InputStream message = client.open()) {
             try {
                 return authenticator.check(inbound, message);
             } catch (RuntimeException e) {
@@ -94,15 +97,44 @@ final class InboundChecks {
         }
     }
 
-    private static String orDefault(String reply, String fallback) {
-        return reply == null || reply.isBlank() ? fallback : reply;
+    /** The client's bytes, read back from the open spool, or (for a store that cannot) from a blob committed for it. */
+    private interface ClientBytes {
+        InputStream open() throws IOException;
+
+        void discard();
+
+        static ClientBytes of(BlobStore.BlobWriter spool, BlobStore blobs) throws IOException {
+            try {
+                spool.written().close();
+            } catch (UnsupportedOperationException e) {
+                String id = spool.commit();
+                return new ClientBytes() {
+                    public InputStream open() throws IOException {
+                        return blobs.open(id);
+                    }
+
+                    public void discard() {
+                        try {
+                            blobs.delete(id);
+                        } catch (IOException failed) {
+                            log.warn("cannot delete blob {}: {}", id, failed.toString());
+                        }
+                    }
+                };
+            }
+            return new ClientBytes() {
+                public InputStream open() throws IOException {
+                    return spool.written();
+                }
+
+                public void discard() {
+                    // the caller closes the spool
+                }
+            };
+        }
     }
 
-    private void deleteQuietly(String blobId) {
-        try {
-            blobs.delete(blobId);
-        } catch (IOException e) {
-            log.warn("cannot delete blob {}: {}", blobId, e.toString());
-        }
+    private static String orDefault(String reply, String fallback) {
+        return reply == null || reply.isBlank() ? fallback : reply;
     }
 }

@@ -878,28 +878,23 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Makes the message durable for every recipient, then says so; returns the reply to the data. */
     private String deliver(long size) {
-        String blobId;
-        long stored = spool.size();
-        try {
-            blobId = spool.commit();
-        } catch (IOException e) {
-            log.warn("id={} spool commit failed: {}", messageId, e.toString());
-            abortSpool();
-            return "451 4.3.0 Error: cannot store message now, try again later";
-        }
-        spool = null;
         Dsn dsn = envid == null && ret == null && recipientDsn.isEmpty() ? Dsn.NONE : new Dsn(envid, ret, recipientDsn);
         Envelope envelope = new Envelope(messageId, sender, recipients, heloName, clientIp, transactionStart, dsn, user);
+        String blobId;
+        long stored;
         String authResults = "";
         if (checks != null) {
+            // The spool holds the client's bytes alone: the checks read them, and the copy to store is a new blob.
             InboundChecks.Outcome checked;
             try {
                 checked = checks.check(new InboundAuthenticator.Inbound(clientAddress(), heloName,
-                        sender == null ? "" : sender.toString()), blobId, traceHeaders());
+                        sender == null ? "" : sender.toString()), spool, traceHeaders());
             } catch (IOException e) {
                 log.warn("id={} authentication checks could not read or write the message: {}", messageId, e.toString());
                 logMessage(size, "451 4.3.0 (checks: " + e + ")");
                 return "451 4.3.0 Error: cannot store message now, try again later";
+            } finally {
+                abortSpool(); // the client's bytes: read, copied or refused, never kept
             }
             authResults = " auth=" + checked.summary();
             if (checked.refusal() != null) {
@@ -909,6 +904,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             blobId = checked.blobId();
             stored = checked.size();
             if (checked.quarantine()) envelope = envelope.quarantine();
+        } else {
+            stored = spool.size();
+            try {
+                blobId = spool.commit();
+            } catch (IOException e) {
+                log.warn("id={} spool commit failed: {}", messageId, e.toString());
+                abortSpool();
+                return "451 4.3.0 Error: cannot store message now, try again later";
+            }
+            spool = null;
         }
         List<RecipientResult> results = router.deliver(envelope, blobId, stored);
         long accepted = results.stream().filter(RecipientResult::accepted).count();
