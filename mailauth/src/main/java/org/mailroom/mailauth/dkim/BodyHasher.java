@@ -42,8 +42,20 @@ public final class BodyHasher {
     }
 
     public void update(byte[] bytes, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
             byte b = bytes[i];
+            if (!pendingCr && isPlain(b)) {
+                // fast path: a run of octets that are neither line ends nor (relaxed) whitespace goes out as is
+                int j = i + 1;
+                while (j < end && isPlain(bytes[j])) {
+                    j++;
+                }
+                content(bytes[i]);
+                putRun(bytes, i + 1, j - i - 1);
+                i = j - 1;
+                continue;
+            }
             if (pendingCr) {
                 pendingCr = false;
                 if (b == '\n') {
@@ -124,6 +136,26 @@ public final class BodyHasher {
             out[outLength++] = b;
         }
         produced++;
+    }
+
+    private boolean isPlain(byte b) {
+        return b != '\r' && b != '\n' && (!relaxed || (b != ' ' && b != '\t'));
+    }
+
+    /** Octets of a line already started, with nothing pending: copied in bulk. */
+    private void putRun(byte[] bytes, int offset, int length) {
+        long room = limit < 0 ? length : Math.max(0, Math.min(length, limit - produced));
+        int copied = 0;
+        while (copied < room) {
+            if (outLength == out.length) {
+                flush();
+            }
+            int n = (int) Math.min(room - copied, out.length - outLength);
+            System.arraycopy(bytes, offset + copied, out, outLength, n);
+            outLength += n;
+            copied += n;
+        }
+        produced += length;
     }
 
     private void flush() {
