@@ -87,13 +87,12 @@ final class InboundChecks {
      * neither lose nor refuse mail, so the message is accepted without a results field and the failure logged.
      */
     private InboundAuthenticator.Verdict verify(InboundAuthenticator.Inbound inbound, ClientBytes client) throws IOException {
-        try (InputStream message = client.open()) {
-            try {
-                return authenticator.check(inbound, message);
-            } catch (RuntimeException e) {
-                log.error("authentication checks failed for a message from {}", inbound.client(), e);
-                return new InboundAuthenticator.Verdict(InboundAuthenticator.Action.ACCEPT, null, null, "checks failed");
-            }
+        try {
+            // Re-openable: a message with ARC fields is read twice without the checks spooling it again.
+            return authenticator.check(inbound, client::open);
+        } catch (RuntimeException e) {
+            log.error("authentication checks failed for a message from {}", inbound.client(), e);
+            return new InboundAuthenticator.Verdict(InboundAuthenticator.Action.ACCEPT, null, null, "checks failed");
         }
     }
 
