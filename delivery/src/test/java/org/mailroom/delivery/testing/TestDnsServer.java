@@ -1,11 +1,14 @@
 package org.mailroom.delivery.testing;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,20 +55,41 @@ public final class TestDnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final Thread thread;
+    private final ServerSocket tcpSocket;
+    private final Thread tcpThread;
     private final List<Record> records = new CopyOnWriteArrayList<>();
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private TestDnsServer() throws SocketException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    private TestDnsServer() throws IOException {
+        // UDP and TCP on the same port number, as a real server: an answer too long for UDP is truncated (TC)
+        // and the resolver asks again over TCP (RFC 7766).
+        DatagramSocket udp = null;
+        ServerSocket tcp = null;
+        for (int attempt = 0; tcp == null; attempt++) {
+            udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try {
+                tcp = new ServerSocket();
+                tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort()));
+            } catch (IOException e) {
+                udp.close();
+                tcp = null;
+                if (attempt == 20) throw e;
+            }
+        }
+        socket = udp;
+        tcpSocket = tcp;
         thread = new Thread(this::serve, "test-dns " + socket.getLocalPort());
         thread.setDaemon(true);
+        tcpThread = new Thread(this::serveTcp, "test-dns-tcp " + socket.getLocalPort());
+        tcpThread.setDaemon(true);
     }
 
     public static TestDnsServer start() throws IOException {
         TestDnsServer server = new TestDnsServer();
         server.thread.start();
+        server.tcpThread.start();
         return server;
     }
 
@@ -171,8 +195,37 @@ public final class TestDnsServer implements AutoCloseable {
                 Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
                 Message response = answer(query);
                 if (response == null) continue;
-                byte[] out = response.toWire(65_535); // EDNS-sized answers: long TXT records
+                int limit = query.getOPT() != null ? Math.max(512, query.getOPT().getPayloadSize()) : 512;
+                byte[] out = response.toWire();
+                if (out.length > limit) {
+                    // Too long for this client over UDP: the question alone with TC set; it retries over TCP.
+                    Message truncated = new Message(query.getHeader().getID());
+                    truncated.getHeader().setFlag(Flags.QR);
+                    truncated.getHeader().setFlag(Flags.TC);
+                    truncated.addRecord(query.getQuestion(), Section.QUESTION);
+                    out = truncated.toWire();
+                }
                 socket.send(new DatagramPacket(out, out.length, packet.getSocketAddress()));
+            } catch (IOException | RuntimeException e) {
+                if (closed) return;
+            }
+        }
+    }
+
+    private void serveTcp() {
+        while (!closed) {
+            try (Socket client = tcpSocket.accept()) {
+                client.setSoTimeout(5000);
+                DataInputStream in = new DataInputStream(client.getInputStream());
+                DataOutputStream out = new DataOutputStream(client.getOutputStream());
+                byte[] wire = new byte[in.readUnsignedShort()];
+                in.readFully(wire);
+                Message response = answer(new Message(wire));
+                if (response == null) continue;
+                byte[] bytes = response.toWire();
+                out.writeShort(bytes.length);
+                out.write(bytes);
+                out.flush();
             } catch (IOException | RuntimeException e) {
                 if (closed) return;
             }
@@ -230,7 +283,13 @@ public final class TestDnsServer implements AutoCloseable {
         closed = true;
         socket.close();
         try {
+            tcpSocket.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        try {
             thread.join(2000);
+            tcpThread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
