@@ -1,0 +1,269 @@
+package org.mailroom.delivery.signing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mailroom.core.dkim.DkimRotation;
+import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.mime.Address;
+import org.mailroom.core.mime.MessageStructure;
+import org.mailroom.core.store.DkimKeyRecord;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.MailQueue;
+import org.mailroom.mailauth.arc.ArcSealer;
+import org.mailroom.mailauth.dkim.DkimKey;
+import org.mailroom.mailauth.dkim.DkimSigner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The header fields put in front of a message that leaves through the outbound queue: DKIM-Signature fields, or an
+ * ARC set for mail we forward.
+ *
+ * <ul>
+ *   <li><b>Our mail</b> (the From: domain is a local domain with ACTIVE keys): one DKIM-Signature per ACTIVE key,
+ *       RSA and Ed25519 (RFC 8463 section 3 recommends both side by side while verifiers learn Ed25519).</li>
+ *   <li><b>Our bounces</b> (null sender, From: MAILER-DAEMON at our host name): signed for the host name, or the
+ *       nearest parent of it that is a local domain with keys ({@code mx.example.org} then {@code example.org}).</li>
+ *   <li><b>Forwarded mail</b> (From: someone else's domain, our Authentication-Results present: it came in on
+ *       port 25 and an alias sends it on): an ARC set (RFC 8617) signed with the RSA key of the alias's domain,
+ *       which is the domain of the recipient's ORCPT (LocalDelivery records the alias there); if that domain has
+ *       no keys, the host name's domain as for bounces. Without a key, nothing.</li>
+ * </ul>
+ *
+ * <p>The result is kept per blob in a small cache, so that a message to several domains, or retried, is signed
+ * once (every copy then carries the same signature, which is what a verifier sees anyway). The blob itself is never
+ * rewritten. Keys are read from the directory (with {@link DkimRotation#advance}) at most every {@link #KEYS_TTL}
+ * per domain, so a {@code mailroom dkim rotate} or {@code domain add} is seen within that time without a restart.
+ * A signing failure (a bad key, a bug) is logged and the message goes unsigned: better delivered unsigned than not.
+ */
+public final class OutboundSigner {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboundSigner.class);
+
+    /** How long a domain's keys are reused before asking the directory again. */
+    static final Duration KEYS_TTL = Duration.ofSeconds(10);
+    private static final int SIGNED_CACHE = 512;
+    /** The header section is read up to this size to find From: and Authentication-Results. */
+    private static final int HEADER_MAX = 256 * 1024;
+
+    private final Directory directory;
+    private final DkimRotation rotation;
+    private final DkimSigner signer;
+    private final ArcSealer sealer;
+    private final String hostname;
+    private final Clock clock;
+    private final boolean enabled;
+    private final Map<String, CachedKeys> keys = new ConcurrentHashMap<>();
+    private final Map<String, String> signed = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > SIGNED_CACHE;
+        }
+    };
+
+    private record CachedKeys(List<DkimKeyRecord> signing, Instant until) {}
+
+    /** The stored message, opened again for each read. */
+    public interface Source {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * @param enabled    {@code dkim.sign}; false gives "" for every message
+     * @param hostname   {@code server.hostname}, also our authserv-id
+     */
+    public OutboundSigner(Directory directory, DkimRotation rotation, DkimSigner signer, ArcSealer sealer,
+                          String hostname, Clock clock, boolean enabled) {
+        this.directory = directory;
+        this.rotation = rotation;
+        this.signer = signer;
+        this.sealer = sealer;
+        this.hostname = hostname.toLowerCase(Locale.ROOT);
+        this.clock = clock;
+        this.enabled = enabled;
+    }
+
+    /**
+     * The fields to put in front of {@code message} (as sent: without our Return-Path line), each ending in CRLF;
+     * "" when it is not ours to sign or seal.
+     */
+    public String fieldsFor(MailQueue.Entry entry, Source message) {
+        if (!enabled) return "";
+        synchronized (signed) {
+            String known = signed.get(entry.blobId());
+            if (known != null) return known;
+        }
+        String fields;
+        try {
+            fields = compute(entry, message);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            log.warn("queue id={} not signed: {}", entry.id(), e.toString());
+            fields = "";
+        }
+        synchronized (signed) {
+            signed.put(entry.blobId(), fields);
+        }
+        return fields;
+    }
+
+    private String compute(MailQueue.Entry entry, Source message) throws IOException, GeneralSecurityException {
+        byte[] header = headerSection(message);
+        String fromDomain = fromDomain(header);
+        List<DkimKeyRecord> own = fromDomain == null ? List.of() : signingKeys(fromDomain);
+        if (!own.isEmpty()) return dkim(message, own);
+        if (entry.sender() == null) {
+            List<DkimKeyRecord> host = hostKeys();
+            return host.isEmpty() ? "" : dkim(message, host);
+        }
+        if (!hasOurAuthenticationResults(header)) return "";
+        DkimKeyRecord rsa = rsa(forwarderKeys(entry));
+        if (rsa == null) return "";
+        try (InputStream in = message.open()) {
+            return sealer.seal(in, KeyMaterial.signingKey(rsa), hostname);
+        }
+    }
+
+    private String dkim(Source message, List<DkimKeyRecord> records) throws IOException, GeneralSecurityException {
+        List<DkimKey> keys = new ArrayList<>();
+        for (DkimKeyRecord r : records) keys.add(KeyMaterial.signingKey(r));
+        try (InputStream in = message.open()) {
+            return signer.sign(in, keys);
+        }
+    }
+
+    /** The domain of the alias a forwarded copy was addressed to (its ORCPT), else the host name's. */
+    private List<DkimKeyRecord> forwarderKeys(MailQueue.Entry entry) throws IOException {
+        for (var d : entry.dsn().recipients().values()) {
+            String orcpt = d.orcpt();
+            if (orcpt == null) continue;
+            int semi = orcpt.indexOf(';');
+            try {
+                String domain = MailAddress.parse(orcpt.substring(semi + 1).trim()).domain();
+                List<DkimKeyRecord> found = signingKeys(domain);
+                if (!found.isEmpty()) return found;
+            } catch (IllegalArgumentException notAnAddress) {
+                // an ORCPT of another type: try the next
+            }
+        }
+        return hostKeys();
+    }
+
+    /** The keys of the host name, or of its nearest parent with keys. */
+    private List<DkimKeyRecord> hostKeys() throws IOException {
+        String name = hostname;
+        while (name.indexOf('.') > 0) {
+            List<DkimKeyRecord> found = signingKeys(name);
+            if (!found.isEmpty()) return found;
+            name = name.substring(name.indexOf('.') + 1);
+        }
+        return List.of();
+    }
+
+    private static DkimKeyRecord rsa(List<DkimKeyRecord> keys) {
+        for (DkimKeyRecord k : keys) if (k.algorithm().equals(DkimKeyRecord.RSA_SHA256)) return k;
+        return null;
+    }
+
+    /** The ACTIVE keys of a domain, from a cache of {@link #KEYS_TTL}. */
+    List<DkimKeyRecord> signingKeys(String domain) throws IOException {
+        Instant now = clock.instant();
+        CachedKeys cached = keys.get(domain);
+        if (cached != null && now.isBefore(cached.until())) return cached.signing();
+        List<DkimKeyRecord> signing = directory.isLocalDomain(domain)
+                ? DkimRotation.signing(rotation.advance(domain, now)) : List.of();
+        if (keys.size() > 10_000) keys.clear(); // From: domains of forwarded mail are not bounded
+        keys.put(domain, new CachedKeys(signing, now.plus(KEYS_TTL)));
+        return signing;
+    }
+
+    private static byte[] headerSection(Source message) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = message.open()) {
+            int b;
+            int last3 = 0;
+            while (out.size() < HEADER_MAX && (b = in.read()) >= 0) {
+                out.write(b);
+                last3 = (last3 << 8 | b) & 0xFFFFFF;
+                // CRLF CRLF ends the header section; so does LF LF in a stored message without CRs.
+                if ((last3 & 0xFFFF) == 0x0A0A || (out.size() >= 4 && last3 == 0x0A0D0A)) break;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The domain of the (first) From: address, lower case; null when there is none. */
+    static String fromDomain(byte[] header) {
+        List<Address> from = MessageStructure.parse(header).headers().from();
+        if (from.isEmpty() || from.get(0).host().isEmpty()) return null;
+        return from.get(0).host().toLowerCase(Locale.ROOT);
+    }
+
+    /** An Authentication-Results field with our host name as authserv-id (RFC 8601 section 2.2). */
+    boolean hasOurAuthenticationResults(byte[] header) {
+        String text = new String(header, StandardCharsets.ISO_8859_1).replace("\r\n ", " ").replace("\r\n\t", " ");
+        for (String line : text.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0 || !line.substring(0, colon).trim().equalsIgnoreCase("Authentication-Results")) continue;
+            String value = line.substring(colon + 1).trim();
+            int end = 0;
+            while (end < value.length() && value.charAt(end) != ';' && !Character.isWhitespace(value.charAt(end))) end++;
+            if (value.substring(0, end).equalsIgnoreCase(hostname)) return true;
+        }
+        return false;
+    }
+
+    // ---- the stored message begins with our Return-Path line (SmtpSession adds it; WireFormat drops it) ----
+
+    /** The stored message as it is sent: without a leading Return-Path line. */
+    public static InputStream withoutReturnPath(InputStream stored) throws IOException {
+        java.io.BufferedInputStream in = new java.io.BufferedInputStream(stored);
+        in.mark(RETURN_PATH.length());
+        byte[] head = in.readNBytes(RETURN_PATH.length());
+        if (new String(head, StandardCharsets.US_ASCII).equalsIgnoreCase(RETURN_PATH)) {
+            int b;
+            while ((b = in.read()) >= 0 && b != '\n') {
+                // the rest of the line
+            }
+        } else {
+            in.reset();
+        }
+        return in;
+    }
+
+    /**
+     * The stored message with {@code fields} inserted after its Return-Path line (or at its start without one), so
+     * that the wire format still finds and drops that line and the fields lead the message sent.
+     */
+    public static InputStream withFields(InputStream stored, byte[] fields) throws IOException {
+        java.io.BufferedInputStream in = new java.io.BufferedInputStream(stored);
+        in.mark(1000);
+        byte[] head = in.readNBytes(RETURN_PATH.length());
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        if (new String(head, StandardCharsets.US_ASCII).equalsIgnoreCase(RETURN_PATH)) {
+            first.write(head);
+            int b;
+            while ((b = in.read()) >= 0) {
+                first.write(b);
+                if (b == '\n') break;
+            }
+        } else {
+            in.reset();
+        }
+        first.write(fields);
+        return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(first.toByteArray()), in);
+    }
+
+    private static final String RETURN_PATH = "Return-Path:";
+}
