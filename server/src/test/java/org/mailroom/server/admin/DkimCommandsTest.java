@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailroom.core.store.DkimKeyRecord;
@@ -154,6 +156,27 @@ class DkimCommandsTest {
         assertThat(submissions.getTarget().toString()).isEqualTo("mail.example.org.");
         assertThat(out).contains("; MTA-STS (RFC 8461)", ";     mode: testing", ";     mx: mail.example.org",
                 "\"v=DMARC1; p=none; rua=mailto:postmaster@example.org\"", "\"v=spf1 mx ~all\"");
+    }
+
+    /** BIND's own zone checker takes the lines as they are, after an SOA and NS of the operator's. */
+    @Test
+    void namedCheckzoneAcceptsTheRecords() throws Exception {
+        Path checker = Path.of("/usr/bin/named-checkzone");
+        if (System.getenv("CI") != null) {
+            assertThat(checker).as("named-checkzone (Debian bind9-utils) is needed under CI").exists();
+        }
+        Assumptions.assumeTrue(Files.isExecutable(checker), "named-checkzone not installed (apt-get install bind9-utils)");
+        assertThat(run(new DomainCommand(opener, clock), "add", "example.org")).isZero();
+        assertThat(dkim("rotate", "example.org")).isZero(); // four keys, one of them split in two strings each
+        assertThat(dnsCommand("records", "example.org")).isZero();
+        Path zone = data.resolve("example.org.zone");
+        Files.writeString(zone, "$TTL 3600\n@ IN SOA ns.example.org. hostmaster.example.org. 1 3600 600 86400 60\n"
+                + "@ IN NS ns.example.org.\nns IN A 192.0.2.1\nmail IN A 192.0.2.2\n" + out);
+        Process p = new ProcessBuilder(checker.toString(), "example.org", zone.toString()).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(said).isZero();
+        assertThat(said).contains("loaded serial 1").endsWith("OK\n");
     }
 
     @Test
