@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.mailroom.core.dkim.DkimRotation;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.mime.Address;
@@ -32,14 +34,17 @@ import org.slf4j.LoggerFactory;
  * ARC set for mail we forward.
  *
  * <ul>
- *   <li><b>Our mail</b> (the From: domain is a local domain with ACTIVE keys): one DKIM-Signature per ACTIVE key,
- *       RSA and Ed25519 (RFC 8463 section 3 recommends both side by side while verifiers learn Ed25519).</li>
- *   <li><b>Our bounces</b> (null sender, From: MAILER-DAEMON at our host name): signed for the host name, or the
- *       nearest parent of it that is a local domain with keys ({@code mx.example.org} then {@code example.org}).</li>
- *   <li><b>Forwarded mail</b> (From: someone else's domain, our Authentication-Results present: it came in on
- *       port 25 and an alias sends it on): an ARC set (RFC 8617) signed with the RSA key of the alias's domain,
- *       which is the domain of the recipient's ORCPT (LocalDelivery records the alias there); if that domain has
- *       no keys, the host name's domain as for bounces. Without a key, nothing.</li>
+ *   <li><b>Our users' mail</b> (submitted here after AUTH, which our Received field says, and the From: domain is a
+ *       local domain with ACTIVE keys): one DKIM-Signature per ACTIVE key, RSA and Ed25519 (RFC 8463 section 3
+ *       recommends both side by side while verifiers learn Ed25519).</li>
+ *   <li><b>Our own messages</b> (no Received field: bounces, delivery notices): the From: domain's keys, else those of
+ *       the host name or the nearest parent of it that is a local domain with keys ({@code MAILER-DAEMON@mx.example.org}
+ *       is signed {@code d=example.org}).</li>
+ *   <li><b>Forwarded mail</b> (anything that came from another server, with our Authentication-Results: an alias
+ *       sends it on): an ARC set (RFC 8617) signed with the RSA key of the alias's domain, which is the domain of
+ *       the recipient's ORCPT (LocalDelivery records the alias there); if that domain has no keys, the host name's
+ *       domain as for bounces. Never a DKIM-Signature, even with a From: of ours: that could only be a forgery
+ *       coming in on port 25, which we must not vouch for.</li>
  * </ul>
  *
  * <p>The result is kept per blob in a small cache, so that a message to several domains, or retried, is signed
@@ -57,6 +62,9 @@ public final class OutboundSigner {
     private static final int SIGNED_CACHE = 512;
     /** The header section is read up to this size to find From: and Authentication-Results. */
     private static final int HEADER_MAX = 256 * 1024;
+    /** Our Received field (SmtpSession.traceHeaders): the host name and the RFC 3848 protocol name. */
+    private static final Pattern OUR_RECEIVED =
+            Pattern.compile("\\sby\\s+(\\S+)\\s+\\(Mailroom\\)\\s+with\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
 
     private final Directory directory;
     private final DkimRotation rotation;
@@ -118,21 +126,57 @@ public final class OutboundSigner {
         return fields;
     }
 
+    /** Where a message comes from, read from its header section; it decides what we may vouch for. */
+    enum Origin {
+        /** Our first Received field says a user authenticated here (RFC 3848: ESMTPA, ESMTPSA, UTF8SMTPSA...). */
+        SUBMITTED,
+        /** No Received field at all: we wrote it (a bounce, a delivery notice). */
+        GENERATED,
+        /** Anything else came from another server: we sign none of it, even with a From: of ours (a forgery). */
+        RECEIVED
+    }
+
     private String compute(MailQueue.Entry entry, Source message) throws IOException, GeneralSecurityException {
         byte[] header = headerSection(message);
         String fromDomain = fromDomain(header);
         List<DkimKeyRecord> own = fromDomain == null ? List.of() : signingKeys(fromDomain);
-        if (!own.isEmpty()) return dkim(message, own);
-        if (entry.sender() == null) {
-            List<DkimKeyRecord> host = hostKeys();
-            return host.isEmpty() ? "" : dkim(message, host);
+        switch (origin(header)) {
+            case SUBMITTED:
+                return own.isEmpty() ? "" : dkim(message, own);
+            case GENERATED:
+                if (own.isEmpty()) own = hostKeys();
+                return own.isEmpty() ? "" : dkim(message, own);
+            default:
+                if (!hasOurAuthenticationResults(header)) return "";
+                DkimKeyRecord rsa = rsa(forwarderKeys(entry));
+                if (rsa == null) return "";
+                try (InputStream in = message.open()) {
+                    return sealer.seal(in, KeyMaterial.signingKey(rsa), hostname);
+                }
         }
-        if (!hasOurAuthenticationResults(header)) return "";
-        DkimKeyRecord rsa = rsa(forwarderKeys(entry));
-        if (rsa == null) return "";
-        try (InputStream in = message.open()) {
-            return sealer.seal(in, KeyMaterial.signingKey(rsa), hostname);
+    }
+
+    /**
+     * From the first Received field, which is ours whenever there is one (our SMTP server puts it on top of
+     * whatever came in): {@code by HOST (Mailroom) with ESMTPSA}.
+     */
+    Origin origin(byte[] header) {
+        for (String field : fields(header)) {
+            int colon = field.indexOf(':');
+            if (colon < 0 || !field.substring(0, colon).trim().equalsIgnoreCase("Received")) continue;
+            Matcher m = OUR_RECEIVED.matcher(field);
+            boolean ours = m.find() && m.group(1).equalsIgnoreCase(hostname);
+            return ours && m.group(2).matches("(?i)(ESMTP|UTF8SMTP)S?A") ? Origin.SUBMITTED : Origin.RECEIVED;
         }
+        return Origin.GENERATED;
+    }
+
+    /** The header fields, unfolded, in order. */
+    private static List<String> fields(byte[] header) {
+        String text = new String(header, StandardCharsets.ISO_8859_1).replaceAll("\r?\n[ \t]", " ");
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\r?\n")) if (!line.isEmpty()) out.add(line);
+        return out;
     }
 
     private String dkim(Source message, List<DkimKeyRecord> records) throws IOException, GeneralSecurityException {
@@ -212,11 +256,10 @@ public final class OutboundSigner {
 
     /** An Authentication-Results field with our host name as authserv-id (RFC 8601 section 2.2). */
     boolean hasOurAuthenticationResults(byte[] header) {
-        String text = new String(header, StandardCharsets.ISO_8859_1).replace("\r\n ", " ").replace("\r\n\t", " ");
-        for (String line : text.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0 || !line.substring(0, colon).trim().equalsIgnoreCase("Authentication-Results")) continue;
-            String value = line.substring(colon + 1).trim();
+        for (String field : fields(header)) {
+            int colon = field.indexOf(':');
+            if (colon < 0 || !field.substring(0, colon).trim().equalsIgnoreCase("Authentication-Results")) continue;
+            String value = field.substring(colon + 1).trim();
             int end = 0;
             while (end < value.length() && value.charAt(end) != ';' && !Character.isWhitespace(value.charAt(end))) end++;
             if (value.substring(0, end).equalsIgnoreCase(hostname)) return true;
