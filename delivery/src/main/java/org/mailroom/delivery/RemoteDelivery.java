@@ -11,6 +11,7 @@ import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailQueue;
+import org.mailroom.delivery.signing.OutboundSigner;
 import org.mailroom.protocol.smtp.client.OutboundMessage;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.smtp.client.SmtpClientException;
@@ -51,6 +52,7 @@ public final class RemoteDelivery {
     private final Clock clock;
     private final ConnectionCache connections;
     private final RelayLogin relayLogin;
+    private volatile OutboundSigner signer;
 
     /** The user and password a smart host (outbound.relay_host) wants; sent with AUTH PLAIN, under TLS only. */
     public record RelayLogin(String user, char[] password) {}
@@ -68,6 +70,11 @@ public final class RemoteDelivery {
         this.client = client;
         this.blobs = blobs;
         this.clock = clock;
+    }
+
+    /** DKIM-signs (or ARC-seals) every message from now on; without it messages leave as stored. */
+    public void signWith(OutboundSigner signer) {
+        this.signer = signer;
     }
 
     public DomainResult deliver(MailQueue.Entry entry, String domain, List<String> recipients) {
@@ -360,6 +367,15 @@ public final class RemoteDelivery {
         boolean whole = head.length <= READ_ONCE;
         long size = whole ? head.length : blobs.size(entry.blobId());
         OutboundMessage.Content content = whole ? () -> new ByteArrayInputStream(head) : () -> blobs.open(entry.blobId());
+        // DKIM-Signature (or ARC) fields go in front on the wire; the blob stays as it is. Signed once per blob.
+        OutboundSigner sign = signer;
+        OutboundMessage.Content stored = content;
+        String fields = sign == null ? "" : sign.fieldsFor(entry, () -> OutboundSigner.withoutReturnPath(stored.open()));
+        if (!fields.isEmpty()) {
+            byte[] prefix = fields.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            content = () -> OutboundSigner.withFields(stored.open(), prefix);
+            size += prefix.length;
+        }
         boolean utf8 = entry.sender() != null && needsUtf8(entry.sender());
         List<OutboundMessage.Recipient> rcpts = new ArrayList<>();
         Dsn dsn = entry.dsn();

@@ -16,6 +16,7 @@ import org.mailroom.core.auth.Authenticator;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
+import org.mailroom.core.dkim.DkimRotation;
 import org.mailroom.core.inbound.SenderOwnership;
 import org.mailroom.core.store.Quota;
 import org.mailroom.delivery.Bounces;
@@ -26,6 +27,9 @@ import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.delivery.QueueRunner;
 import org.mailroom.delivery.RemoteDelivery;
 import org.mailroom.delivery.dns.DnsjavaResolver;
+import org.mailroom.delivery.signing.OutboundSigner;
+import org.mailroom.mailauth.arc.ArcSealer;
+import org.mailroom.mailauth.dkim.DkimSigner;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
@@ -210,6 +214,9 @@ public final class Server implements AutoCloseable {
         RemoteDelivery.RelayLogin relayLogin = out.relayLogin()
                 .map(login -> new RemoteDelivery.RelayLogin(login[0], login[1].toCharArray())).orElse(null);
         RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock, ConnectionCache.Limits.DEFAULT, relayLogin);
+        // DKIM for our domains' mail and bounces, ARC for forwarded mail (issue 13); keys from the directory.
+        remote.signWith(new OutboundSigner(storage.directory(), new DkimRotation(storage.directory(), config.dkim().rotation()),
+                new DkimSigner(clock), new ArcSealer(dns, clock), hostname, clock, config.dkim().sign()));
         Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(

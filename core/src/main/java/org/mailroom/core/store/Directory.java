@@ -49,7 +49,7 @@ public interface Directory {
     /** @return false if it was there already */
     boolean addDomain(String domain) throws IOException;
 
-    /** Removes a domain; refuses (MailStoreException) while accounts or aliases of it exist. */
+    /** Removes a domain and its DKIM keys; refuses (MailStoreException) while accounts or aliases of it exist. */
     boolean removeDomain(String domain) throws IOException;
 
     /** Adds an account in a local domain. @throws MailStoreException.AlreadyExists, NotFound (domain) */
@@ -125,5 +125,37 @@ public interface Directory {
     /** The account's app passwords by name. @throws MailStoreException.NotFound (account) */
     default List<AppPassword> appPasswords(String account) throws IOException {
         throw new UnsupportedOperationException("app passwords are not supported by this directory");
+    }
+
+    // ---- DKIM signing keys (issue 13); defaults so that test fakes need not keep keys ----
+
+    /**
+     * The DKIM keys of a domain in every state, oldest first (then by selector). Empty for a domain without keys
+     * or not ours. Example: {@code dkimKeys("example.org")} gives the ACTIVE pair {@code mr20261204r} (RSA) and
+     * {@code mr20261204e} (Ed25519), and after a rotation also the PUBLISHED pair of the rotation day.
+     */
+    default List<DkimKeyRecord> dkimKeys(String domain) throws IOException {
+        return List.of();
+    }
+
+    /** Adds a key. @throws MailStoreException.NotFound (domain not local), MailStoreException.AlreadyExists (selector) */
+    default void addDkimKey(DkimKeyRecord key) throws IOException {
+        throw new UnsupportedOperationException("DKIM keys are not supported by this directory");
+    }
+
+    /**
+     * Moves a key from state {@code from} to {@code to}, with its new retire-after time (null unless RETIRED).
+     * Conditional, so that two nodes making the same transition at once do it once.
+     *
+     * @return false if the key is not there or not in state {@code from}
+     */
+    default boolean setDkimKeyState(String domain, String selector, DkimKeyRecord.State from, DkimKeyRecord.State to,
+                                    Instant retireAfter) throws IOException {
+        throw new UnsupportedOperationException("DKIM keys are not supported by this directory");
+    }
+
+    /** Deletes a key. @return false if there was none */
+    default boolean removeDkimKey(String domain, String selector) throws IOException {
+        throw new UnsupportedOperationException("DKIM keys are not supported by this directory");
     }
 }

@@ -118,6 +118,17 @@ public final class DnsjavaResolver implements DnsResolver {
         return new Answer<>(lookup.status(), names, lookup.detail());
     }
 
+    /**
+     * Records of any type as presentation text ({@code "0 1 465 mail.example.org."} for SRV), for {@code mailroom
+     * dns check}. A CNAME question gets the CNAME itself, not its target.
+     */
+    public Answer<String> records(String name, int type) {
+        Lookup lookup = lookup(name, type);
+        List<String> texts = new ArrayList<>();
+        for (Record r : lookup.records()) texts.add(r.rdataToString());
+        return new Answer<>(lookup.status(), texts, lookup.detail());
+    }
+
     private Lookup lookup(String name, int type) {
         Key key = new Key(name.toLowerCase(Locale.ROOT), type);
         Instant now = clock.instant();
@@ -158,7 +169,7 @@ public final class DnsjavaResolver implements DnsResolver {
             // A recursive server answers with the chain and the target's records; follow it name by name.
             List<Record> answer = response.getSection(Section.ANSWER);
             Name target = current;
-            for (int i = 0; i <= MAX_CNAME_LINKS; i++) {
+            for (int i = 0; type != Type.CNAME && i <= MAX_CNAME_LINKS; i++) {
                 Name next = cnameOf(answer, target);
                 if (next == null) break;
                 chain.append(" -> CNAME ").append(hostName(next));

@@ -149,6 +149,12 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** An SRV record (RFC 2782): {@code srv("_imaps._tcp.b.test", 0, 1, 993, "mail.b.test")}. */
+    public TestDnsServer srv(String name, int priority, int weight, int port, String target) {
+        records.add(new org.xbill.DNS.SRVRecord(name(name), DClass.IN, TTL, priority, weight, port, name(target)));
+        return this;
+    }
+
     public TestDnsServer cname(String alias, String target) {
         records.add(new CNAMERecord(name(alias), DClass.IN, TTL, name(target)));
         return this;

@@ -24,7 +24,8 @@ public record Config(
         DnsSection dns,
         OutboundSection outbound,
         LimitsSection limits,
-        SmtpSection smtp) {
+        SmtpSection smtp,
+        DkimSection dkim) {
 
     /**
      * Reads the configuration.
@@ -69,12 +70,13 @@ public record Config(
         outbound.validate();
         limits.validate();
         smtp.validate();
+        dkim.validate();
     }
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, dkim);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */

@@ -86,7 +86,11 @@ public final class ConfigFile {
 
             new Key("smtp", "bare_line_endings", "\"reject\"", "Message text with a bare CR or LF: \"reject\" (554 5.5.2) or \"normalize\" to CRLF."),
             new Key("smtp", "submission_plaintext_auth", "false", "Allow AUTH on port 587 before STARTTLS (test setups on loopback only)."),
-            new Key("smtp", "submission_hide_client", "false", "Leave the submitting client's IP address out of the Received header."));
+            new Key("smtp", "submission_hide_client", "false", "Leave the submitting client's IP address out of the Received header."),
+
+            new Key("dkim", "sign", "true", "DKIM-sign mail leaving through the queue for local domains with keys; ARC-seal forwarded mail."),
+            new Key("dkim", "publish_delay", "\"1d\"", "How long a key from 'mailroom dkim rotate' is only published (in DNS) before it signs."),
+            new Key("dkim", "retire_after", "\"7d\"", "How long a key stays in DNS after it stopped signing, for mail still in transit."));
 
     private ConfigFile() {}
 

@@ -89,7 +89,13 @@ final class Schema {
             // find blobs no row ever came to name, a few at a time.
             List.of(
                     "CREATE TABLE blob (id TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, data BLOB NOT NULL)",
-                    "CREATE INDEX blob_created ON blob (created)"));
+                    "CREATE INDEX blob_created ON blob (created)"),
+            // 7 (DKIM): signing keys per domain; private_key is PKCS#8 base64 text, as secret as the password
+            // hashes. state: published, active or retired (DkimKeyRecord); retire_after (epoch ms) only when retired.
+            List.of(
+                    "CREATE TABLE dkim_key (domain TEXT NOT NULL REFERENCES domain(name), selector TEXT NOT NULL,"
+                            + " algorithm TEXT NOT NULL, private_key TEXT NOT NULL, created INTEGER NOT NULL,"
+                            + " state TEXT NOT NULL, retire_after INTEGER, PRIMARY KEY (domain, selector)) WITHOUT ROWID"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

@@ -15,6 +15,7 @@ import org.mailroom.core.auth.PasswordLogin;
 import org.mailroom.core.auth.ScramCredentials;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.MailStoreException;
 
 /**
@@ -61,6 +62,7 @@ public final class SqliteDirectory implements Directory {
                     || sql.exists("SELECT 1 FROM alias WHERE domain = ?", name)) {
                 throw new MailStoreException("domain " + name + " still has accounts or aliases");
             }
+            sql.update("DELETE FROM dkim_key WHERE domain = ?", name);
             return sql.update("DELETE FROM domain WHERE name = ?", name) > 0;
         });
     }
@@ -265,4 +267,49 @@ public final class SqliteDirectory implements Directory {
         return targets.isEmpty() ? new Unknown() : new Alias(targets);
     }
 
+
+    @Override
+    public List<DkimKeyRecord> dkimKeys(String domain) throws IOException {
+        String name = domain(domain);
+        return db.read(sql -> sql.query("SELECT domain, selector, algorithm, private_key, created, state, retire_after"
+                + " FROM dkim_key WHERE domain = ? ORDER BY created, selector", rs -> {
+                    long retire = rs.getLong(7);
+                    Instant retireAfter = rs.wasNull() ? null : Instant.ofEpochMilli(retire);
+                    return new DkimKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            Instant.ofEpochMilli(rs.getLong(5)), DkimKeyRecord.State.of(rs.getString(6)), retireAfter);
+                }, name));
+    }
+
+    @Override
+    public void addDkimKey(DkimKeyRecord key) throws IOException {
+        String name = domain(key.domain());
+        db.write(tx -> {
+            SqlConnection sql = tx.sql();
+            if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", name)) {
+                throw new MailStoreException.NotFound("not a local domain: " + name);
+            }
+            if (sql.update("INSERT OR IGNORE INTO dkim_key (domain, selector, algorithm, private_key, created, state, retire_after)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    name, key.selector(), key.algorithm(), key.privateKey(), key.created().toEpochMilli(),
+                    key.state().text(), key.retireAfter() == null ? null : key.retireAfter().toEpochMilli()) == 0) {
+                throw new MailStoreException.AlreadyExists("DKIM selector exists: " + key.selector() + " of " + name);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean setDkimKeyState(String domain, String selector, DkimKeyRecord.State from, DkimKeyRecord.State to,
+                                   Instant retireAfter) throws IOException {
+        String name = domain(domain);
+        Long retire = retireAfter == null ? null : retireAfter.toEpochMilli();
+        return db.write(tx -> tx.sql().update("UPDATE dkim_key SET state = ?, retire_after = ?"
+                + " WHERE domain = ? AND selector = ? AND state = ?", to.text(), retire, name, selector, from.text()) > 0);
+    }
+
+    @Override
+    public boolean removeDkimKey(String domain, String selector) throws IOException {
+        String name = domain(domain);
+        return db.write(tx -> tx.sql().update("DELETE FROM dkim_key WHERE domain = ? AND selector = ?", name, selector) > 0);
+    }
 }
