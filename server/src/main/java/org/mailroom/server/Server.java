@@ -17,6 +17,7 @@ import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
 import org.mailroom.core.dkim.DkimRotation;
+import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.inbound.SenderOwnership;
 import org.mailroom.core.store.Quota;
 import org.mailroom.delivery.Bounces;
@@ -30,6 +31,7 @@ import org.mailroom.delivery.dns.DnsjavaResolver;
 import org.mailroom.delivery.signing.OutboundSigner;
 import org.mailroom.mailauth.arc.ArcSealer;
 import org.mailroom.mailauth.dkim.DkimSigner;
+import org.mailroom.mailauth.InboundAuthenticator;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
@@ -42,6 +44,7 @@ import org.mailroom.protocol.smtp.SmtpServer;
 import org.mailroom.protocol.smtp.SmtpSettings;
 import org.mailroom.protocol.tls.CertificateSource;
 import org.mailroom.protocol.tls.TlsContext;
+import org.mailroom.server.config.AuthSection;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
@@ -90,8 +93,10 @@ public final class Server implements AutoCloseable {
         Router router = new Router(storage.directory(), local, queued, quota);
         Server server = new Server(config, storage, loops, router);
         try {
-            server.startListeners(clock);
-            server.startQueueRunner(clock, local, queued);
+            // One resolver, one cache: the inbound checks (SPF, DKIM keys, DMARC) and the outbound queue (MX).
+            DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
+            server.startListeners(clock, dns);
+            server.startQueueRunner(clock, dns, local, queued);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -112,7 +117,7 @@ public final class Server implements AutoCloseable {
                 config.server().dataDir().resolve("tmp"));
     }
 
-    private void startListeners(Clock clock) throws IOException {
+    private void startListeners(Clock clock, DnsResolver dns) throws IOException {
         String hostname = config.server().hostname();
         LimitsSection limits = config.limits();
         TlsContext tls = tlsContext();
@@ -128,7 +133,8 @@ public final class Server implements AutoCloseable {
                     limits.commandLine(), limits.textLine(), limits.commandTimeout(), limits.sessionTimeout(),
                     limits.errors(), limits.errorDelay(), limits.greetingDelay(), limits.connections(),
                     limits.connectionsPerIp(), limits.hopCount(), config.smtp().normalizeBareLineEndings(), false);
-            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false, null);
+            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false, null,
+                    inboundChecks(dns, clock));
             listeners.add(server);
             bound.put("smtp", bind("listen.smtp", smtp.get(), () -> server.start(smtp.get())));
         }
@@ -191,6 +197,15 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** SPF, DKIM, ARC and DMARC of mail on port 25 ({@code [auth]}), or null when {@code auth.verify} is off. */
+    private InboundAuthenticator inboundChecks(DnsResolver dns, Clock clock) {
+        AuthSection auth = config.auth();
+        if (!auth.verify()) return null;
+        return new InboundAuthenticator(dns, new InboundAuthenticator.Settings(
+                auth.authservIdOr(config.server().hostname()), auth.dmarcReject(), auth.spfReject(),
+                auth.tempfailOnDnsError()), clock);
+    }
+
     /** The server's certificate: the configured PEM files, or a self-signed one kept in the data directory. */
     private TlsContext tlsContext() throws IOException {
         try {
@@ -202,10 +217,9 @@ public final class Server implements AutoCloseable {
     }
 
     /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
-    private void startQueueRunner(Clock clock, LocalDelivery local, QueueDelivery queued) {
+    private void startQueueRunner(Clock clock, DnsResolver dns, LocalDelivery local, QueueDelivery queued) {
         OutboundSection out = config.outbound();
         String hostname = config.server().hostname();
-        DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
         Optional<HostPort> relay = out.relay();
         MxResolver mx = new MxResolver(dns, out.port(), Set.of(hostname.toLowerCase(java.util.Locale.ROOT)),
                 relay.map(HostPort::host).orElse(null), relay.map(HostPort::port).orElse(0), new SecureRandom());

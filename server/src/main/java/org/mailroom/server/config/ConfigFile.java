@@ -90,7 +90,12 @@ public final class ConfigFile {
 
             new Key("dkim", "sign", "true", "DKIM-sign mail leaving through the queue for local domains with keys; ARC-seal forwarded mail."),
             new Key("dkim", "publish_delay", "\"1d\"", "How long a key from 'mailroom dkim rotate' is only published (in DNS) before it signs."),
-            new Key("dkim", "retire_after", "\"7d\"", "How long a key stays in DNS after it stopped signing, for mail still in transit."));
+            new Key("dkim", "retire_after", "\"7d\"", "How long a key stays in DNS after it stopped signing, for mail still in transit."),
+            new Key("auth", "verify", "true", "Check SPF, DKIM, ARC and DMARC of mail received on port 25 and add Authentication-Results; false = neither."),
+            new Key("auth", "dmarc_reject", "true", "Refuse (550 5.7.1) mail that fails DMARC under its domain's p=reject; false = deliver it to Junk."),
+            new Key("auth", "spf_reject", "false", "Refuse mail whose SPF result is fail even without DMARC (forwarded mail fails SPF)."),
+            new Key("auth", "tempfail_on_dns_error", "false", "Answer 451 4.7.0 when a DNS look-up of the checks fails; false = accept, noting temperror."),
+            new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."));
 
     private ConfigFile() {}
 

@@ -78,6 +78,22 @@ class ConfigTest {
         assertThat(l.imapIdleTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(l.hopCount()).isEqualTo(50);
         assertThat(c.warnings()).isEmpty();
+        // Safe for a new server: verify and annotate always, DMARC reject on, SPF alone never rejects.
+        assertThat(c.auth()).isEqualTo(new AuthSection(true, true, false, false, ""));
+        assertThat(c.auth().authservIdOr(c.server().hostname())).isEqualTo(c.server().hostname());
+    }
+
+    @Test
+    void authSection() {
+        Config c = Config.load(Optional.empty(), Map.of("auth.authserv_id", "mx.example.org",
+                "auth.tempfail_on_dns_error", "true", "auth.verify", "false"));
+        assertThat(c.auth().authservIdOr("other.example")).isEqualTo("mx.example.org");
+        assertThat(c.auth().tempfailOnDnsError()).isTrue();
+        assertThat(c.auth().verify()).isFalse();
+        assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of("auth.authserv_id", "a b")))
+                .hasMessageContaining("auth.authserv_id");
+        assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of("auth.dmarc_reject", "\"yes\"")))
+                .hasMessageContaining("auth.dmarc_reject");
     }
 
     @Test
@@ -226,7 +242,7 @@ class ConfigTest {
     @Test
     void everyKeyCanBeSet() {
         List<String> keys = List.copyOf(ConfigFile.keys());
-        assertThat(keys).hasSize(55);
+        assertThat(keys).hasSize(60);
         for (ConfigFile.Key key : ConfigFile.KEYS) {
             Config c = Config.load(Optional.empty(), Map.of(key.dotted(), key.tomlDefault()));
             assertThat(c).isEqualTo(Config.defaults());
