@@ -26,6 +26,12 @@ import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.delivery.QueueRunner;
 import org.mailroom.delivery.RemoteDelivery;
 import org.mailroom.delivery.dns.DnsjavaResolver;
+import org.mailroom.delivery.tls.MtaStsPolicies;
+import org.mailroom.delivery.tls.PolicyFetcher;
+import org.mailroom.delivery.tls.TlsReportSender;
+import org.mailroom.delivery.tls.TlsReports;
+import org.mailroom.delivery.tls.TransportSecurity;
+import org.mailroom.delivery.tls.TrustAnchors;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
@@ -63,6 +69,7 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private QueueRunner queueRunner;
+    private TlsReportSender tlsReportSender;
 
     private Server(Config config, Storage storage, EventLoops loops, Router router) {
         this.config = config;
@@ -198,10 +205,11 @@ public final class Server implements AutoCloseable {
     }
 
     /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
-    private void startQueueRunner(Clock clock, LocalDelivery local, QueueDelivery queued) {
+    private void startQueueRunner(Clock clock, LocalDelivery local, QueueDelivery queued) throws IOException {
         OutboundSection out = config.outbound();
         String hostname = config.server().hostname();
-        DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
+        DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock,
+                config.dns().dnssec());
         Optional<HostPort> relay = out.relay();
         MxResolver mx = new MxResolver(dns, out.port(), Set.of(hostname.toLowerCase(java.util.Locale.ROOT)),
                 relay.map(HostPort::host).orElse(null), relay.map(HostPort::port).orElse(0), new SecureRandom());
@@ -210,6 +218,7 @@ public final class Server implements AutoCloseable {
         RemoteDelivery.RelayLogin relayLogin = out.relayLogin()
                 .map(login -> new RemoteDelivery.RelayLogin(login[0], login[1].toCharArray())).orElse(null);
         RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock, ConnectionCache.Limits.DEFAULT, relayLogin);
+        if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
         Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
@@ -218,6 +227,28 @@ public final class Server implements AutoCloseable {
         queueRunner.start();
         queued.queueThrough(queueRunner);
         local.wakeAfterQueueing(queueRunner::wakeUp);
+    }
+
+    /**
+     * MTA-STS, DANE and TLS-RPT for outbound mail. The policy cache and the report counts are files in the data
+     * directory: per node with PostgreSQL, which costs a node one policy fetch per domain and no correctness.
+     */
+    private TransportSecurity transportSecurity(DnsjavaResolver dns, Clock clock) throws IOException {
+        OutboundSection out = config.outbound();
+        java.nio.file.Path data = config.server().dataDir();
+        var trust = TrustAnchors.load(out.tlsTrust().isBlank() ? null : java.nio.file.Path.of(out.tlsTrust()));
+        MtaStsPolicies sts = !out.mtaSts() ? null : new MtaStsPolicies(dns,
+                new PolicyFetcher(dns, trust, out.mtaStsPort(), Duration.ofSeconds(10)),
+                data.resolve(MtaStsPolicies.FILE_NAME), clock);
+        TlsReports reports = null;
+        if (out.tlsReports()) {
+            reports = new TlsReports(data.resolve(TlsReports.FILE_NAME), clock);
+            String hostname = config.server().hostname();
+            tlsReportSender = new TlsReportSender(reports, dns, router, storage.blobStore(), hostname,
+                    out.tlsReportOrg().isBlank() ? hostname : out.tlsReportOrg(), clock);
+            tlsReportSender.start();
+        }
+        return new TransportSecurity(dns, sts, config.dns().dnssec(), trust, reports);
     }
 
     private interface Binder {
@@ -275,9 +306,15 @@ public final class Server implements AutoCloseable {
         return queueRunner;
     }
 
+    /** Sends the TLS reports (RFC 8460) of the days before today now; null when outbound.tls_reports is off. */
+    public TlsReportSender tlsReportSender() {
+        return tlsReportSender;
+    }
+
     @Override
     public void close() {
         if (queueRunner != null) queueRunner.close();
+        if (tlsReportSender != null) tlsReportSender.close();
         for (AutoCloseable listener : listeners) {
             try {
                 listener.close();

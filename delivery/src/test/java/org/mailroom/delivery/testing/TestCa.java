@@ -86,7 +86,7 @@ public final class TestCa {
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
                     BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(30))), name, keys.getPublic());
+                    Date.from(now.plus(Duration.ofDays(365))), name, keys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             certificate = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
@@ -102,7 +102,7 @@ public final class TestCa {
     /** A certificate valid now for these DNS names. */
     public Identity issue(String... names) {
         Instant now = Instant.now();
-        return issue(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), names);
+        return issue(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)), names);
     }
 
     public Identity issue(Instant notBefore, Instant notAfter, String... names) {
