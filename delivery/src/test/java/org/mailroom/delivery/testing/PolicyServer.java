@@ -49,6 +49,14 @@ public final class PolicyServer implements AutoCloseable {
         return this;
     }
 
+    /** Serves this body with another status or content type (a redirect, text/html, a huge policy). */
+    public PolicyServer serve(int code, String type, String text) {
+        status = code;
+        contentType = type;
+        body = text;
+        return this;
+    }
+
     /** Answers with this status and no policy. */
     public PolicyServer fail(int code) {
         status = code;
