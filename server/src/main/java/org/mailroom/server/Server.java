@@ -245,7 +245,7 @@ public final class Server implements AutoCloseable {
             reports = new TlsReports(data.resolve(TlsReports.FILE_NAME), clock);
             String hostname = config.server().hostname();
             tlsReportSender = new TlsReportSender(reports, dns, router, storage.blobStore(), hostname,
-                    out.tlsReportOrg().isBlank() ? hostname : out.tlsReportOrg(), clock);
+                    out.tlsReportOrg().isBlank() ? hostname : out.tlsReportOrg(), trust, clock);
             tlsReportSender.start();
         }
         return new TransportSecurity(dns, sts, config.dns().dnssec(), trust, reports);

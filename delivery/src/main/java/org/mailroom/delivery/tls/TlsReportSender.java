@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.mailroom.core.delivery.RecipientResult;
 import org.mailroom.core.delivery.Router;
 import org.mailroom.core.dns.DnsResolver;
@@ -59,12 +64,16 @@ public final class TlsReportSender implements AutoCloseable {
     private final String hostname;
     private final String organization;
     private final Clock clock;
+    private final SSLContext https;
     private ScheduledExecutorService timer;
     private LocalDate lastRound;
 
-    /** @param organization {@code organization-name} of the reports ({@code outbound.tls_report_org}) */
+    /**
+     * @param organization {@code organization-name} of the reports ({@code outbound.tls_report_org})
+     * @param trust        the authorities an https rua's certificate may come from (the JDK's and outbound.tls_trust)
+     */
     public TlsReportSender(TlsReports reports, DnsResolver dns, Router router, BlobStore blobs, String hostname,
-                           String organization, Clock clock) {
+                           String organization, List<X509TrustManager> trust, Clock clock) {
         this.reports = reports;
         this.dns = dns;
         this.router = router;
@@ -72,6 +81,43 @@ public final class TlsReportSender implements AutoCloseable {
         this.hostname = hostname;
         this.organization = organization;
         this.clock = clock;
+        this.https = httpsContext(trust);
+    }
+
+    /** Any of the anchors will do; the JDK's HttpClient checks the host name itself. */
+    private static SSLContext httpsContext(List<X509TrustManager> trust) {
+        X509TrustManager any = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("not a server");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                CertificateException last = new CertificateException("no trust anchors");
+                for (X509TrustManager t : trust) {
+                    try {
+                        t.checkServerTrusted(chain, authType);
+                        return;
+                    } catch (CertificateException e) {
+                        last = e;
+                    }
+                }
+                throw last;
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {any}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no TLS client", e);
+        }
     }
 
     public synchronized void start() {
@@ -262,8 +308,8 @@ public final class TlsReportSender implements AutoCloseable {
     }
 
     /** Section 5.4: an HTTPS POST of the gzipped report; any 2xx is success. */
-    private static boolean post(URI uri, byte[] gzip) throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
+    private boolean post(URI uri, byte[] gzip) throws IOException {
+        HttpClient http = HttpClient.newBuilder().sslContext(https).connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/tlsrpt+gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip)).build();

@@ -73,6 +73,8 @@ public final class TlsReports {
     private static final Logger log = LoggerFactory.getLogger(TlsReports.class);
     /** Failure kinds kept per policy and day: a hostile MX cannot grow the file without bound. */
     private static final int MAX_FAILURE_KINDS = 100;
+    /** Policies counted per day, a bound on memory and on the file rewritten every minute (about 10 MiB). */
+    private static final int MAX_POLICIES = 20_000;
 
     private final Path file;
     private final Clock clock;
@@ -128,7 +130,11 @@ public final class TlsReports {
         fresh.policyType = policy.type();
         fresh.policyStrings = new ArrayList<>(policy.strings());
         fresh.mxHosts = new ArrayList<>(policy.mxHosts());
-        return counts.computeIfAbsent(fresh.key(), k -> fresh);
+        Counts known = counts.get(fresh.key());
+        if (known != null) return known;
+        // XXX: past the bound, new domains are counted in a throw-away entry: their reports are lost, not the mail.
+        if (counts.size() < MAX_POLICIES) counts.put(fresh.key(), fresh);
+        return fresh;
     }
 
     /** The counts of days before {@code day}, the ones a report may be sent for (no longer changed). */
