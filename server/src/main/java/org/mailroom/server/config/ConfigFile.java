@@ -51,6 +51,7 @@ public final class ConfigFile {
             new Key("store", "inline_blob_max", "65536", "Embedded: messages up to this size (bytes, or \"64KiB\") are kept in the database, larger ones in files; 0 = all files."),
 
             new Key("dns", "servers", "[]", "Resolvers as \"host[:port]\", e.g. [\"127.0.0.1:5353\"]; [] = the system's (/etc/resolv.conf)."),
+            new Key("dns", "dnssec", "false", "The resolvers validate DNSSEC (a local validating resolver): believe their AD bit, use DANE for outbound TLS."),
 
             new Key("outbound", "port", "25", "Port of remote mail exchangers (tests use another)."),
             new Key("outbound", "relay_host", "\"\"", "Smart host \"host[:port]\" that takes all remote mail; \"\" = deliver to each domain's MX."),
@@ -64,6 +65,11 @@ public final class ConfigFile {
             new Key("outbound", "poll_interval", "\"1s\"", "How often the queue is read when nothing wakes the runner."),
             new Key("outbound", "lease", "\"30m\"", "How long a message in delivery is kept from other workers; after a crash it waits this long."),
             new Key("outbound", "tls", "\"opportunistic\"", "\"opportunistic\" (STARTTLS when offered), \"required\" (any certificate) or \"verify\" (certificate valid for the MX name)."),
+            new Key("outbound", "mta_sts", "true", "Honour destination domains' MTA-STS policies (RFC 8461): enforce means verified TLS or no delivery."),
+            new Key("outbound", "mta_sts_port", "443", "HTTPS port MTA-STS policies are fetched from (tests use another)."),
+            new Key("outbound", "tls_trust", "\"\"", "PEM file of extra CA certificates trusted for MTA-STS, besides the JDK's; \"\" = none."),
+            new Key("outbound", "tls_reports", "true", "Count outbound TLS sessions and send daily TLS reports (RFC 8460) to domains that publish _smtp._tls."),
+            new Key("outbound", "tls_report_org", "\"\"", "organization-name in TLS reports; \"\" = server.hostname."),
 
             new Key("limits", "message_size", "36700160", "Largest message in bytes (35 MiB); \"35MiB\" or \"10MB\" also work."),
             new Key("limits", "recipients", "100", "Recipients per message; RFC 5321 asks for at least 100."),
