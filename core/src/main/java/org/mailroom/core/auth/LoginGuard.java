@@ -4,11 +4,12 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brute-force protection shared by SMTP, IMAP and POP3. Only failures count (a wrong password and an unknown user
@@ -43,6 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * growing).
  */
 public final class LoginGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginGuard.class);
 
     /**
      * @param baseDelay                delay after a first failure (default 2 s); zero turns delays off (tests)
@@ -171,7 +174,7 @@ public final class LoginGuard {
             Client client = client();
             int networkFailures;
             synchronized (client) {
-                networkFailures = recordFailure(client, now);
+                networkFailures = recordFailure(network, client, now);
             }
             return delayFor(Math.max(failures, networkFailures - settings.failuresPerWindow() / 2));
         }
@@ -200,7 +203,7 @@ public final class LoginGuard {
     }
 
     /** Counts one failure of a network at {@code now}; returns its failures in this window. Caller holds it. */
-    private int recordFailure(Client client, long now) {
+    private int recordFailure(String network, Client client, long now) {
         long memory = settings.failureMemory().toMillis();
         if (now - Math.max(client.lastFailure, client.blockedUntil) > memory) {
             client.blocks = 0; // forgiven
@@ -216,6 +219,8 @@ public final class LoginGuard {
             long block = Math.min(settings.maxBlock().toMillis(), window << Math.min(client.blocks, 20));
             client.blocks++;
             client.blockedUntil = now + block;
+            LOG.warn("login: client network {} blocked for {}s after {} failed logins within {}s (block {} since forgiven)",
+                    network, block / 1000, inWindow, window / 1000, client.blocks);
             // The next window starts when the block ends: failures in flight now do not count twice.
             client.windowStart = client.blockedUntil;
             client.windowFailures = 0;
@@ -247,7 +252,11 @@ public final class LoginGuard {
     static String networkOf(InetAddress peer) {
         if (peer == null) return "unknown";
         byte[] bytes = peer.getAddress();
-        if (peer instanceof Inet6Address) return "v6:" + Arrays.toString(Arrays.copyOf(bytes, 8));
+        if (peer instanceof Inet6Address) {
+            StringBuilder prefix = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+            return prefix.append(":/64").toString(); // 2001:db8:1:2::/64
+        }
         return peer.getHostAddress();
     }
 }

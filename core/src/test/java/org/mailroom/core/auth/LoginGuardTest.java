@@ -181,6 +181,7 @@ class LoginGuardTest {
         small.connection(ip("2001:db8:1:2::ffff")).failed();
         assertThat(small.connection(ip("2001:db8:1:2:abcd::9")).mayAttempt()).isFalse();
         assertThat(small.connection(ip("2001:db8:1:3::1")).mayAttempt()).isTrue();
+        assertThat(LoginGuard.networkOf(ip("2001:db8:1:2:abcd::9"))).isEqualTo("2001:db8:1:2::/64");
         // Zero base delay: no waiting, limits still apply.
         LoginGuard.Connection c = small.connection(ip("192.0.2.1"));
         assertThat(c.failed()).isZero();
