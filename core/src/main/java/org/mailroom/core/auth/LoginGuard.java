@@ -1,6 +1,5 @@
 package org.mailroom.core.auth;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -251,12 +250,10 @@ public final class LoginGuard {
     /** IPv4 address, or the /64 of an IPv6 address. */
     static String networkOf(InetAddress peer) {
         if (peer == null) return "unknown";
-        byte[] bytes = peer.getAddress();
-        if (peer instanceof Inet6Address) {
-            StringBuilder prefix = new StringBuilder();
-            for (int i = 0; i < 8; i += 2) prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
-            return prefix.append(":/64").toString(); // 2001:db8:1:2::/64
-        }
-        return peer.getHostAddress();
+        byte[] bytes = TrustedNetworks.unmapped(peer.getAddress());
+        if (bytes.length == 4) return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+        return prefix.append(":/64").toString(); // 2001:db8:1:2::/64
     }
 }

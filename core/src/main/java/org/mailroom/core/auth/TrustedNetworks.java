@@ -83,9 +83,20 @@ public final class TrustedNetworks {
     /** True when {@code address} is in one of the networks (false for null: an unknown peer is not trusted). */
     public boolean contains(InetAddress address) {
         if (address == null) return false;
-        byte[] bytes = address.getAddress();
+        byte[] bytes = unmapped(address.getAddress());
         for (Network n : networks) if (n.contains(bytes)) return true;
         return false;
+    }
+
+    /**
+     * The IPv4 address inside an IPv4-mapped IPv6 one ({@code ::ffff:192.0.2.1}, as a dual-stack socket may report
+     * an IPv4 client), else the bytes as they are.
+     */
+    static byte[] unmapped(byte[] bytes) {
+        if (bytes.length != 16) return bytes;
+        for (int i = 0; i < 10; i++) if (bytes[i] != 0) return bytes;
+        if (bytes[10] != (byte) 0xff || bytes[11] != (byte) 0xff) return bytes;
+        return java.util.Arrays.copyOfRange(bytes, 12, 16);
     }
 
     public boolean isEmpty() {

@@ -182,6 +182,11 @@ class LoginGuardTest {
         assertThat(small.connection(ip("2001:db8:1:2:abcd::9")).mayAttempt()).isFalse();
         assertThat(small.connection(ip("2001:db8:1:3::1")).mayAttempt()).isTrue();
         assertThat(LoginGuard.networkOf(ip("2001:db8:1:2:abcd::9"))).isEqualTo("2001:db8:1:2::/64");
+        // An IPv4 client reported as IPv4-mapped IPv6 (a dual-stack socket) is that IPv4 address, not a /64.
+        byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, 7};
+        InetAddress v6 = java.net.Inet6Address.getByAddress(null, mapped, -1);
+        assertThat(LoginGuard.networkOf(v6)).isEqualTo("192.0.2.7");
+        assertThat(TrustedNetworks.parse(List.of("192.0.2.0/24")).contains(v6)).isTrue();
         // Zero base delay: no waiting, limits still apply.
         LoginGuard.Connection c = small.connection(ip("192.0.2.1"));
         assertThat(c.failed()).isZero();
