@@ -134,7 +134,7 @@ public final class Server implements AutoCloseable {
         SaslMechanisms mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
         LoginGuard guard = new LoginGuard(new LoginGuard.Settings(limits.authDelay(), java.time.Duration.ofSeconds(30),
                 limits.authFailures(), limits.authAttemptsPerMinute(), java.time.Duration.ofMinutes(1),
-                java.time.Duration.ofMinutes(15), 100_000), clock);
+                java.time.Duration.ofMinutes(15), 100_000, java.time.Duration.ofMinutes(15), limits.loginTrust()), clock);
         Optional<InetSocketAddress> smtp = config.listen().smtpAddress();
         if (smtp.isPresent()) {
             SmtpSettings settings = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),

@@ -86,9 +86,10 @@ public final class ConfigFile {
             new Key("limits", "hop_count", "50", "Received headers after which a message is taken to loop and bounced."),
             new Key("limits", "error_delay", "\"1s\"", "After half of limits.errors, each SMTP error reply waits this long."),
             new Key("limits", "auth_delay", "\"2s\"", "Wait before answering a failed login; doubles with each further failure, up to 30s."),
-            new Key("limits", "auth_attempts_per_minute", "30", "Login attempts per minute from one client network, all protocols together."),
+            new Key("limits", "auth_attempts_per_minute", "30", "Failed logins per minute from one client network (IPv4 address, IPv6 /64), all protocols together; then that network is refused for 1 minute, doubling each time up to 15."),
             new Key("limits", "greeting_delay", "\"0s\"", "Wait before the SMTP greeting; clients that talk first are refused."),
             new Key("limits", "mailbox_quota", "0", "Bytes all messages of one account may take, e.g. \"1GiB\"; 0 = no limit (IMAP QUOTA, delivery refused beyond it)."),
+            new Key("limits", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Client networks (CIDR) exempt from auth_attempts_per_minute, e.g. a webmail's address; per-connection delays still apply."),
 
             new Key("smtp", "bare_line_endings", "\"reject\"", "Message text with a bare CR or LF: \"reject\" (554 5.5.2) or \"normalize\" to CRLF."),
             new Key("smtp", "submission_plaintext_auth", "false", "Allow AUTH on port 587 before STARTTLS (test setups on loopback only)."),
