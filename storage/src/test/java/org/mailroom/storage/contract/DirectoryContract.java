@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.auth.ScramCredentials;
@@ -167,5 +168,27 @@ public abstract class DirectoryContract extends StorageContract {
         cli2.directory().removeAccount("bob@example.test");
         assertThat(server.lookup(MailAddress.parse("bob@example.test"))).isEqualTo(new Unknown());
         assertThat(server.accounts()).isEmpty();
+    }
+
+    @Test
+    void anAccountsOwnQuotaIsSetClearedAndSeenByAnotherInstance() throws Exception {
+        Directory directory = open().directory();
+        directory.addDomain("example.test");
+        directory.addAccount("alice@example.test", "pw".toCharArray());
+        assertThat(directory.quota("alice@example.test")).as("none of its own: the default applies").isEmpty();
+
+        directory.setQuota("Alice@Example.TEST", OptionalLong.of(2L << 30));
+        assertThat(directory.quota("alice@example.test")).hasValue(2L << 30);
+        Directory other = open().directory();
+        assertThat(other.quota("alice@example.test")).hasValue(2L << 30);
+        directory.setQuota("alice@example.test", OptionalLong.of(0));
+        assertThat(other.quota("alice@example.test")).as("0: no limit for this account").hasValue(0);
+        directory.setQuota("alice@example.test", OptionalLong.empty());
+        assertThat(other.quota("alice@example.test")).isEmpty();
+
+        assertThatThrownBy(() -> directory.quota("nobody@example.test"))
+                .isInstanceOf(MailStoreException.NotFound.class);
+        assertThatThrownBy(() -> directory.setQuota("nobody@example.test", OptionalLong.of(1)))
+                .isInstanceOf(MailStoreException.NotFound.class);
     }
 }
