@@ -16,6 +16,7 @@ import org.mailroom.core.auth.Authenticator;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
+import org.mailroom.core.dkim.DkimRotation;
 import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.inbound.SenderOwnership;
 import org.mailroom.core.store.Quota;
@@ -27,7 +28,16 @@ import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.delivery.QueueRunner;
 import org.mailroom.delivery.RemoteDelivery;
 import org.mailroom.delivery.dns.DnsjavaResolver;
+import org.mailroom.delivery.signing.OutboundSigner;
+import org.mailroom.mailauth.arc.ArcSealer;
+import org.mailroom.mailauth.dkim.DkimSigner;
 import org.mailroom.mailauth.InboundAuthenticator;
+import org.mailroom.delivery.tls.MtaStsPolicies;
+import org.mailroom.delivery.tls.PolicyFetcher;
+import org.mailroom.delivery.tls.TlsReportSender;
+import org.mailroom.delivery.tls.TlsReports;
+import org.mailroom.delivery.tls.TransportSecurity;
+import org.mailroom.delivery.tls.TrustAnchors;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
@@ -66,6 +76,7 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private QueueRunner queueRunner;
+    private TlsReportSender tlsReportSender;
 
     private Server(Config config, Storage storage, EventLoops loops, Router router) {
         this.config = config;
@@ -83,14 +94,16 @@ public final class Server implements AutoCloseable {
     public static Server start(Config config, Clock clock) throws IOException {
         Storage storage = openStorage(config);
         EventLoops loops = EventLoops.forThisMachine(config.server().nativeTransport());
-        Quota quota = new Quota(storage.mailStore(), config.limits().mailboxQuota());
+        // Each account's own limit from the directory (./mailroom user quota), else limits.mailbox_quota.
+        Quota quota = new Quota(storage.mailStore(), storage.directory(), config.limits().mailboxQuota());
         LocalDelivery local = new LocalDelivery(storage.mailStore(), storage.mailQueue(), storage.directory(), quota);
         QueueDelivery queued = new QueueDelivery(storage.mailQueue());
         Router router = new Router(storage.directory(), local, queued, quota);
         Server server = new Server(config, storage, loops, router);
         try {
             // One resolver, one cache: the inbound checks (SPF, DKIM keys, DMARC) and the outbound queue (MX).
-            DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
+            DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock,
+                    config.dns().dnssec());
             server.startListeners(clock, dns);
             server.startQueueRunner(clock, dns, local, queued);
         } catch (IOException | RuntimeException e) {
@@ -108,9 +121,12 @@ public final class Server implements AutoCloseable {
      * nodes on one database; the data directory then holds only TLS files and blobs being received).
      */
     public static Storage openStorage(Config config) throws IOException {
-        if (config.store().isEmbedded()) return EmbeddedStorage.open(config.server().dataDir(), (int) config.store().inlineBlobMax());
+        if (config.store().isEmbedded()) {
+            return EmbeddedStorage.open(config.server().dataDir(), (int) config.store().inlineBlobMax(),
+                    config.store().expungedKept());
+        }
         return PostgresStorage.open(config.store().url(), config.store().user(), config.store().password(),
-                config.server().dataDir().resolve("tmp"));
+                config.server().dataDir().resolve("tmp"), config.store().expungedKept());
     }
 
     private void startListeners(Clock clock, DnsResolver dns) throws IOException {
@@ -122,7 +138,7 @@ public final class Server implements AutoCloseable {
         SaslMechanisms mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
         LoginGuard guard = new LoginGuard(new LoginGuard.Settings(limits.authDelay(), java.time.Duration.ofSeconds(30),
                 limits.authFailures(), limits.authAttemptsPerMinute(), java.time.Duration.ofMinutes(1),
-                java.time.Duration.ofMinutes(15), 100_000), clock);
+                java.time.Duration.ofMinutes(15), 100_000, java.time.Duration.ofMinutes(15), limits.loginTrust()), clock);
         Optional<InetSocketAddress> smtp = config.listen().smtpAddress();
         if (smtp.isPresent()) {
             SmtpSettings settings = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
@@ -177,17 +193,18 @@ public final class Server implements AutoCloseable {
                 ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.connections(), false,
                 config.tls().plaintextAuthFromLoopback(), limits.mailboxQuota());
         StoredMessageStructure structure = new StoredMessageStructure(storage.mailStore(), storage.blobStore());
+        Quota quota = new Quota(storage.mailStore(), storage.directory(), limits.mailboxQuota()); // stateless
         Optional<InetSocketAddress> imap = config.listen().imapAddress();
         if (imap.isPresent()) {
             ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,
-                    mechanisms, guard, tls, false, loops.boss(), loops.workers(), loops.blocking());
+                    mechanisms, guard, tls, false, loops.boss(), loops.workers(), loops.blocking(), quota);
             listeners.add(server);
             bound.put("imap", bind("listen.imap", imap.get(), () -> server.start(imap.get())));
         }
         Optional<InetSocketAddress> imaps = config.listen().imapsAddress();
         if (imaps.isPresent()) {
             ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,
-                    mechanisms, guard, tls, true, loops.boss(), loops.workers(), loops.blocking());
+                    mechanisms, guard, tls, true, loops.boss(), loops.workers(), loops.blocking(), quota);
             listeners.add(server);
             bound.put("imaps", bind("listen.imaps", imaps.get(), () -> server.start(imaps.get())));
         }
@@ -213,7 +230,8 @@ public final class Server implements AutoCloseable {
     }
 
     /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
-    private void startQueueRunner(Clock clock, DnsResolver dns, LocalDelivery local, QueueDelivery queued) {
+    private void startQueueRunner(Clock clock, DnsjavaResolver dns, LocalDelivery local, QueueDelivery queued)
+            throws IOException {
         OutboundSection out = config.outbound();
         String hostname = config.server().hostname();
         Optional<HostPort> relay = out.relay();
@@ -224,6 +242,10 @@ public final class Server implements AutoCloseable {
         RemoteDelivery.RelayLogin relayLogin = out.relayLogin()
                 .map(login -> new RemoteDelivery.RelayLogin(login[0], login[1].toCharArray())).orElse(null);
         RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock, ConnectionCache.Limits.DEFAULT, relayLogin);
+        // DKIM for our domains' mail and bounces, ARC for forwarded mail (issue 13); keys from the directory.
+        remote.signWith(new OutboundSigner(storage.directory(), new DkimRotation(storage.directory(), config.dkim().rotation()),
+                new DkimSigner(clock), new ArcSealer(dns, clock), hostname, clock, config.dkim().sign()));
+        if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
         Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
@@ -232,6 +254,28 @@ public final class Server implements AutoCloseable {
         queueRunner.start();
         queued.queueThrough(queueRunner);
         local.wakeAfterQueueing(queueRunner::wakeUp);
+    }
+
+    /**
+     * MTA-STS, DANE and TLS-RPT for outbound mail. The policy cache and the report counts are files in the data
+     * directory: per node with PostgreSQL, which costs a node one policy fetch per domain and no correctness.
+     */
+    private TransportSecurity transportSecurity(DnsjavaResolver dns, Clock clock) throws IOException {
+        OutboundSection out = config.outbound();
+        java.nio.file.Path data = config.server().dataDir();
+        var trust = TrustAnchors.load(out.tlsTrust().isBlank() ? null : java.nio.file.Path.of(out.tlsTrust()));
+        MtaStsPolicies sts = !out.mtaSts() ? null : new MtaStsPolicies(dns,
+                new PolicyFetcher(dns, trust, out.mtaStsPort(), Duration.ofSeconds(10)),
+                data.resolve(MtaStsPolicies.FILE_NAME), clock);
+        TlsReports reports = null;
+        if (out.tlsReports()) {
+            reports = new TlsReports(data.resolve(TlsReports.FILE_NAME), clock);
+            String hostname = config.server().hostname();
+            tlsReportSender = new TlsReportSender(reports, dns, router, storage.blobStore(), hostname,
+                    out.tlsReportOrg().isBlank() ? hostname : out.tlsReportOrg(), trust, clock);
+            tlsReportSender.start();
+        }
+        return new TransportSecurity(dns, sts, config.dns().dnssec(), trust, reports);
     }
 
     private interface Binder {
@@ -289,9 +333,15 @@ public final class Server implements AutoCloseable {
         return queueRunner;
     }
 
+    /** Sends the TLS reports (RFC 8460) of the days before today now; null when outbound.tls_reports is off. */
+    public TlsReportSender tlsReportSender() {
+        return tlsReportSender;
+    }
+
     @Override
     public void close() {
         if (queueRunner != null) queueRunner.close();
+        if (tlsReportSender != null) tlsReportSender.close();
         for (AutoCloseable listener : listeners) {
             try {
                 listener.close();

@@ -1,10 +1,12 @@
 package org.mailroom.server.admin;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.DkimKeyRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,16 +22,30 @@ public final class DomainCommand {
     @Spec
     CommandSpec spec;
 
+    private final Clock clock;
+
     public DomainCommand(DirectoryOpener opener) {
-        this.opener = opener;
+        this(opener, Clock.systemUTC());
     }
 
-    @Command(name = "add", description = "Receive mail for DOMAIN.", mixinStandardHelpOptions = true)
+    DomainCommand(DirectoryOpener opener, Clock clock) {
+        this.opener = opener;
+        this.clock = clock;
+    }
+
+    @Command(name = "add", description = "Receive mail for DOMAIN, and make its DKIM keys (RSA-2048 and Ed25519).",
+            mixinStandardHelpOptions = true)
     int add(@Parameters(paramLabel = "DOMAIN") String name, @Mixin StoreOptions store) {
         return AdminRun.run(spec, store, opener, (directory, out) -> {
             String domain = AdminRun.domain(name);
             if (!directory.addDomain(domain)) throw new AdminException("domain '" + domain + "' is already a local domain");
             out.println("domain " + domain + " added");
+            // The first pair signs at once: nothing better exists, and until its records are in DNS verifiers
+            // ignore the signatures (RFC 6376 section 6.1).
+            for (DkimKeyRecord key : DkimCommand.addPair(directory, domain, DkimKeyRecord.State.ACTIVE, clock.instant())) {
+                out.println("dkim key " + key.selector() + "._domainkey." + domain + " (" + key.algorithm() + ") made");
+            }
+            out.println("publish its DNS records: 'mailroom dns records " + domain + "'");
         });
     }
 

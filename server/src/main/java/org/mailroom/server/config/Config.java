@@ -25,6 +25,7 @@ public record Config(
         OutboundSection outbound,
         LimitsSection limits,
         SmtpSection smtp,
+        DkimSection dkim,
         AuthSection auth) {
 
     /**
@@ -70,13 +71,14 @@ public record Config(
         outbound.validate();
         limits.validate();
         smtp.validate();
+        dkim.validate();
         auth.validate();
     }
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, auth);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, dkim, auth);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */
