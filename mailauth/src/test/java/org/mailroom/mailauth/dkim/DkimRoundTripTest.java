@@ -109,6 +109,23 @@ class DkimRoundTripTest {
     }
 
     @Test
+    void strictKeysRefuseSubdomainIdentities() throws Exception {
+        HeaderSection header = HeaderSection.read(DkimFixtures.stream(MESSAGE));
+        BodyHasher body = new BodyHasher(Canonicalization.RELAXED, -1);
+        byte[] rest = header.body().readAllBytes();
+        body.update(rest, 0, rest.length);
+        FieldFolder field = new FieldFolder("DKIM-Signature").tag("v", "1").tag("a", "ed25519-sha256")
+                .tag("c", "relaxed/relaxed").tag("d", "example.org").tag("s", "ed2026").tag("i", "@news.example.org")
+                .tag("h", "From").tag("bh", java.util.Base64.getEncoder().encodeToString(body.finish()));
+        String signed = DkimSigner.signField(field, header, List.of("From"), ED) + MESSAGE;
+        assertThat(verify(zone(), signed).get(0).result()).isEqualTo(Result.PASS);
+        String record = DkimKeys.publicKeyRecord(DkimFixtures.ED_PAIR.getPublic()).replace("k=ed25519;", "k=ed25519; t=s;");
+        ZoneResolver strict = new ZoneResolver().txt("ed2026._domainkey.example.org", record);
+        assertThat(verify(strict, signed).get(0)).extracting(DkimVerdict::result, DkimVerdict::reason)
+                .containsExactly(Result.PERMERROR, "key t=s forbids an i= subdomain");
+    }
+
+    @Test
     void revokedMissingAndUnreachableKeys() {
         String signed = sign(MESSAGE, ED);
         ZoneResolver revoked = new ZoneResolver().txt("ed2026._domainkey.example.org", "v=DKIM1; k=ed25519; p=");
