@@ -60,7 +60,7 @@ final class PostfixInstance implements AutoCloseable {
         PostfixInstance p = new PostfixInstance(root, port);
         try {
             p.configure(relayHost);
-            run(List.of(POSTFIX.toString(), "-c", p.config.toString(), "check"));
+            // "start" runs "postfix check" first (ownership of the queue, the files it needs) and stops on its errors.
             run(List.of(POSTFIX.toString(), "-c", p.config.toString(), "start"));
             p.started = true;
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(p::accepting);
@@ -84,7 +84,8 @@ final class PostfixInstance implements AutoCloseable {
         }
         int uid = (Integer) Files.getAttribute(mail, "unix:uid");
         int gid = (Integer) Files.getAttribute(mail, "unix:gid");
-        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + DOMAIN,
+        run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-days", "2", "-subj", "/CN=" + DOMAIN,
                 "-keyout", config.resolve("key.pem").toString(), "-out", config.resolve("cert.pem").toString()));
         String main = String.join("\n",
                 "compatibility_level = 3.6",
