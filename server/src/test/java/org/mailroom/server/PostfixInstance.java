@@ -34,7 +34,7 @@ final class PostfixInstance implements AutoCloseable {
     final Path root;
     final Path config;
     final int port;
-    private boolean started;
+    private volatile boolean started;
 
     private PostfixInstance(Path root, int port) {
         this.root = root;
@@ -63,6 +63,8 @@ final class PostfixInstance implements AutoCloseable {
             // "start" runs "postfix check" first (ownership of the queue, the files it needs) and stops on its errors.
             run(List.of(POSTFIX.toString(), "-c", p.config.toString(), "start"));
             p.started = true;
+            // Should the test JVM end without @AfterAll (Ctrl-C, a crash of the fork), Postfix stops all the same.
+            Runtime.getRuntime().addShutdownHook(new Thread(p::stopQuietly, "postfix-stop"));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(p::accepting);
             return p;
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -204,6 +206,16 @@ final class PostfixInstance implements AutoCloseable {
             } catch (IOException e) {
                 // a leftover temporary directory: nothing to fail the test for
             }
+        }
+    }
+
+    private void stopQuietly() {
+        if (!started) return;
+        try {
+            new ProcessBuilder(POSTFIX.toString(), "-c", config.toString(), "stop").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // the JVM is ending: nothing else to try
         }
     }
 
