@@ -43,7 +43,7 @@ class InboundDkimpyTest {
             new InboundAuthenticator(dns, new Settings("mx.us.example", true, false, false), Clock.systemUTC());
 
     @BeforeEach
-    void start() {
+    void start() throws IOException {
         dkimpy = new Dkimpy(dir);
     }
 
