@@ -91,7 +91,7 @@ public final class SpfEvaluator {
     }
 
     private SpfVerdict evaluate(InetAddress client, String domain, String sender, String helo, String identity) {
-        String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+        String d = asciiName(domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain);
         if (!isValidDomain(d) || d.indexOf('.') < 0) {
             // section 4.3: a malformed or single-label domain gives none without any look-up
             return new SpfVerdict(Result.NONE, identity, domain, sender, "not a checkable domain: " + clip(domain));
@@ -459,6 +459,20 @@ public final class SpfEvaluator {
             }
         }
         return true;
+    }
+
+    /** An SMTPUTF8 domain in its A-label form, which is what DNS holds; unconvertible names stay as they are. */
+    static String asciiName(String d) {
+        for (int k = 0; k < d.length(); k++) {
+            if (d.charAt(k) > 0x7e) {
+                try {
+                    return java.net.IDN.toASCII(d);
+                } catch (IllegalArgumentException e) {
+                    return d; // then not a valid domain: check() says none
+                }
+            }
+        }
+        return d;
     }
 
     private static String lower(String s) {

@@ -196,6 +196,12 @@ class SpfEvaluatorTest {
     }
 
     @Test
+    void internationalizedDomainIsAskedAsALabel() {
+        dns.txt("xn--bcher-kva.example", "v=spf1 ip4:192.0.2.10 -all");
+        assertThat(check("kunde@b\u00fccher.example")).isEqualTo(Result.PASS);
+    }
+
+    @Test
     void readableIpv6() {
         assertThat(SpfEvaluator.readable(ip("2001:db8:0:0:1:0:0:1"))).isEqualTo("2001:db8::1:0:0:1");
         assertThat(SpfEvaluator.readable(ip("::1"))).isEqualTo("::1");
