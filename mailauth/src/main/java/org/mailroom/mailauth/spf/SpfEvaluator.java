@@ -328,7 +328,7 @@ public final class SpfEvaluator {
                         }
                     }
                 }
-            } catch (SpfAbort ignored) {
+            } catch (SpfAbort | RuntimeException ignored) {
                 // section 6.2: any error in the exp= look-up or text means the default explanation
             }
             try {

@@ -92,6 +92,18 @@ class DmarcEvaluatorTest {
     }
 
     @Test
+    void resolverBugIsTemperror() {
+        org.mailroom.core.dns.DnsResolver failing = new org.mailroom.core.dns.DnsResolver() {
+            @Override public Answer<Mx> mx(String d) { throw new IllegalStateException("bug"); }
+            @Override public Answer<java.net.InetAddress> addresses(String h) { throw new IllegalStateException("bug"); }
+            @Override public Answer<String> txt(String n) { throw new IllegalStateException("bug"); }
+            @Override public Answer<String> ptr(java.net.InetAddress a) { throw new IllegalStateException("bug"); }
+        };
+        DmarcEvaluator broken = new DmarcEvaluator(failing);
+        assertThat(broken.evaluate("example.com", SPF_NONE, List.of()).result()).isEqualTo(Result.TEMPERROR);
+    }
+
+    @Test
     void quarantineAndNonePolicies() {
         assertThat(dmarc.evaluate("q.example", SPF_NONE, List.of()).disposition()).isEqualTo(Policy.QUARANTINE);
         DmarcVerdict none = dmarc.evaluate("none.example", SPF_NONE, List.of());
