@@ -32,6 +32,12 @@ import org.mailroom.delivery.signing.OutboundSigner;
 import org.mailroom.mailauth.arc.ArcSealer;
 import org.mailroom.mailauth.dkim.DkimSigner;
 import org.mailroom.mailauth.InboundAuthenticator;
+import org.mailroom.delivery.tls.MtaStsPolicies;
+import org.mailroom.delivery.tls.PolicyFetcher;
+import org.mailroom.delivery.tls.TlsReportSender;
+import org.mailroom.delivery.tls.TlsReports;
+import org.mailroom.delivery.tls.TransportSecurity;
+import org.mailroom.delivery.tls.TrustAnchors;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
@@ -70,6 +76,7 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private QueueRunner queueRunner;
+    private TlsReportSender tlsReportSender;
 
     private Server(Config config, Storage storage, EventLoops loops, Router router) {
         this.config = config;
@@ -94,7 +101,8 @@ public final class Server implements AutoCloseable {
         Server server = new Server(config, storage, loops, router);
         try {
             // One resolver, one cache: the inbound checks (SPF, DKIM keys, DMARC) and the outbound queue (MX).
-            DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
+            DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock,
+                    config.dns().dnssec());
             server.startListeners(clock, dns);
             server.startQueueRunner(clock, dns, local, queued);
         } catch (IOException | RuntimeException e) {
@@ -126,7 +134,7 @@ public final class Server implements AutoCloseable {
         SaslMechanisms mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
         LoginGuard guard = new LoginGuard(new LoginGuard.Settings(limits.authDelay(), java.time.Duration.ofSeconds(30),
                 limits.authFailures(), limits.authAttemptsPerMinute(), java.time.Duration.ofMinutes(1),
-                java.time.Duration.ofMinutes(15), 100_000), clock);
+                java.time.Duration.ofMinutes(15), 100_000, java.time.Duration.ofMinutes(15), limits.loginTrust()), clock);
         Optional<InetSocketAddress> smtp = config.listen().smtpAddress();
         if (smtp.isPresent()) {
             SmtpSettings settings = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
@@ -217,7 +225,8 @@ public final class Server implements AutoCloseable {
     }
 
     /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
-    private void startQueueRunner(Clock clock, DnsResolver dns, LocalDelivery local, QueueDelivery queued) {
+    private void startQueueRunner(Clock clock, DnsjavaResolver dns, LocalDelivery local, QueueDelivery queued)
+            throws IOException {
         OutboundSection out = config.outbound();
         String hostname = config.server().hostname();
         Optional<HostPort> relay = out.relay();
@@ -231,6 +240,7 @@ public final class Server implements AutoCloseable {
         // DKIM for our domains' mail and bounces, ARC for forwarded mail (issue 13); keys from the directory.
         remote.signWith(new OutboundSigner(storage.directory(), new DkimRotation(storage.directory(), config.dkim().rotation()),
                 new DkimSigner(clock), new ArcSealer(dns, clock), hostname, clock, config.dkim().sign()));
+        if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
         Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
@@ -239,6 +249,28 @@ public final class Server implements AutoCloseable {
         queueRunner.start();
         queued.queueThrough(queueRunner);
         local.wakeAfterQueueing(queueRunner::wakeUp);
+    }
+
+    /**
+     * MTA-STS, DANE and TLS-RPT for outbound mail. The policy cache and the report counts are files in the data
+     * directory: per node with PostgreSQL, which costs a node one policy fetch per domain and no correctness.
+     */
+    private TransportSecurity transportSecurity(DnsjavaResolver dns, Clock clock) throws IOException {
+        OutboundSection out = config.outbound();
+        java.nio.file.Path data = config.server().dataDir();
+        var trust = TrustAnchors.load(out.tlsTrust().isBlank() ? null : java.nio.file.Path.of(out.tlsTrust()));
+        MtaStsPolicies sts = !out.mtaSts() ? null : new MtaStsPolicies(dns,
+                new PolicyFetcher(dns, trust, out.mtaStsPort(), Duration.ofSeconds(10)),
+                data.resolve(MtaStsPolicies.FILE_NAME), clock);
+        TlsReports reports = null;
+        if (out.tlsReports()) {
+            reports = new TlsReports(data.resolve(TlsReports.FILE_NAME), clock);
+            String hostname = config.server().hostname();
+            tlsReportSender = new TlsReportSender(reports, dns, router, storage.blobStore(), hostname,
+                    out.tlsReportOrg().isBlank() ? hostname : out.tlsReportOrg(), trust, clock);
+            tlsReportSender.start();
+        }
+        return new TransportSecurity(dns, sts, config.dns().dnssec(), trust, reports);
     }
 
     private interface Binder {
@@ -296,9 +328,15 @@ public final class Server implements AutoCloseable {
         return queueRunner;
     }
 
+    /** Sends the TLS reports (RFC 8460) of the days before today now; null when outbound.tls_reports is off. */
+    public TlsReportSender tlsReportSender() {
+        return tlsReportSender;
+    }
+
     @Override
     public void close() {
         if (queueRunner != null) queueRunner.close();
+        if (tlsReportSender != null) tlsReportSender.close();
         for (AutoCloseable listener : listeners) {
             try {
                 listener.close();

@@ -171,6 +171,12 @@ class ConfigTest {
         assertThat(errorOf("outbound.retry_intervals", "[\"5m\", \"soon\"]")).startsWith("outbound.retry_intervals: expected a duration")
                 .contains("\"soon\"");
         assertThat(errorOf("outbound.retry_intervals", "[]")).isEqualTo("outbound.retry_intervals: needs at least one interval");
+        assertThat(errorOf("limits.trusted_networks", "[\"10.0.0.0/33\"]"))
+                .isEqualTo("limits.trusted_networks: bad prefix length in \"10.0.0.0/33\"");
+        assertThat(errorOf("limits.trusted_networks", "[\"webmail.example.org\"]"))
+                .isEqualTo("limits.trusted_networks: not an IP network: \"webmail.example.org\"");
+        assertThat(withSets("limits.trusted_networks", "[\"192.0.2.0/24\", \"2001:db8::/48\"]").limits().trustedNetworks())
+                .containsExactly("192.0.2.0/24", "2001:db8::/48");
         assertThat(errorOf("outbound.port", "70000")).isEqualTo("outbound.port: expected a port from 1 to 65535, got 70000");
         assertThat(errorOf("outbound.relay_host", ":25")).startsWith("outbound.relay_host: a relay needs a host");
         assertThat(errorOf("limits.message_size", "35 furlongs")).startsWith("limits.message_size: expected a size in bytes");
@@ -242,7 +248,7 @@ class ConfigTest {
     @Test
     void everyKeyCanBeSet() {
         List<String> keys = List.copyOf(ConfigFile.keys());
-        assertThat(keys).hasSize(60);
+        assertThat(keys).hasSize(67);
         for (ConfigFile.Key key : ConfigFile.KEYS) {
             Config c = Config.load(Optional.empty(), Map.of(key.dotted(), key.tomlDefault()));
             assertThat(c).isEqualTo(Config.defaults());
