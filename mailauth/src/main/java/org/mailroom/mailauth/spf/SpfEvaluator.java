@@ -98,7 +98,7 @@ public final class SpfEvaluator {
         }
         Evaluation run = new Evaluation(client, sender, helo);
         try {
-            Outcome o = run.checkHost(d.toLowerCase(Locale.ROOT), true);
+            Outcome o = run.checkHost(d.toLowerCase(Locale.ROOT));
             return new SpfVerdict(o.result, identity, domain, sender, o.explanation);
         } catch (SpfAbort a) {
             return new SpfVerdict(a.result, identity, domain, sender, a.getMessage());
@@ -135,14 +135,11 @@ public final class SpfEvaluator {
             this.deadline = clock.millis() + budget.toMillis();
         }
 
-        /**
-         * check_host() for one domain. At the top ({@code top}) no record is "none"; inside include and redirect
-         * the callers turn that into permerror.
-         */
-        Outcome checkHost(String domain, boolean top) throws SpfAbort {
+        /** check_host() for the identity's domain; inside include and redirect no record is permerror instead. */
+        Outcome checkHost(String domain) throws SpfAbort {
             SpfRecord record = fetch(domain);
             if (record == null) return new Outcome(Result.NONE, "no SPF record at " + domain);
-            return run(record, domain);
+            return run(record, domain, true);
         }
 
         /** The domain's one SPF record, null when it has none (section 4.5). */
@@ -159,7 +156,8 @@ public final class SpfEvaluator {
             return found == null ? null : SpfRecord.parse(found);
         }
 
-        Outcome run(SpfRecord record, String domain) throws SpfAbort {
+        /** @param explain whether a fail gets its exp= text: not inside include, whose result is only match or not */
+        Outcome run(SpfRecord record, String domain, boolean explain) throws SpfAbort {
             boolean hasAll = false;
             for (Mechanism m : record.mechanisms()) {
                 if (m.kind() == SpfRecord.Kind.ALL) hasAll = true;
@@ -167,7 +165,7 @@ public final class SpfEvaluator {
                 if (matches(m, domain)) {
                     String why = "matched " + m.kind().name().toLowerCase(Locale.ROOT)
                             + (m.domainSpec() == null ? "" : ":" + m.domainSpec()) + " of " + domain;
-                    if (m.result() == Result.FAIL) return new Outcome(Result.FAIL, explain(record, domain));
+                    if (m.result() == Result.FAIL && explain) return new Outcome(Result.FAIL, explain(record, domain));
                     return new Outcome(m.result(), why);
                 }
             }
@@ -177,7 +175,7 @@ public final class SpfEvaluator {
                 String target = expandDomain(record.redirect(), domain);
                 SpfRecord next = target == null ? null : fetch(target);
                 if (next == null) throw SpfAbort.perm("redirect to " + target + " which has no SPF record");
-                return run(next, target); // its own exp= applies, not ours (section 6.2)
+                return run(next, target, explain); // its own exp= applies, not ours (section 6.2)
             }
             return new Outcome(Result.NEUTRAL, "no mechanism matched in " + domain);
         }
@@ -195,7 +193,7 @@ public final class SpfEvaluator {
                     if (target == null) throw SpfAbort.perm("include of an empty name");
                     SpfRecord rec = fetch(target);
                     if (rec == null) throw SpfAbort.perm("include:" + target + " has no SPF record");
-                    Outcome o = run(rec, target);
+                    Outcome o = run(rec, target, false);
                     // section 5.2: only pass matches; errors propagate (thrown), the rest do not match
                     return o.result == Result.PASS;
                 }

@@ -193,6 +193,11 @@ class SpfEvaluatorTest {
                 .isEqualTo("192.0.2.10 may not send for e.example, see mx.us.example");
         assertThat(withReceiver.check(CLIENT, "h", "a@e2.example").explanation())
                 .isEqualTo("192.0.2.10 is not allowed to send mail for e2.example (SPF)");
+        // an included record's exp= is never looked up (section 6.2): its fail is only "no match"
+        dns.txt("outer.example", "v=spf1 include:inner.example ~all").txt("inner.example", "v=spf1 -all exp=x.inner.example");
+        int before = dns.questions.get();
+        assertThat(withReceiver.check(CLIENT, "h", "a@outer.example").result()).isEqualTo(Result.SOFTFAIL);
+        assertThat(dns.questions.get() - before).isEqualTo(2);
     }
 
     @Test
