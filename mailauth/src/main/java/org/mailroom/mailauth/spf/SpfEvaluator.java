@@ -97,14 +97,15 @@ public final class SpfEvaluator {
             return new SpfVerdict(Result.NONE, identity, domain, sender, "not a checkable domain: " + clip(domain));
         }
         Evaluation run = new Evaluation(client, sender, helo);
+        String checked = d.toLowerCase(Locale.ROOT); // the verdict names it so, as DMARC compares it with From
         try {
-            Outcome o = run.checkHost(d.toLowerCase(Locale.ROOT));
-            return new SpfVerdict(o.result, identity, domain, sender, o.explanation);
+            Outcome o = run.checkHost(checked);
+            return new SpfVerdict(o.result, identity, checked, sender, o.explanation);
         } catch (SpfAbort a) {
-            return new SpfVerdict(a.result, identity, domain, sender, a.getMessage());
+            return new SpfVerdict(a.result, identity, checked, sender, a.getMessage());
         } catch (RuntimeException e) {
             // a resolver bug or an answer we did not foresee must not end the SMTP session
-            return new SpfVerdict(Result.TEMPERROR, identity, domain, sender, "internal error: " + e);
+            return new SpfVerdict(Result.TEMPERROR, identity, checked, sender, "internal error: " + e);
         }
     }
 
