@@ -6,6 +6,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.net.IDN;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -234,7 +235,7 @@ public final class InboundAuthenticator {
     private static String ascii(String host) {
         if (host.chars().allMatch(c -> c < 0x80)) return host;
         try {
-            return java.net.IDN.toASCII(host);
+            return IDN.toASCII(host);
         } catch (IllegalArgumentException e) {
             return host;
         }

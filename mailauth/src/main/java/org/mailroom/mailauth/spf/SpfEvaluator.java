@@ -2,12 +2,14 @@ package org.mailroom.mailauth.spf;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.IDN;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.dns.DnsResolver.Answer;
 import org.mailroom.core.dns.DnsResolver.Status;
@@ -382,7 +384,7 @@ public final class SpfEvaluator {
         }
 
         /** Asks DNS unless the budget is spent. */
-        private <T> Answer<T> ask(java.util.function.Supplier<Answer<T>> question) throws SpfAbort {
+        private <T> Answer<T> ask(Supplier<Answer<T>> question) throws SpfAbort {
             if (clock.millis() > deadline) throw SpfAbort.temp("SPF evaluation took longer than " + budget.toSeconds() + " s");
             return question.get();
         }
@@ -465,7 +467,7 @@ public final class SpfEvaluator {
         for (int k = 0; k < d.length(); k++) {
             if (d.charAt(k) > 0x7e) {
                 try {
-                    return java.net.IDN.toASCII(d);
+                    return IDN.toASCII(d);
                 } catch (IllegalArgumentException e) {
                     return d; // then not a valid domain: check() says none
                 }
