@@ -1,6 +1,6 @@
 """Signs a message with dkimpy (Debian python3-dkim) and sends it with smtplib; prints the server's answer.
 
-usage: /usr/bin/python3 dkim_send.py HOST PORT KEYFILE SELECTOR DOMAIN MAIL_FROM RCPT [tamper]
+usage: /usr/bin/python3 dkim_send.py HOST PORT KEYFILE SELECTOR DOMAIN MAIL_FROM RCPT[,RCPT...] [tamper]
 The message comes on stdin (CRLF line ends). With "tamper", a body word is changed after signing, as a
 mailing list footer or a forger would. Prints "250 ..." or "<code> <text>" of the refusal.
 """
@@ -22,7 +22,7 @@ if tamper:
 try:
     with smtplib.SMTP(host, int(port), local_hostname="client." + domain, timeout=60) as s:
         code, text = s.ehlo()
-        s.sendmail(mail_from, [rcpt], signed)
+        s.sendmail(mail_from, rcpt.split(","), signed)
         print("250 ok")
 except smtplib.SMTPResponseException as e:
     print(e.smtp_code, e.smtp_error.decode(errors="replace"))

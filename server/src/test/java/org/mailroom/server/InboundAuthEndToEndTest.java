@@ -108,10 +108,15 @@ class InboundAuthEndToEndTest {
 
     /** Signs with {@code keyName}'s key as selector "sel" of {@code domain}, sends; returns the server's answer. */
     private String send(String keyName, String domain, String mailFrom, String message, boolean tamper) throws Exception {
+        return send(keyName, domain, mailFrom, "alice@example.test", message, tamper);
+    }
+
+    private String send(String keyName, String domain, String mailFrom, String rcpts, String message, boolean tamper)
+            throws Exception {
         Path script = Path.of(getClass().getResource("/interop/dkim_send.py").toURI());
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "127.0.0.1",
                 String.valueOf(server.smtp().getPort()), keys.resolve(keyName + ".key").toString(), "sel", domain,
-                mailFrom, "alice@example.test"));
+                mailFrom, rcpts));
         if (tamper) command.add("tamper");
         return Programs.run(message, command).trim();
     }
@@ -152,6 +157,18 @@ class InboundAuthEndToEndTest {
         assertThat(ourResults(junk)).contains("dmarc=fail");
         // The Junk mailbox was made with its special-use attribute, as IMAP would have made it.
         assertThat(server.server.storage().mailStore().specialUses("alice@example.test")).containsEntry("Junk", "\\Junk");
+    }
+
+    @Test
+    void aQuarantinedMessageForwardedByAnAliasIsQueuedAsUsual() throws Exception {
+        // fwd@example.test forwards to someone@elsewhere.test, whose MX refuses connections: the copy stays queued.
+        dns.mx("elsewhere.test", 10, "mx.elsewhere.test").a("mx.elsewhere.test", "127.0.0.9");
+        start(Map.of("outbound.port", String.valueOf(TestPorts.freeBelowEphemeralRange())));
+        assertThat(send("forger", "forger.test", "bulk@forger.test", "alice@example.test,fwd@example.test",
+                message("Shop <orders@shop.test>", "forwarded order"), false)).startsWith("250");
+        assertThat(lastMessage("Junk")).contains("Subject: forwarded order");
+        assertThat(server.server.storage().mailQueue().list()).singleElement()
+                .satisfies(e -> assertThat(e.recipients()).extracting(r -> r.address()).containsExactly("someone@elsewhere.test"));
     }
 
     @Test
