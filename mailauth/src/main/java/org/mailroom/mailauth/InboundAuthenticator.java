@@ -1,5 +1,6 @@
 package org.mailroom.mailauth;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Reading: the header section is read first (capped at {@link #HEADER_CAP}); DKIM then reads the whole message
  * through a stream that puts those bytes back in front. Only a message with ARC fields is needed twice: given a
  * stream, the rest is spooled (1 MiB in memory, then a temporary file); given a {@link MessageSource}, it is
- * opened again. A message without DKIM-Signature or ARC fields is not read past its header at all.
+ * opened again. A message without DKIM-Signature or ARC fields is not read past its header (and a buffer).
  *
  * <p>Decisions, in this order (the first that applies):
  * <ol>
@@ -120,8 +121,9 @@ public final class InboundAuthenticator {
      * @param message the message bytes, read once
      */
     public Verdict check(Inbound inbound, InputStream message) throws IOException {
-        HeaderSection header = HeaderSection.read(message, HEADER_CAP);
-        InputStream rest = new FilterInputStream(message) {
+        InputStream buffered = new BufferedInputStream(message, 16384); // the header is read a byte at a time
+        HeaderSection header = HeaderSection.read(buffered, HEADER_CAP);
+        InputStream rest = new FilterInputStream(buffered) {
             @Override
             public void close() {
                 // the caller's stream: the caller closes it
@@ -140,7 +142,7 @@ public final class InboundAuthenticator {
      * opening, which DKIM then reads on; ARC, when the message has ARC fields, opens it once more.
      */
     public Verdict check(Inbound inbound, MessageSource message) throws IOException {
-        try (InputStream in = message.open()) {
+        try (InputStream in = new BufferedInputStream(message.open(), 16384)) {
             HeaderSection header = HeaderSection.read(in, HEADER_CAP);
             return check(inbound, header, () -> new SequenceInputStream(new ByteArrayInputStream(header.bytes()), in), message);
         }

@@ -171,12 +171,13 @@ class InboundAuthenticatorTest {
     }
 
     @Test
-    void messageWithoutSignaturesIsNotReadPastItsHeader() throws IOException {
+    void messageWithoutSignaturesIsNotVerified() throws IOException {
         byte[] m = message("f@friend.example", "");
         InputStream in = new ByteArrayInputStream(m);
-        auth(DEFAULTS).check(new Inbound(ip("198.51.100.7"), "h", "f@friend.example"), in);
-        assertThat(in.available()).isEqualTo("Hello.\r\n".length());
+        Verdict v = auth(DEFAULTS).check(new Inbound(ip("198.51.100.7"), "h", "f@friend.example"), in);
         assertThat(dkimSaw).isEmpty();
+        assertThat(arcSaw).isEmpty();
+        assertThat(v.header()).contains("dkim=none").contains("arc=none");
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
 import org.mailroom.core.dkim.DkimRotation;
+import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.inbound.SenderOwnership;
 import org.mailroom.core.store.Quota;
 import org.mailroom.delivery.Bounces;
@@ -30,6 +31,13 @@ import org.mailroom.delivery.dns.DnsjavaResolver;
 import org.mailroom.delivery.signing.OutboundSigner;
 import org.mailroom.mailauth.arc.ArcSealer;
 import org.mailroom.mailauth.dkim.DkimSigner;
+import org.mailroom.mailauth.InboundAuthenticator;
+import org.mailroom.delivery.tls.MtaStsPolicies;
+import org.mailroom.delivery.tls.PolicyFetcher;
+import org.mailroom.delivery.tls.TlsReportSender;
+import org.mailroom.delivery.tls.TlsReports;
+import org.mailroom.delivery.tls.TransportSecurity;
+import org.mailroom.delivery.tls.TrustAnchors;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
@@ -42,6 +50,7 @@ import org.mailroom.protocol.smtp.SmtpServer;
 import org.mailroom.protocol.smtp.SmtpSettings;
 import org.mailroom.protocol.tls.CertificateSource;
 import org.mailroom.protocol.tls.TlsContext;
+import org.mailroom.server.config.AuthSection;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
@@ -67,6 +76,7 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private QueueRunner queueRunner;
+    private TlsReportSender tlsReportSender;
 
     private Server(Config config, Storage storage, EventLoops loops, Router router) {
         this.config = config;
@@ -90,8 +100,11 @@ public final class Server implements AutoCloseable {
         Router router = new Router(storage.directory(), local, queued, quota);
         Server server = new Server(config, storage, loops, router);
         try {
-            server.startListeners(clock);
-            server.startQueueRunner(clock, local, queued);
+            // One resolver, one cache: the inbound checks (SPF, DKIM keys, DMARC) and the outbound queue (MX).
+            DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock,
+                    config.dns().dnssec());
+            server.startListeners(clock, dns);
+            server.startQueueRunner(clock, dns, local, queued);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -112,7 +125,7 @@ public final class Server implements AutoCloseable {
                 config.server().dataDir().resolve("tmp"));
     }
 
-    private void startListeners(Clock clock) throws IOException {
+    private void startListeners(Clock clock, DnsResolver dns) throws IOException {
         String hostname = config.server().hostname();
         LimitsSection limits = config.limits();
         TlsContext tls = tlsContext();
@@ -121,14 +134,15 @@ public final class Server implements AutoCloseable {
         SaslMechanisms mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
         LoginGuard guard = new LoginGuard(new LoginGuard.Settings(limits.authDelay(), java.time.Duration.ofSeconds(30),
                 limits.authFailures(), limits.authAttemptsPerMinute(), java.time.Duration.ofMinutes(1),
-                java.time.Duration.ofMinutes(15), 100_000), clock);
+                java.time.Duration.ofMinutes(15), 100_000, java.time.Duration.ofMinutes(15), limits.loginTrust()), clock);
         Optional<InetSocketAddress> smtp = config.listen().smtpAddress();
         if (smtp.isPresent()) {
             SmtpSettings settings = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
                     limits.commandLine(), limits.textLine(), limits.commandTimeout(), limits.sessionTimeout(),
                     limits.errors(), limits.errorDelay(), limits.greetingDelay(), limits.connections(),
                     limits.connectionsPerIp(), limits.hopCount(), config.smtp().normalizeBareLineEndings(), false);
-            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false, null);
+            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false, null,
+                    inboundChecks(dns, clock));
             listeners.add(server);
             bound.put("smtp", bind("listen.smtp", smtp.get(), () -> server.start(smtp.get())));
         }
@@ -191,6 +205,15 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** SPF, DKIM, ARC and DMARC of mail on port 25 ({@code [auth]}), or null when {@code auth.verify} is off. */
+    private InboundAuthenticator inboundChecks(DnsResolver dns, Clock clock) {
+        AuthSection auth = config.auth();
+        if (!auth.verify()) return null;
+        return new InboundAuthenticator(dns, new InboundAuthenticator.Settings(
+                auth.authservIdOr(config.server().hostname()), auth.dmarcReject(), auth.spfReject(),
+                auth.tempfailOnDnsError()), clock);
+    }
+
     /** The server's certificate: the configured PEM files, or a self-signed one kept in the data directory. */
     private TlsContext tlsContext() throws IOException {
         try {
@@ -202,10 +225,10 @@ public final class Server implements AutoCloseable {
     }
 
     /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
-    private void startQueueRunner(Clock clock, LocalDelivery local, QueueDelivery queued) {
+    private void startQueueRunner(Clock clock, DnsjavaResolver dns, LocalDelivery local, QueueDelivery queued)
+            throws IOException {
         OutboundSection out = config.outbound();
         String hostname = config.server().hostname();
-        DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
         Optional<HostPort> relay = out.relay();
         MxResolver mx = new MxResolver(dns, out.port(), Set.of(hostname.toLowerCase(java.util.Locale.ROOT)),
                 relay.map(HostPort::host).orElse(null), relay.map(HostPort::port).orElse(0), new SecureRandom());
@@ -217,6 +240,7 @@ public final class Server implements AutoCloseable {
         // DKIM for our domains' mail and bounces, ARC for forwarded mail (issue 13); keys from the directory.
         remote.signWith(new OutboundSigner(storage.directory(), new DkimRotation(storage.directory(), config.dkim().rotation()),
                 new DkimSigner(clock), new ArcSealer(dns, clock), hostname, clock, config.dkim().sign()));
+        if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
         Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
@@ -225,6 +249,28 @@ public final class Server implements AutoCloseable {
         queueRunner.start();
         queued.queueThrough(queueRunner);
         local.wakeAfterQueueing(queueRunner::wakeUp);
+    }
+
+    /**
+     * MTA-STS, DANE and TLS-RPT for outbound mail. The policy cache and the report counts are files in the data
+     * directory: per node with PostgreSQL, which costs a node one policy fetch per domain and no correctness.
+     */
+    private TransportSecurity transportSecurity(DnsjavaResolver dns, Clock clock) throws IOException {
+        OutboundSection out = config.outbound();
+        java.nio.file.Path data = config.server().dataDir();
+        var trust = TrustAnchors.load(out.tlsTrust().isBlank() ? null : java.nio.file.Path.of(out.tlsTrust()));
+        MtaStsPolicies sts = !out.mtaSts() ? null : new MtaStsPolicies(dns,
+                new PolicyFetcher(dns, trust, out.mtaStsPort(), Duration.ofSeconds(10)),
+                data.resolve(MtaStsPolicies.FILE_NAME), clock);
+        TlsReports reports = null;
+        if (out.tlsReports()) {
+            reports = new TlsReports(data.resolve(TlsReports.FILE_NAME), clock);
+            String hostname = config.server().hostname();
+            tlsReportSender = new TlsReportSender(reports, dns, router, storage.blobStore(), hostname,
+                    out.tlsReportOrg().isBlank() ? hostname : out.tlsReportOrg(), trust, clock);
+            tlsReportSender.start();
+        }
+        return new TransportSecurity(dns, sts, config.dns().dnssec(), trust, reports);
     }
 
     private interface Binder {
@@ -282,9 +328,15 @@ public final class Server implements AutoCloseable {
         return queueRunner;
     }
 
+    /** Sends the TLS reports (RFC 8460) of the days before today now; null when outbound.tls_reports is off. */
+    public TlsReportSender tlsReportSender() {
+        return tlsReportSender;
+    }
+
     @Override
     public void close() {
         if (queueRunner != null) queueRunner.close();
+        if (tlsReportSender != null) tlsReportSender.close();
         for (AutoCloseable listener : listeners) {
             try {
                 listener.close();

@@ -35,26 +35,42 @@ public final class SignatureCheck {
         if (!MessageDigest.isEqual(body.hash(), sig.bodyHash())) {
             return verdict(sig, Result.FAIL, "body hash did not verify");
         }
-        KeyRecord.Lookup lookup = KeyRecord.lookup(dns, sig.selector(), sig.domain());
+        String identityDomain = sig.identity().isEmpty() ? "" : sig.identityDomain();
+        byte[] data = headerData(header.select(sig.signedHeaders()), sig.headerCanon(), sig.field().raw());
+        Outcome outcome = verify(dns, sig.selector(), sig.domain(), sig.algorithm(), identityDomain, data, sig.signature());
+        return verdict(sig, outcome.result(), outcome.reason());
+    }
+
+    /** A result and its reason. */
+    public record Outcome(Result result, String reason) {}
+
+    /**
+     * Fetches the key of {@code selector._domainkey.domain}, checks it may verify this signature, and verifies
+     * it over the header data. Shared by DKIM signatures, ARC message signatures and ARC seals.
+     *
+     * @param identityDomain the domain of DKIM's {@code i=} (for the key's {@code t=s}), "" for ARC
+     */
+    public static Outcome verify(DnsResolver dns, String selector, String domain, DkimKey.Algorithm algorithm,
+                                 String identityDomain, byte[] headerData, byte[] signature) {
+        KeyRecord.Lookup lookup = KeyRecord.lookup(dns, selector, domain);
         if (lookup.record() == null) {
-            return verdict(sig, lookup.failure(), lookup.reason());
+            return new Outcome(lookup.failure(), lookup.reason());
         }
         KeyRecord key = lookup.record();
-        if (key.algorithm() != sig.algorithm()) {
-            return verdict(sig, Result.PERMERROR, "key type does not match a=");
+        if (key.algorithm() != algorithm) {
+            return new Outcome(Result.PERMERROR, "key type does not match a=");
         }
-        if (key.strict() && !sig.identity().isEmpty() && !sig.identityDomain().equals(sig.domain())) {
-            return verdict(sig, Result.PERMERROR, "key t=s forbids an i= subdomain");
+        if (key.strict() && !identityDomain.isEmpty() && !identityDomain.equals(domain)) {
+            return new Outcome(Result.PERMERROR, "key t=s forbids an i= subdomain");
         }
         if (key.algorithm() == DkimKey.Algorithm.RSA_SHA256 && key.bits() < MIN_RSA_BITS) {
-            return verdict(sig, Result.POLICY, key.bits() + "-bit RSA key is too short");
+            return new Outcome(Result.POLICY, key.bits() + "-bit RSA key is too short");
         }
-        byte[] data = headerData(header.select(sig.signedHeaders()), sig.headerCanon(), sig.field().raw());
-        if (!SignatureCrypto.verify(sig.algorithm(), key.key(), data, sig.signature())) {
-            return verdict(sig, Result.FAIL, "signature did not verify");
+        if (!SignatureCrypto.verify(algorithm, key.key(), headerData, signature)) {
+            return new Outcome(Result.FAIL, "signature did not verify");
         }
         String bits = key.algorithm() == DkimKey.Algorithm.RSA_SHA256 ? key.bits() + "-bit key" : "ed25519 key";
-        return verdict(sig, Result.PASS, key.testing() ? bits + ", testing" : bits);
+        return new Outcome(Result.PASS, key.testing() ? bits + ", testing" : bits);
     }
 
     /**

@@ -25,7 +25,8 @@ public record Config(
         OutboundSection outbound,
         LimitsSection limits,
         SmtpSection smtp,
-        DkimSection dkim) {
+        DkimSection dkim,
+        AuthSection auth) {
 
     /**
      * Reads the configuration.
@@ -71,12 +72,13 @@ public record Config(
         limits.validate();
         smtp.validate();
         dkim.validate();
+        auth.validate();
     }
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, dkim);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, dkim, auth);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */
