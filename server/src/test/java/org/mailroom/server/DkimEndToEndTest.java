@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.delivery.dns.DnsjavaResolver;
 import org.mailroom.delivery.signing.KeyMaterial;
 import org.mailroom.delivery.testing.FakeMx;
+import org.mailroom.delivery.testing.MutableClock;
 import org.mailroom.delivery.testing.TestDnsServer;
 import org.mailroom.mailauth.dkim.DkimVerdict;
 import org.mailroom.mailauth.dkim.DkimVerifier;
@@ -57,6 +59,7 @@ class DkimEndToEndTest {
     @TempDir
     Path tmp;
 
+    final MutableClock clock = new MutableClock(Instant.now());
     TestDnsServer dns;
     FakeMx mx;
     Server server;
@@ -75,7 +78,8 @@ class DkimEndToEndTest {
         o.put("dns.servers", "[\"127.0.0.1:" + dns.address().getPort() + "\"]");
         o.put("outbound.port", String.valueOf(mx.port()));
         o.put("limits.auth_delay", "\"0s\"");
-        server = Server.start(Config.load(Optional.empty(), o));
+        o.put("dkim.publish_delay", "\"0s\""); // a rotation signs as soon as the server reads the keys again
+        server = Server.start(Config.load(Optional.empty(), o), clock);
 
         // As an operator would, while the server runs.
         StringWriter out = new StringWriter();
@@ -176,6 +180,30 @@ class DkimEndToEndTest {
         String said = dkimpy(message);
         assertThat(said).as(said).contains("dkim 0 pass example.test", "dkim 1 pass example.test");
         assertThat(ourVerifier(message)).hasSize(2).allMatch(DkimVerdict::passed);
+    }
+
+    @Test
+    void aRotationByTheCommandLineIsSeenByTheRunningServer() throws Exception {
+        submitAsAlice("alice@example.test", "carol@remote.test");
+        List<String> before = fields(received(1), "DKIM-Signature").stream().map(f -> tag(f, "s")).sorted().toList();
+
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        assertThat(cli.execute("dkim", "rotate", "example.test", "--data", data.toString(), "--set",
+                "server.hostname=" + HOST)).as(out.toString()).isZero();
+        // The server reads a domain's keys again after 10 seconds (OutboundSigner.KEYS_TTL); its clock moves on.
+        clock.advance(Duration.ofMinutes(5));
+        submitAsAlice("alice@example.test", "carol@remote.test");
+        String message = received(2);
+        List<String> after = fields(message, "DKIM-Signature").stream().map(f -> tag(f, "s")).sorted().toList();
+        List<String> newest = server.storage().directory().dkimKeys("example.test").stream()
+                .filter(k -> k.state() == DkimKeyRecord.State.ACTIVE).map(DkimKeyRecord::selector).sorted().toList();
+        assertThat(after).hasSize(2).doesNotContainAnyElementsOf(before).isEqualTo(newest);
+        assertThat(server.storage().directory().dkimKeys("example.test")).filteredOn(k -> before.contains(k.selector()))
+                .extracting(DkimKeyRecord::state).containsOnly(DkimKeyRecord.State.RETIRED);
+        assertThat(dkimpy(message)).contains("dkim 0 pass example.test", "dkim 1 pass example.test");
     }
 
     @Test
