@@ -94,7 +94,8 @@ public final class Server implements AutoCloseable {
     public static Server start(Config config, Clock clock) throws IOException {
         Storage storage = openStorage(config);
         EventLoops loops = EventLoops.forThisMachine(config.server().nativeTransport());
-        Quota quota = new Quota(storage.mailStore(), config.limits().mailboxQuota());
+        // Each account's own limit from the directory (./mailroom user quota), else limits.mailbox_quota.
+        Quota quota = new Quota(storage.mailStore(), storage.directory(), config.limits().mailboxQuota());
         LocalDelivery local = new LocalDelivery(storage.mailStore(), storage.mailQueue(), storage.directory(), quota);
         QueueDelivery queued = new QueueDelivery(storage.mailQueue());
         Router router = new Router(storage.directory(), local, queued, quota);
@@ -120,9 +121,12 @@ public final class Server implements AutoCloseable {
      * nodes on one database; the data directory then holds only TLS files and blobs being received).
      */
     public static Storage openStorage(Config config) throws IOException {
-        if (config.store().isEmbedded()) return EmbeddedStorage.open(config.server().dataDir(), (int) config.store().inlineBlobMax());
+        if (config.store().isEmbedded()) {
+            return EmbeddedStorage.open(config.server().dataDir(), (int) config.store().inlineBlobMax(),
+                    config.store().expungedKept());
+        }
         return PostgresStorage.open(config.store().url(), config.store().user(), config.store().password(),
-                config.server().dataDir().resolve("tmp"));
+                config.server().dataDir().resolve("tmp"), config.store().expungedKept());
     }
 
     private void startListeners(Clock clock, DnsResolver dns) throws IOException {
@@ -189,17 +193,18 @@ public final class Server implements AutoCloseable {
                 ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.connections(), false,
                 config.tls().plaintextAuthFromLoopback(), limits.mailboxQuota());
         StoredMessageStructure structure = new StoredMessageStructure(storage.mailStore(), storage.blobStore());
+        Quota quota = new Quota(storage.mailStore(), storage.directory(), limits.mailboxQuota()); // stateless
         Optional<InetSocketAddress> imap = config.listen().imapAddress();
         if (imap.isPresent()) {
             ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,
-                    mechanisms, guard, tls, false, loops.boss(), loops.workers(), loops.blocking());
+                    mechanisms, guard, tls, false, loops.boss(), loops.workers(), loops.blocking(), quota);
             listeners.add(server);
             bound.put("imap", bind("listen.imap", imap.get(), () -> server.start(imap.get())));
         }
         Optional<InetSocketAddress> imaps = config.listen().imapsAddress();
         if (imaps.isPresent()) {
             ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,
-                    mechanisms, guard, tls, true, loops.boss(), loops.workers(), loops.blocking());
+                    mechanisms, guard, tls, true, loops.boss(), loops.workers(), loops.blocking(), quota);
             listeners.add(server);
             bound.put("imaps", bind("listen.imaps", imaps.get(), () -> server.start(imaps.get())));
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.mailroom.core.auth.ScramCredentials;
 import org.mailroom.core.mail.MailAddress;
 
@@ -88,6 +89,28 @@ public interface Directory {
      */
     default Optional<Lookup> lookupIfLocal(MailAddress address) throws IOException {
         return isLocalDomain(address.domain()) ? Optional.of(lookup(address)) : Optional.empty();
+    }
+
+    // ---- per-account storage quota (RFC 9208 STORAGE) ----
+
+    /**
+     * The account's own storage limit in bytes, if one was set (0: no limit for this account); empty when it
+     * has none of its own, so the configured default ({@code limits.mailbox_quota}) applies. Example: after
+     * {@code setQuota("alice@example.org", OptionalLong.of(2L << 30))}, {@link Quota} allows Alice 2 GiB.
+     *
+     * @throws MailStoreException.NotFound if there is no such account
+     */
+    default OptionalLong quota(String account) throws IOException {
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Sets (a value) or clears (empty: back to the default) the account's own storage limit.
+     *
+     * @throws MailStoreException.NotFound if there is no such account
+     */
+    default void setQuota(String account, OptionalLong bytes) throws IOException {
+        throw new UnsupportedOperationException("per-account quotas are not supported by this directory");
     }
 
     // ---- credentials beyond the password (added for SASL and app passwords) ----

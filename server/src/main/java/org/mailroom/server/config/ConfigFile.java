@@ -49,6 +49,7 @@ public final class ConfigFile {
             new Key("store", "user", "\"\"", "Database user for postgresql."),
             new Key("store", "password", "\"\"", "Database password for postgresql."),
             new Key("store", "inline_blob_max", "65536", "Embedded: messages up to this size (bytes, or \"64KiB\") are kept in the database, larger ones in files; 0 = all files."),
+            new Key("store", "expunged_kept", "1000", "Expunge records kept per mailbox for IMAP QRESYNC; a client offline for more expunges than this gets every UID it may know that is gone."),
 
             new Key("dns", "servers", "[]", "Resolvers as \"host[:port]\", e.g. [\"127.0.0.1:5353\"]; [] = the system's (/etc/resolv.conf)."),
             new Key("dns", "dnssec", "false", "The resolvers validate DNSSEC (a local validating resolver): believe their AD bit, use DANE for outbound TLS."),

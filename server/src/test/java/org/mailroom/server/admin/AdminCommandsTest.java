@@ -153,6 +153,28 @@ class AdminCommandsTest {
     }
 
     @Test
+    void quotasAreShownSetAndCleared() {
+        assertThat(user("pw\n", "add", "alice@example.org", "--password-stdin")).isZero();
+        assertThat(user("", "quota", "alice@example.org")).isZero();
+        assertThat(out.strip()).isEqualTo("alice@example.org: none (the default, limits.mailbox_quota)");
+        assertThat(user("", "quota", "Alice@example.org", "2G")).isZero();
+        assertThat(out.strip()).isEqualTo("alice@example.org: 2147483648 bytes (its own)");
+        assertThat(directory.quotas).containsEntry("alice@example.org", 2L << 30);
+        assertThat(user("", "quota", "alice@example.org", "500MB")).isZero();
+        assertThat(directory.quotas).containsEntry("alice@example.org", 500_000_000L);
+        assertThat(user("", "quota", "alice@example.org", "0")).isZero();
+        assertThat(out.strip()).isEqualTo("alice@example.org: none (its own)");
+        assertThat(user("", "quota", "alice@example.org", "none")).isZero();
+        assertThat(directory.quotas).isEmpty();
+        assertThat(out.strip()).isEqualTo("alice@example.org: none (the default, limits.mailbox_quota)");
+
+        assertThat(user("", "quota", "alice@example.org", "lots")).isEqualTo(1);
+        assertThat(err).contains("expected a size").contains("or none");
+        assertThat(user("", "quota", "nobody@example.org", "1G")).isEqualTo(1);
+        assertThat(err).contains("no account 'nobody@example.org'");
+    }
+
+    @Test
     void passwdChangesThePassword() {
         directory.passwords.put("alice@example.org", "old");
         assertThat(user("new one\r\n", "passwd", "alice@example.org", "--password-stdin")).isZero();

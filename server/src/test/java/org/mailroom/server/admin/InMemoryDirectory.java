@@ -165,4 +165,20 @@ final class InMemoryDirectory implements Directory {
     public boolean removeDkimKey(String domain, String selector) {
         return dkimKeys.removeIf(k -> k.domain().equals(domain) && k.selector().equals(selector));
     }
+
+    final Map<String, Long> quotas = new TreeMap<>();
+
+    @Override
+    public java.util.OptionalLong quota(String account) throws IOException {
+        if (!passwords.containsKey(account)) throw new MailStoreException.NotFound("no account " + account);
+        Long own = quotas.get(account);
+        return own == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(own);
+    }
+
+    @Override
+    public void setQuota(String account, java.util.OptionalLong bytes) throws IOException {
+        if (!passwords.containsKey(account)) throw new MailStoreException.NotFound("no account " + account);
+        if (bytes.isPresent()) quotas.put(account, bytes.getAsLong());
+        else quotas.remove(account);
+    }
 }

@@ -182,6 +182,7 @@ class ConfigTest {
         assertThat(errorOf("limits.message_size", "35 furlongs")).startsWith("limits.message_size: expected a size in bytes");
         assertThat(errorOf("limits.message_size", "true")).startsWith("limits.message_size: expected a size in bytes");
         assertThat(errorOf("limits.session_timeout", "0")).isEqualTo("limits.session_timeout: must be above zero");
+        assertThat(errorOf("store.expunged_kept", "0")).isEqualTo("store.expunged_kept: expected at least 1, got 0");
         assertThat(errorOf("store.backend", "mysql")).isEqualTo("store.backend: expected \"embedded\" or \"postgresql\", got \"mysql\"");
         assertThat(errorOf("store.backend", "postgresql")).isEqualTo("store.url: needed when store.backend is \"postgresql\"");
         assertThat(errorOf("tls.certificate", "/etc/cert.pem")).isEqualTo("tls.private_key: needed with tls.certificate");
@@ -248,7 +249,7 @@ class ConfigTest {
     @Test
     void everyKeyCanBeSet() {
         List<String> keys = List.copyOf(ConfigFile.keys());
-        assertThat(keys).hasSize(67);
+        assertThat(keys).hasSize(68);
         for (ConfigFile.Key key : ConfigFile.KEYS) {
             Config c = Config.load(Optional.empty(), Map.of(key.dotted(), key.tomlDefault()));
             assertThat(c).isEqualTo(Config.defaults());

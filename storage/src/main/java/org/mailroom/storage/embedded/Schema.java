@@ -95,7 +95,16 @@ final class Schema {
             List.of(
                     "CREATE TABLE dkim_key (domain TEXT NOT NULL REFERENCES domain(name), selector TEXT NOT NULL,"
                             + " algorithm TEXT NOT NULL, private_key TEXT NOT NULL, created INTEGER NOT NULL,"
-                            + " state TEXT NOT NULL, retire_after INTEGER, PRIMARY KEY (domain, selector)) WITHOUT ROWID"));
+                            + " state TEXT NOT NULL, retire_after INTEGER, PRIMARY KEY (domain, selector)) WITHOUT ROWID"),
+            // 8 (IMAP, issue 12) \Recent: the highest UID a session has claimed as recent (RFC 3501 section 2.3.2),
+            // existing mail counting as already seen; expunged_floor: the highest MODSEQ of a pruned expunge
+            // record (QRESYNC below it answers from the UIDs present); an account's own storage quota, NULL for
+            // the configured default.
+            List.of(
+                    "ALTER TABLE mailbox ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 0",
+                    "UPDATE mailbox SET recent_uid = uidnext - 1",
+                    "ALTER TABLE mailbox ADD COLUMN expunged_floor INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE account ADD COLUMN quota INTEGER"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

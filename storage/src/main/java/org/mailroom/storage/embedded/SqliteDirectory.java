@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.auth.PasswordHash;
 import org.mailroom.core.auth.PasswordLogin;
@@ -156,6 +157,28 @@ public final class SqliteDirectory implements Directory {
         return db.read(sql -> sql.queryOne("SELECT scram_salt, scram_iterations, scram_stored_key, scram_server_key"
                 + " FROM account WHERE address = ? AND scram_salt IS NOT NULL",
                 rs -> new ScramCredentials(rs.getBytes(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)), account));
+    }
+
+    /** The account's own storage limit: the {@code quota} column, NULL when the default applies. */
+    @Override
+    public OptionalLong quota(String address) throws IOException {
+        String account = canonical(address);
+        Optional<long[]> row = db.read(sql -> sql.queryOne("SELECT quota FROM account WHERE address = ?",
+                rs -> {
+                    long value = rs.getLong(1);
+                    return rs.wasNull() ? new long[0] : new long[] {value};
+                }, account));
+        if (row.isEmpty()) throw new MailStoreException.NotFound("no account " + account);
+        return row.get().length == 0 ? OptionalLong.empty() : OptionalLong.of(row.get()[0]);
+    }
+
+    @Override
+    public void setQuota(String address, OptionalLong bytes) throws IOException {
+        String account = canonical(address);
+        if (bytes.isPresent() && bytes.getAsLong() < 0) throw new IllegalArgumentException("negative quota");
+        Long value = bytes.isPresent() ? bytes.getAsLong() : null;
+        int updated = db.write(tx -> tx.sql().update("UPDATE account SET quota = ? WHERE address = ?", value, account));
+        if (updated == 0) throw new MailStoreException.NotFound("no account " + account);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.auth.ScramCredentials;
@@ -233,5 +234,27 @@ public abstract class DirectoryContract extends StorageContract {
         close(cli);
         assertThat(server.dkimKeys("example.test")).extracting(DkimKeyRecord::state)
                 .containsExactly(DkimKeyRecord.State.PUBLISHED);
+    }
+
+    @Test
+    void anAccountsOwnQuotaIsSetClearedAndSeenByAnotherInstance() throws Exception {
+        Directory directory = open().directory();
+        directory.addDomain("example.test");
+        directory.addAccount("alice@example.test", "pw".toCharArray());
+        assertThat(directory.quota("alice@example.test")).as("none of its own: the default applies").isEmpty();
+
+        directory.setQuota("Alice@Example.TEST", OptionalLong.of(2L << 30));
+        assertThat(directory.quota("alice@example.test")).hasValue(2L << 30);
+        Directory other = open().directory();
+        assertThat(other.quota("alice@example.test")).hasValue(2L << 30);
+        directory.setQuota("alice@example.test", OptionalLong.of(0));
+        assertThat(other.quota("alice@example.test")).as("0: no limit for this account").hasValue(0);
+        directory.setQuota("alice@example.test", OptionalLong.empty());
+        assertThat(other.quota("alice@example.test")).isEmpty();
+
+        assertThatThrownBy(() -> directory.quota("nobody@example.test"))
+                .isInstanceOf(MailStoreException.NotFound.class);
+        assertThatThrownBy(() -> directory.setQuota("nobody@example.test", OptionalLong.of(1)))
+                .isInstanceOf(MailStoreException.NotFound.class);
     }
 }
