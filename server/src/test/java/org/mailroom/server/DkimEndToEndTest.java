@@ -38,6 +38,8 @@ import org.mailroom.delivery.signing.KeyMaterial;
 import org.mailroom.delivery.testing.FakeMx;
 import org.mailroom.delivery.testing.MutableClock;
 import org.mailroom.delivery.testing.TestDnsServer;
+import org.mailroom.mailauth.arc.ArcVerdict;
+import org.mailroom.mailauth.arc.ArcVerifier;
 import org.mailroom.mailauth.dkim.DkimVerdict;
 import org.mailroom.mailauth.dkim.DkimVerifier;
 import org.mailroom.server.admin.StoreOptions;
@@ -221,6 +223,24 @@ class DkimEndToEndTest {
                 + " dmarc=none header.from=outside.test\r\n"
                 + "From: " + from + "\r\nTo: fwd@example.test\r\nSubject: via an alias\r\n"
                 + "Message-ID: <" + id + "@outside.test>\r\nDate: Fri, 04 Dec 2026 10:00:00 +0000\r\n\r\nHello.\r\n";
+    }
+
+    @Test
+    void forwardedMailIsArcSealedWithTheAliasDomainsKey() throws Exception {
+        smtp25(fromOutside("Carol <carol@outside.test>", "fwd1"));
+        String sealed = received(1);
+        assertThat(fields(sealed, "DKIM-Signature")).isEmpty();
+        assertThat(fields(sealed, "ARC-Authentication-Results")).hasSize(1);
+        assertThat(fields(sealed, "ARC-Message-Signature")).hasSize(1);
+        List<String> seal = fields(sealed, "ARC-Seal");
+        assertThat(seal).hasSize(1);
+        assertThat(tag(seal.get(0), "i") + " " + tag(seal.get(0), "d") + " " + tag(seal.get(0), "cv"))
+                .isEqualTo("1 example.test none");
+        assertThat(dkimpy(sealed)).contains("arc pass");
+        DnsjavaResolver resolver = new DnsjavaResolver(List.of(dns.address()), Duration.ofSeconds(5), Clock.systemUTC());
+        assertThat(new ArcVerifier(resolver, Clock.systemUTC())
+                .verify(new ByteArrayInputStream(sealed.getBytes(StandardCharsets.ISO_8859_1))).result())
+                .isEqualTo(ArcVerdict.Result.PASS);
     }
 
     @Test
