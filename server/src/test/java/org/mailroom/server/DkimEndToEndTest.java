@@ -153,13 +153,17 @@ class DkimEndToEndTest {
 
     /** dkimpy's verdicts, one line per DKIM-Signature and one for the ARC chain. */
     private String dkimpy(String message) throws Exception {
+        return dkimpyWithKeys(message, publishKeys());
+    }
+
+    private String dkimpyWithKeys(String message, Path keys) throws Exception {
         Path script = tmp.resolve("dkimpy_verify.py");
         try (InputStream in = getClass().getResourceAsStream("/mailauth/dkimpy_verify.py")) {
             Files.write(script, in.readAllBytes());
         }
         Path file = tmp.resolve("message.eml");
         Files.writeString(file, message, StandardCharsets.ISO_8859_1);
-        return Programs.run(null, "/usr/bin/python3", script.toString(), file.toString(), publishKeys().toString());
+        return Programs.run(null, "/usr/bin/python3", script.toString(), file.toString(), keys.toString());
     }
 
     private List<DkimVerdict> ourVerifier(String message) throws Exception {
@@ -241,6 +245,26 @@ class DkimEndToEndTest {
         assertThat(new ArcVerifier(resolver, Clock.systemUTC())
                 .verify(new ByteArrayInputStream(sealed.getBytes(StandardCharsets.ISO_8859_1))).result())
                 .isEqualTo(ArcVerdict.Result.PASS);
+    }
+
+    @Test
+    void theSealIsTheAliasDomainsNotTheHostNames() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        assertThat(cli.execute("domain", "add", "lists.test", "--data", data.toString(), "--set",
+                "server.hostname=" + HOST)).as(out.toString()).isZero();
+        server.storage().directory().addAlias("team@lists.test", "someone@remote.test");
+        smtp25("team@lists.test", fromOutside("Carol <carol@outside.test>", "fwd2").replace("fwd@example.test", "team@lists.test"));
+        String sealed = received(1);
+        assertThat(tag(fields(sealed, "ARC-Seal").get(0), "d")).isEqualTo("lists.test");
+        StringBuilder keys = new StringBuilder(Files.readString(publishKeys()));
+        for (DkimKeyRecord key : server.storage().directory().dkimKeys("lists.test")) {
+            keys.append(key.selector()).append("._domainkey.lists.test\t").append(KeyMaterial.dnsRecord(key)).append('\n');
+        }
+        Files.writeString(tmp.resolve("keys.txt"), keys);
+        assertThat(dkimpyWithKeys(sealed, tmp.resolve("keys.txt"))).contains("arc pass");
     }
 
     @Test
