@@ -196,7 +196,7 @@ public final class RemoteDelivery {
                 String ip = address.getAddress().getHostAddress();
                 if (!plainText && c.capabilities().startTls()) {
                     try {
-                        SmtpReply ready = c.startTls(rule == null ? null : rule.check());
+                        SmtpReply ready = c.startTls(certificateCheck(rule));
                         if (ready.code() == 220) {
                             tls = c.tlsDescription();
                             if (rule != null) rule.succeeded(hostName, ip);
@@ -211,7 +211,8 @@ public final class RemoteDelivery {
                                 && (rule == null || !rule.tlsRequired());
                         tls = "none: " + e.getMessage() + (a.retryInPlainText ? "; retrying in plain text" : "");
                         if (!a.retryInPlainText) a.status = "4.7.5"; // cryptographic failure (RFC 3463)
-                        if (rule != null && rule.check() != null && rule.check().failureType() != null) {
+                        if (rule != null && rule.check() != null && rule.check().enforcing()
+                                && rule.check().failureType() != null) {
                             String why = rule.check().failureType() + ": " + rule.check().failure();
                             rule.failed(rule.check().failureType(), hostName, ip, rule.check().failure());
                             return skip(a, c, where + ": certificate refused under the domain's "
@@ -331,6 +332,16 @@ public final class RemoteDelivery {
                 c.close();
             }
         }
+    }
+
+    /**
+     * The policy's certificate check, unless it only reports (MTA-STS testing) while outbound.tls = verify
+     * asks for more: then the client's own verification stands.
+     */
+    private org.mailroom.protocol.smtp.client.CertificateCheck certificateCheck(TransportSecurity.HostPolicy rule) {
+        if (rule == null || rule.check() == null) return null;
+        if (!rule.check().enforcing() && client.settings().tls() == SmtpClient.TlsPolicy.VERIFY) return null;
+        return rule.check();
     }
 
     private boolean requiresTls() {

@@ -6,6 +6,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.net.IDN;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -222,12 +223,22 @@ public final class InboundAuthenticator {
             // core's lenient RFC 5322 address parser, reached through a one-field message
             byte[] one = ("From:" + value + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
             for (Address a : MessageStructure.parse(one).headers().from()) {
-                String host = a.host().toLowerCase(Locale.ROOT);
+                String host = ascii(a.host()).toLowerCase(Locale.ROOT);
                 if (host.endsWith(".")) host = host.substring(0, host.length() - 1);
                 if (!host.isEmpty() && out.size() < MAX_FROM_DOMAINS) out.add(host);
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /** A From domain in A-label form (EAI mail may write U-labels), as DKIM's d= and DNS have it. */
+    private static String ascii(String host) {
+        if (host.chars().allMatch(c -> c < 0x80)) return host;
+        try {
+            return IDN.toASCII(host);
+        } catch (IllegalArgumentException e) {
+            return host;
+        }
     }
 
     /** The verdict to act on: a fail with the harshest disposition first, then temperror, permerror, pass, none. */

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -51,7 +52,7 @@ final class Spool implements MessageSource, AutoCloseable {
     @Override
     public InputStream open() throws IOException {
         InputStream body = memory != null ? new ByteArrayInputStream(memory) : Files.newInputStream(file);
-        return new java.io.SequenceInputStream(new ByteArrayInputStream(head), body);
+        return new SequenceInputStream(new ByteArrayInputStream(head), body);
     }
 
     @Override

@@ -181,6 +181,19 @@ class InboundAuthenticatorTest {
     }
 
     @Test
+    void endlessOrBrokenHeaderIsCappedNotFatal() throws IOException {
+        String junk = "DKIM-Signature: v=1\r\nFrom: a@bank.example\r\n" + "X-Junk: 0123456789abcdef0123456789abcdef\r\n".repeat(60_000)
+                + "no colon here\r\n\u0000\r\n";
+        byte[] m = junk.getBytes(StandardCharsets.ISO_8859_1);
+        Verdict v = check(DEFAULTS, "192.0.2.66", "", m);
+        assertThat(dkimSaw).singleElement().isEqualTo(m); // DKIM still sees every byte past our 1 MiB cap
+        assertThat(v.action()).isEqualTo(Action.REJECT); // the From within the cap is still judged
+        Verdict empty = check(DEFAULTS, "192.0.2.66", "", new byte[0]);
+        assertThat(empty.action()).isEqualTo(Action.ACCEPT);
+        assertThat(empty.header()).contains("dmarc=none");
+    }
+
+    @Test
     void verifierBugIsTemperrorNotAnException() throws IOException {
         InboundAuthenticator broken = new InboundAuthenticator(DEFAULTS, new SpfEvaluator(dns), new DmarcEvaluator(dns),
                 in -> { throw new IllegalStateException("bug"); }, in -> arcVerdict);

@@ -28,6 +28,9 @@ class InboundDkimpyTest {
 
     private static final KeyPair PAIR = DkimKeys.generate(DkimKey.Algorithm.RSA_SHA256);
     private static final DkimKey KEY = new DkimKey("bank.example", "s2026", DkimKey.Algorithm.RSA_SHA256, PAIR.getPrivate());
+    private static final KeyPair LIST_PAIR = DkimKeys.generate(DkimKey.Algorithm.RSA_SHA256);
+    private static final DkimKey LIST_KEY = new DkimKey("lists.example", "arc1", DkimKey.Algorithm.RSA_SHA256,
+            LIST_PAIR.getPrivate());
     static final String MESSAGE = "From: Bank <alerts@bank.example>\r\nTo: u@us.example\r\nSubject: Your statement\r\n"
             + "Date: Fri, 04 Dec 2026 11:59:00 +0000\r\nMessage-ID: <s.1@bank.example>\r\n\r\n"
             + "Your statement is ready.\r\n";
@@ -37,13 +40,14 @@ class InboundDkimpyTest {
     private Dkimpy dkimpy;
     private final MemoryDns dns = new MemoryDns()
             .txt("s2026._domainkey.bank.example", DkimKeys.publicKeyRecord(PAIR.getPublic()))
+            .txt("arc1._domainkey.lists.example", DkimKeys.publicKeyRecord(LIST_PAIR.getPublic()))
             .txt("bank.example", "v=spf1 ip4:203.0.113.0/24 -all")
             .txt("_dmarc.bank.example", "v=DMARC1; p=reject; adkim=s");
     private final InboundAuthenticator auth =
             new InboundAuthenticator(dns, new Settings("mx.us.example", true, false, false), Clock.systemUTC());
 
     @BeforeEach
-    void start() {
+    void start() throws IOException {
         dkimpy = new Dkimpy(dir);
     }
 
@@ -70,6 +74,19 @@ class InboundDkimpyTest {
                 .contains("dmarc=fail (p=reject dis=reject)");
         assertThat(v.action()).isEqualTo(Action.REJECT);
         assertThat(v.reply()).isEqualTo("550 5.7.1 Email rejected per DMARC policy for bank.example");
+    }
+
+    @Test
+    void mailingListBreaksDkimArcSealsItAndArcDoesNotOverrideDmarc() throws IOException {
+        // the list received the bank's signed mail, recorded its results, added a footer, and sealed it with ARC
+        String signed = dkimpy.sign(MESSAGE, KEY, "relaxed/relaxed") + MESSAGE;
+        String atList = "Authentication-Results: lists.example; dkim=pass header.d=bank.example; dmarc=pass\r\n"
+                + signed.replace("Subject: Your statement", "Subject: [list] Your statement") + "-- \r\nlist footer\r\n";
+        String sealed = dkimpy.arcSign(atList, LIST_KEY, "lists.example", System.currentTimeMillis() / 1000) + atList;
+        Verdict v = check(sealed);
+        assertThat(v.header()).contains("arc=pass (i=1)").contains("dkim=fail").contains("dmarc=fail");
+        assertThat(v.action()).isEqualTo(Action.REJECT); // README: no trusted sealers, no override
+        assertThat(check(sealed.replace("list footer", "changed after sealing")).header()).contains("arc=fail");
     }
 
     @Test

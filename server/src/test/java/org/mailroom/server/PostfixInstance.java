@@ -34,7 +34,7 @@ final class PostfixInstance implements AutoCloseable {
     final Path root;
     final Path config;
     final int port;
-    private boolean started;
+    private volatile boolean started;
 
     private PostfixInstance(Path root, int port) {
         this.root = root;
@@ -60,9 +60,11 @@ final class PostfixInstance implements AutoCloseable {
         PostfixInstance p = new PostfixInstance(root, port);
         try {
             p.configure(relayHost);
-            run(List.of(POSTFIX.toString(), "-c", p.config.toString(), "check"));
+            // "start" runs "postfix check" first (ownership of the queue, the files it needs) and stops on its errors.
             run(List.of(POSTFIX.toString(), "-c", p.config.toString(), "start"));
             p.started = true;
+            // Should the test JVM end without @AfterAll (Ctrl-C, a crash of the fork), Postfix stops all the same.
+            Runtime.getRuntime().addShutdownHook(new Thread(p::stopQuietly, "postfix-stop"));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(p::accepting);
             return p;
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -84,7 +86,8 @@ final class PostfixInstance implements AutoCloseable {
         }
         int uid = (Integer) Files.getAttribute(mail, "unix:uid");
         int gid = (Integer) Files.getAttribute(mail, "unix:gid");
-        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + DOMAIN,
+        run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-days", "2", "-subj", "/CN=" + DOMAIN,
                 "-keyout", config.resolve("key.pem").toString(), "-out", config.resolve("cert.pem").toString()));
         String main = String.join("\n",
                 "compatibility_level = 3.6",
@@ -203,6 +206,16 @@ final class PostfixInstance implements AutoCloseable {
             } catch (IOException e) {
                 // a leftover temporary directory: nothing to fail the test for
             }
+        }
+    }
+
+    private void stopQuietly() {
+        if (!started) return;
+        try {
+            new ProcessBuilder(POSTFIX.toString(), "-c", config.toString(), "stop").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // the JVM is ending: nothing else to try
         }
     }
 

@@ -1,8 +1,10 @@
 package org.mailroom.core.store;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The storage limit of each account: the sum of the sizes of an account's messages, all mailboxes together, may
@@ -15,17 +17,28 @@ import java.util.OptionalLong;
  * free bytes may both be stored. The limit is soft by that much, which RFC 9208 allows (a server may let usage
  * pass a limit), and it keeps the group-committed write path free of a per-account lock.
  *
- * <p>The account's own limit is read from the directory at each check, so {@code user quota} takes effect at
- * once; an account the directory does not know (a test's fake, an account removed meanwhile) gets the default.
+ * <p>The account's own limit is read from the directory and remembered for a second: RCPT TO and delivery check
+ * every recipient's account, and one more database read per recipient and step would cost a sending client with
+ * five recipients ten reads per message. So {@code user quota} takes effect within a second. An account the
+ * directory does not know (a test's fake, an account removed meanwhile) gets the default.
  *
  * <p>Example: {@code new Quota(store, 100 << 20).allows("alice@example.org", 5000)} is false once Alice's
  * messages take more than 100 MiB minus 5000 bytes.
  */
 public final class Quota {
 
+    /** How long an account's own limit is remembered. */
+    private static final long REMEMBERED_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Past this many accounts remembered, the memory starts again (bounded whatever the traffic). */
+    private static final int REMEMBERED_MAX = 10_000;
+
     private final MailStore store;
     private final Directory directory;
     private final long defaultLimit;
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+    /** An account's limit as the directory said it, until {@code expires} ({@link System#nanoTime}). */
+    private record Remembered(long limit, long expires) {}
 
     /** One limit for every account. @param limit bytes per account; 0 for none */
     public Quota(MailStore store, long limit) {
@@ -59,13 +72,18 @@ public final class Quota {
     /** The account's limit in bytes (its own, else the default); 0 for none. */
     public long limit(String account) throws IOException {
         if (directory == null) return defaultLimit;
-        OptionalLong own;
+        long now = System.nanoTime();
+        Remembered known = remembered.get(account);
+        if (known != null && now - known.expires() < 0) return known.limit();
+        long limit;
         try {
-            own = directory.quota(account);
+            limit = directory.quota(account).orElse(defaultLimit);
         } catch (MailStoreException.NotFound e) {
-            return defaultLimit;
+            limit = defaultLimit;
         }
-        return own.orElse(defaultLimit);
+        if (remembered.size() >= REMEMBERED_MAX) remembered.clear();
+        remembered.put(account, new Remembered(limit, now + REMEMBERED_NANOS));
+        return limit;
     }
 
     /** Whether the account has a limit at all; without one every check passes and IMAP shows no quota root. */

@@ -285,6 +285,15 @@ class TransportSecurityTest {
     }
 
     @Test
+    void withoutDnsDnssecTheAdBitIsNotBelieved() throws Exception {
+        dns.tlsa("_25._tcp.mx.b.test", 3, 1, 1, new TestCa().issue("x").spkiSha256())
+                .authenticated("b.test", "_25._tcp.mx.b.test");
+        RemoteDelivery.DomainResult r = deliver(false, false);
+        assertThat(result(r)).as(history(r)).isEqualTo(RemoteDelivery.Result.DELIVERED);
+        assertThat(history(r)).doesNotContain("DANE");
+    }
+
+    @Test
     void aTlsaLookupFailureUnderDnssecDefers() {
         dns.servfail("_25._tcp.mx.b.test").authenticated("b.test");
         RemoteDelivery.DomainResult r = deliver(false, true);

@@ -158,6 +158,9 @@ final class ArcChain {
             }
             seals.add(seal);
         }
+        if (latestAms.signedHeaders().stream().anyMatch(h -> h.equalsIgnoreCase(SEAL))) {
+            return fail(n, "ARC-Message-Signature i=" + n + " signs ARC-Seal"); // RFC 8617 section 4.1.2 forbids it
+        }
         DkimVerdict ams = SignatureCheck.check(latestAms, header, bodies, dns, now);
         if (!ams.passed()) {
             return fail(n, "ARC-Message-Signature i=" + n + ": " + ams.result().name().toLowerCase() + ", " + ams.reason());

@@ -20,8 +20,8 @@ import org.mailroom.mailauth.dkim.HeaderSection;
  * we forward to another domain (an alias), so that its receiver can trust our Authentication-Results.
  *
  * <p>The AAR copies our Authentication-Results (the one with our authserv-id) behind {@code i=N;}. The AMS signs
- * like our DKIM signer (relaxed/relaxed, the same fields, oversigned) plus the DKIM-Signature fields present, and
- * never an ARC-Seal (section 4.1.2). The AS signs all ARC sets, relaxed, with {@code cv=none} on the first set and
+ * like our DKIM signer (relaxed/relaxed, the same fields, oversigned) plus the DKIM-Signature fields present; never
+ * an ARC field nor an Authentication-Results (section 4.1.2: later hops may remove those). The AS signs all ARC sets, relaxed, with {@code cv=none} on the first set and
  * {@code cv=pass} after a chain that validated. Seals are rsa-sha256: RFC 8617 section 4.1.3 names it the one
  * algorithm every ARC verifier supports (Ed25519 ARC is not widely verified).
  */

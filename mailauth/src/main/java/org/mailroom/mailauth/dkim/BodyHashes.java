@@ -23,8 +23,11 @@ public final class BodyHashes {
         hashers.computeIfAbsent(new Request(canonicalization, limit), r -> new BodyHasher(r.canonicalization(), r.limit()));
     }
 
-    /** Reads the body to its end, feeding every requested hasher. */
+    /** Reads the body to its end, feeding every requested hasher; reads nothing when none was requested. */
     public void consume(InputStream body) throws IOException {
+        if (hashers.isEmpty()) {
+            return;
+        }
         byte[] buffer = new byte[65536];
         int n;
         while ((n = body.read(buffer)) >= 0) {

@@ -40,38 +40,68 @@ public final class DkimVerifier {
      * has none (the Authentication-Results then says dkim=none). Reads the message once.
      */
     public List<DkimVerdict> verify(InputStream message) throws IOException {
-        HeaderSection header = HeaderSection.read(message);
-        if (header.tooLarge()) {
-            return List.of(new DkimVerdict(Result.PERMERROR, "", "", "", "",
-                    "header section over " + HeaderSection.MAX_BYTES + " octets"));
-        }
-        List<HeaderSection.Field> fields = header.named("DKIM-Signature");
-        if (fields.isEmpty()) {
-            return List.of();
-        }
-        List<Object> parsed = new ArrayList<>(); // SignatureTags, or the verdict already reached
-        BodyHashes bodies = new BodyHashes();
-        for (HeaderSection.Field field : fields) {
-            if (parsed.size() >= MAX_SIGNATURES) {
-                parsed.add(unchecked(field, Result.NEUTRAL, "too many signatures"));
-                continue;
+        SignedMessage m = SignedMessage.read(message);
+        Pending pending = prepare(m);
+        m.consumeBody();
+        return pending.verdicts();
+    }
+
+    /**
+     * The first half of {@link #verify}, for callers that check several things in one pass over the message:
+     * parses the signatures and registers the body hashes they need; the verdicts come after
+     * {@link SignedMessage#consumeBody()}.
+     */
+    public Pending prepare(SignedMessage message) {
+        return new Pending(message);
+    }
+
+    /** Signatures parsed, waiting for the body. */
+    public final class Pending {
+        private final SignedMessage message;
+        /** Per field: its SignatureTags, or the verdict already reached. */
+        private final List<Object> parsed = new ArrayList<>();
+
+        private Pending(SignedMessage message) {
+            this.message = message;
+            HeaderSection header = message.header();
+            if (header.tooLarge()) {
+                parsed.add(new DkimVerdict(Result.PERMERROR, "", "", "", "",
+                        "header section over " + HeaderSection.MAX_BYTES + " octets"));
+                return;
             }
-            try {
-                SignatureTags sig = SignatureTags.parse(field, SignatureTags.Kind.DKIM);
-                bodies.request(sig.bodyCanon(), sig.length());
-                parsed.add(sig);
-            } catch (TagList.SyntaxException e) {
-                parsed.add(unchecked(field, Result.NEUTRAL, "signature syntax: " + e.getMessage()));
+            for (HeaderSection.Field field : header.named("DKIM-Signature")) {
+                if (parsed.size() >= MAX_SIGNATURES) {
+                    parsed.add(unchecked(field, Result.NEUTRAL, "too many signatures"));
+                    continue;
+                }
+                try {
+                    SignatureTags sig = SignatureTags.parse(field, SignatureTags.Kind.DKIM);
+                    message.bodies().request(sig.bodyCanon(), sig.length());
+                    parsed.add(sig);
+                } catch (TagList.SyntaxException e) {
+                    parsed.add(unchecked(field, Result.NEUTRAL, "signature syntax: " + e.getMessage()));
+                }
             }
         }
-        bodies.consume(header.body());
-        long now = clock.instant().getEpochSecond();
-        List<DkimVerdict> verdicts = new ArrayList<>(parsed.size());
-        for (Object p : parsed) {
-            verdicts.add(p instanceof SignatureTags sig ? SignatureCheck.check(sig, header, bodies, dns, now)
-                    : (DkimVerdict) p);
+
+        /**
+         * One verdict per DKIM-Signature, top first; empty when there is none.
+         *
+         * @throws IllegalStateException before the body was consumed
+         */
+        public List<DkimVerdict> verdicts() {
+            if (!message.bodyConsumed()) {
+                throw new IllegalStateException("consume the body first");
+            }
+            long now = clock.instant().getEpochSecond();
+            List<DkimVerdict> verdicts = new ArrayList<>(parsed.size());
+            for (Object p : parsed) {
+                verdicts.add(p instanceof SignatureTags sig
+                        ? SignatureCheck.check(sig, message.header(), message.bodies(), dns, now)
+                        : (DkimVerdict) p);
+            }
+            return verdicts;
         }
-        return verdicts;
     }
 
     /** A verdict for a field not checked, with what can still be read of it. */

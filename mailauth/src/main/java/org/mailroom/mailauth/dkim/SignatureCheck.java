@@ -21,6 +21,9 @@ public final class SignatureCheck {
     }
 
     /**
+     * The verdict on one signature whose body hash was computed.
+     *
+     * @param bodies         holds the hash this signature asked for (requested before the body was consumed)
      * @param nowEpochSecond the time to judge {@code x=} by
      */
     public static DkimVerdict check(SignatureTags sig, HeaderSection header, BodyHashes bodies, DnsResolver dns,

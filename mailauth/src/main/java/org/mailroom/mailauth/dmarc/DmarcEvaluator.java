@@ -127,7 +127,13 @@ public final class DmarcEvaluator {
      * or one without a usable p=, mean no DMARC processing (UNUSABLE stops discovery, as the From domain did publish).
      */
     private Discovery discover(String domain) {
-        Answer<String> a = dns.txt("_dmarc." + domain);
+        Answer<String> a;
+        try {
+            a = dns.txt("_dmarc." + domain);
+        } catch (RuntimeException e) {
+            // a resolver bug or an answer it did not foresee: not the sender's fault, so never a fail
+            return new Discovery(Discovery.Status.DNS_FAILURE, null, "resolver error: " + e);
+        }
         if (a.status() == Status.TEMPORARY_FAILURE) return new Discovery(Discovery.Status.DNS_FAILURE, null, a.detail());
         List<String> records = new ArrayList<>();
         for (String txt : a.records()) if (DmarcRecord.isDmarc(txt)) records.add(txt);

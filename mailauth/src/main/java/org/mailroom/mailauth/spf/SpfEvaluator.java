@@ -2,12 +2,14 @@ package org.mailroom.mailauth.spf;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.IDN;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.dns.DnsResolver.Answer;
 import org.mailroom.core.dns.DnsResolver.Status;
@@ -91,20 +93,21 @@ public final class SpfEvaluator {
     }
 
     private SpfVerdict evaluate(InetAddress client, String domain, String sender, String helo, String identity) {
-        String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+        String d = asciiName(domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain);
         if (!isValidDomain(d) || d.indexOf('.') < 0) {
             // section 4.3: a malformed or single-label domain gives none without any look-up
             return new SpfVerdict(Result.NONE, identity, domain, sender, "not a checkable domain: " + clip(domain));
         }
         Evaluation run = new Evaluation(client, sender, helo);
+        String checked = d.toLowerCase(Locale.ROOT); // the verdict names it so, as DMARC compares it with From
         try {
-            Outcome o = run.checkHost(d.toLowerCase(Locale.ROOT), true);
-            return new SpfVerdict(o.result, identity, domain, sender, o.explanation);
+            Outcome o = run.checkHost(checked);
+            return new SpfVerdict(o.result, identity, checked, sender, o.explanation);
         } catch (SpfAbort a) {
-            return new SpfVerdict(a.result, identity, domain, sender, a.getMessage());
+            return new SpfVerdict(a.result, identity, checked, sender, a.getMessage());
         } catch (RuntimeException e) {
             // a resolver bug or an answer we did not foresee must not end the SMTP session
-            return new SpfVerdict(Result.TEMPERROR, identity, domain, sender, "internal error: " + e);
+            return new SpfVerdict(Result.TEMPERROR, identity, checked, sender, "internal error: " + e);
         }
     }
 
@@ -135,14 +138,11 @@ public final class SpfEvaluator {
             this.deadline = clock.millis() + budget.toMillis();
         }
 
-        /**
-         * check_host() for one domain. At the top ({@code top}) no record is "none"; inside include and redirect
-         * the callers turn that into permerror.
-         */
-        Outcome checkHost(String domain, boolean top) throws SpfAbort {
+        /** check_host() for the identity's domain; inside include and redirect no record is permerror instead. */
+        Outcome checkHost(String domain) throws SpfAbort {
             SpfRecord record = fetch(domain);
             if (record == null) return new Outcome(Result.NONE, "no SPF record at " + domain);
-            return run(record, domain);
+            return run(record, domain, true);
         }
 
         /** The domain's one SPF record, null when it has none (section 4.5). */
@@ -159,7 +159,8 @@ public final class SpfEvaluator {
             return found == null ? null : SpfRecord.parse(found);
         }
 
-        Outcome run(SpfRecord record, String domain) throws SpfAbort {
+        /** @param explain whether a fail gets its exp= text: not inside include, whose result is only match or not */
+        Outcome run(SpfRecord record, String domain, boolean explain) throws SpfAbort {
             boolean hasAll = false;
             for (Mechanism m : record.mechanisms()) {
                 if (m.kind() == SpfRecord.Kind.ALL) hasAll = true;
@@ -167,7 +168,7 @@ public final class SpfEvaluator {
                 if (matches(m, domain)) {
                     String why = "matched " + m.kind().name().toLowerCase(Locale.ROOT)
                             + (m.domainSpec() == null ? "" : ":" + m.domainSpec()) + " of " + domain;
-                    if (m.result() == Result.FAIL) return new Outcome(Result.FAIL, explain(record, domain));
+                    if (m.result() == Result.FAIL && explain) return new Outcome(Result.FAIL, explain(record, domain));
                     return new Outcome(m.result(), why);
                 }
             }
@@ -177,7 +178,7 @@ public final class SpfEvaluator {
                 String target = expandDomain(record.redirect(), domain);
                 SpfRecord next = target == null ? null : fetch(target);
                 if (next == null) throw SpfAbort.perm("redirect to " + target + " which has no SPF record");
-                return run(next, target); // its own exp= applies, not ours (section 6.2)
+                return run(next, target, explain); // its own exp= applies, not ours (section 6.2)
             }
             return new Outcome(Result.NEUTRAL, "no mechanism matched in " + domain);
         }
@@ -195,7 +196,7 @@ public final class SpfEvaluator {
                     if (target == null) throw SpfAbort.perm("include of an empty name");
                     SpfRecord rec = fetch(target);
                     if (rec == null) throw SpfAbort.perm("include:" + target + " has no SPF record");
-                    Outcome o = run(rec, target);
+                    Outcome o = run(rec, target, false);
                     // section 5.2: only pass matches; errors propagate (thrown), the rest do not match
                     return o.result == Result.PASS;
                 }
@@ -328,7 +329,7 @@ public final class SpfEvaluator {
                         }
                     }
                 }
-            } catch (SpfAbort ignored) {
+            } catch (SpfAbort | RuntimeException ignored) {
                 // section 6.2: any error in the exp= look-up or text means the default explanation
             }
             try {
@@ -383,7 +384,7 @@ public final class SpfEvaluator {
         }
 
         /** Asks DNS unless the budget is spent. */
-        private <T> Answer<T> ask(java.util.function.Supplier<Answer<T>> question) throws SpfAbort {
+        private <T> Answer<T> ask(Supplier<Answer<T>> question) throws SpfAbort {
             if (clock.millis() > deadline) throw SpfAbort.temp("SPF evaluation took longer than " + budget.toSeconds() + " s");
             return question.get();
         }
@@ -459,6 +460,20 @@ public final class SpfEvaluator {
             }
         }
         return true;
+    }
+
+    /** An SMTPUTF8 domain in its A-label form, which is what DNS holds; unconvertible names stay as they are. */
+    static String asciiName(String d) {
+        for (int k = 0; k < d.length(); k++) {
+            if (d.charAt(k) > 0x7e) {
+                try {
+                    return IDN.toASCII(d);
+                } catch (IllegalArgumentException e) {
+                    return d; // then not a valid domain: check() says none
+                }
+            }
+        }
+        return d;
     }
 
     private static String lower(String s) {

@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One SPF record, parsed whole before anything is evaluated (RFC 7208 section 4.6: a syntax error anywhere,
@@ -33,8 +35,8 @@ record SpfRecord(List<Mechanism> mechanisms, String redirect, String exp) {
     }
 
     /** [":" domain-spec] [dual-cidr-length]: the domain reluctant, so a trailing /n or //n is the length. */
-    private static final java.util.regex.Pattern A_OR_MX =
-            java.util.regex.Pattern.compile("(?::(.+?))?(?:/([0-9]+))?(?://([0-9]+))?");
+    private static final Pattern A_OR_MX =
+            Pattern.compile("(?::(.+?))?(?:/([0-9]+))?(?://([0-9]+))?");
 
     /** Whether a TXT record is an SPF record: "v=spf1" then a space or the end (section 4.5). */
     static boolean isSpf(String txt) {
@@ -117,7 +119,7 @@ record SpfRecord(List<Mechanism> mechanisms, String redirect, String exp) {
                 Kind kind = "a".equals(name) ? Kind.A : Kind.MX;
                 // the domain-spec may itself hold ':' and '/' (section 7.1): the CIDR lengths are only a suffix
                 // of the form /n, //n or /n//n
-                java.util.regex.Matcher m = A_OR_MX.matcher(rest);
+                Matcher m = A_OR_MX.matcher(rest);
                 if (!m.matches()) throw SpfAbort.perm("bad term " + term);
                 String spec = m.group(1);
                 if (spec != null) checkDomainSpec(spec);

@@ -10,7 +10,8 @@ import static org.mailroom.mailauth.arc.ArcFixtures.zone;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailroom.mailauth.arc.ArcVerdict.Result;
@@ -25,12 +26,19 @@ class ArcDkimpyCrossCheckTest {
             "arc2._domainkey.fwd.example.com", DkimKeys.publicKeyRecord(ArcFixtures.SECOND_PAIR.getPublic()));
 
     @TempDir
-    Path dir;
-    Dkimpy dkimpy;
+    static Path dir;
+    static Dkimpy dkimpy;
 
-    @BeforeEach
-    void start() {
-        dkimpy = new Dkimpy(dir);
+    @BeforeAll
+    static void start() throws Exception {
+        dkimpy = new Dkimpy(dir); // one Python process for the class: it takes a second or more to start
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (dkimpy != null) {
+            dkimpy.close();
+        }
     }
 
     @Test

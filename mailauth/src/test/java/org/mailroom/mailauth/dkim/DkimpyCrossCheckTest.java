@@ -8,7 +8,8 @@ import static org.mailroom.mailauth.dkim.DkimFixtures.RSA;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailroom.mailauth.dkim.DkimVerdict.Result;
@@ -22,12 +23,19 @@ class DkimpyCrossCheckTest {
             "ed2026._domainkey.example.org", DkimKeys.publicKeyRecord(DkimFixtures.ED_PAIR.getPublic()));
 
     @TempDir
-    Path dir;
-    Dkimpy dkimpy;
+    static Path dir;
+    static Dkimpy dkimpy;
 
-    @BeforeEach
-    void start() {
-        dkimpy = new Dkimpy(dir);
+    @BeforeAll
+    static void start() throws Exception {
+        dkimpy = new Dkimpy(dir); // one Python process for the class: it takes a second or more to start
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (dkimpy != null) {
+            dkimpy.close();
+        }
     }
 
     @Test

@@ -92,6 +92,33 @@ class DmarcEvaluatorTest {
     }
 
     @Test
+    void randomRecordsNeverThrow() {
+        String[] pieces = {"v=DMARC1", ";", " ", "p=", "sp=", "pct=", "adkim=", "aspf=", "rua=", "mailto:a@b", "reject",
+                "quarantine", "none", "s", "r", "101", "-5", "50", "=", "\u0663", "v", "DMARC1", ",", "!10m", "\t"};
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder rec = new StringBuilder("v=DMARC1;");
+            int n = random.nextInt(12);
+            for (int k = 0; k < n; k++) rec.append(pieces[random.nextInt(pieces.length)]);
+            dns.txt("_dmarc.f" + i + ".example", rec.toString());
+            DmarcVerdict v = dmarc.evaluate("f" + i + ".example", SPF_NONE, List.of());
+            assertThat(v.result()).as(rec.toString()).isIn(Result.NONE, Result.FAIL);
+        }
+    }
+
+    @Test
+    void resolverBugIsTemperror() {
+        org.mailroom.core.dns.DnsResolver failing = new org.mailroom.core.dns.DnsResolver() {
+            @Override public Answer<Mx> mx(String d) { throw new IllegalStateException("bug"); }
+            @Override public Answer<java.net.InetAddress> addresses(String h) { throw new IllegalStateException("bug"); }
+            @Override public Answer<String> txt(String n) { throw new IllegalStateException("bug"); }
+            @Override public Answer<String> ptr(java.net.InetAddress a) { throw new IllegalStateException("bug"); }
+        };
+        DmarcEvaluator broken = new DmarcEvaluator(failing);
+        assertThat(broken.evaluate("example.com", SPF_NONE, List.of()).result()).isEqualTo(Result.TEMPERROR);
+    }
+
+    @Test
     void quarantineAndNonePolicies() {
         assertThat(dmarc.evaluate("q.example", SPF_NONE, List.of()).disposition()).isEqualTo(Policy.QUARANTINE);
         DmarcVerdict none = dmarc.evaluate("none.example", SPF_NONE, List.of());

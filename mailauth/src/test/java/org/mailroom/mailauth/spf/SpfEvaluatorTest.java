@@ -193,6 +193,42 @@ class SpfEvaluatorTest {
                 .isEqualTo("192.0.2.10 may not send for e.example, see mx.us.example");
         assertThat(withReceiver.check(CLIENT, "h", "a@e2.example").explanation())
                 .isEqualTo("192.0.2.10 is not allowed to send mail for e2.example (SPF)");
+        // an included record's exp= is never looked up (section 6.2): its fail is only "no match"
+        dns.txt("outer.example", "v=spf1 include:inner.example ~all").txt("inner.example", "v=spf1 -all exp=x.inner.example");
+        int before = dns.questions.get();
+        assertThat(withReceiver.check(CLIENT, "h", "a@outer.example").result()).isEqualTo(Result.SOFTFAIL);
+        assertThat(dns.questions.get() - before).isEqualTo(2);
+    }
+
+    @Test
+    void randomRecordsGiveResultsNotInternalErrors() {
+        // pieces of SPF syntax glued at random: every record must give an RFC result; temperror could only come
+        // from an exception inside the evaluator, since this DNS never fails
+        String[] pieces = {"v=spf1", " ", "  ", "a", "mx", "ptr", "all", "include:", "exists:", "ip4:", "ip6:", "redirect=",
+                "exp=", "-", "+", "~", "?", "/", "//", "24", "0", "129", ":", "%{", "}", "%%", "%_", "%-", "i", "ir",
+                "d2", "l", "o", "h", "p", "c", "v", ".", "r.example", "192.0.2.10", "2001:db8::", "x=", "%{d1r-}",
+                "=", "\u00e9", "\t", "r2.example", "%{p}.r.example", "::"};
+        java.util.Random random = new java.util.Random(42);
+        dns.a("r.example", "192.0.2.10").mx("r.example", 5, "r2.example").a("r2.example", "2001:db8::7")
+           .ptr("192.0.2.10", "r2.example").txt("r2.example", "v=spf1 a:r.example -all");
+        for (int i = 0; i < 3000; i++) {
+            StringBuilder rec = new StringBuilder("v=spf1 ");
+            int n = 1 + random.nextInt(14);
+            for (int k = 0; k < n; k++) rec.append(pieces[random.nextInt(pieces.length)]);
+            dns.txt("r" + i + ".fuzz.example", rec.toString());
+            for (String ip : List.of("192.0.2.10", "2001:db8::7")) {
+                SpfVerdict v = spf.check(ip(ip), "h.example", "u-x@r" + i + ".fuzz.example");
+                assertThat(v.result()).as(rec + " -> " + v.explanation()).isNotEqualTo(Result.TEMPERROR);
+            }
+        }
+    }
+
+    @Test
+    void internationalizedDomainIsAskedAsALabel() {
+        dns.txt("xn--bcher-kva.example", "v=spf1 ip4:192.0.2.10 -all");
+        SpfVerdict v = spf.check(CLIENT, "h", "kunde@B\u00fccher.example.");
+        assertThat(v.result()).isEqualTo(Result.PASS);
+        assertThat(v.domain()).isEqualTo("xn--bcher-kva.example");
     }
 
     @Test

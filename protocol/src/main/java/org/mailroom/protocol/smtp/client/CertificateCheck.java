@@ -99,6 +99,11 @@ public final class CertificateCheck extends X509ExtendedTrustManager {
         return failure;
     }
 
+    /** False in report-only mode: a failure is noted, the handshake goes on. */
+    public boolean enforcing() {
+        return enforce;
+    }
+
     /** "sts" or "tlsa": which policy this check stands for. */
     public String policyType() {
         return mode == Mode.DANE ? "tlsa" : "sts";
