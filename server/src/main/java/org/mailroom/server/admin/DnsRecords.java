@@ -111,6 +111,10 @@ final class DnsRecords {
         StringBuilder out = new StringBuilder();
         out.append("; DNS records for ").append(domain).append(", made by Mailroom for ")
            .append(config.server().hostname()).append(". Paste them into the zone of ").append(domain).append(".\n");
+        if (config.server().hostname().indexOf('.') < 0) {
+            out.append("; WARNING: server.hostname is '").append(config.server().hostname()).append("', not a name other")
+               .append(" servers can look up: set it to this machine's public name first.\n");
+        }
         for (Line line : of(domain, config, keys)) {
             if (!line.comment().isEmpty()) {
                 out.append('\n');
