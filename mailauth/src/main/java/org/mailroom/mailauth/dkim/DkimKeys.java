@@ -1,6 +1,5 @@
 package org.mailroom.mailauth.dkim;
 
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -16,6 +15,7 @@ import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * DKIM keys: making them, storing them as text, and the DNS record that publishes their public half.
@@ -106,7 +106,9 @@ public final class DkimKeys {
                         .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
             }
             if (key.privateKey() instanceof EdECPrivateKey ed && ed.getBytes().isPresent()) {
-                return ed25519PublicKey(Ed25519Point.publicKey(ed.getBytes().get()));
+                byte[] raw = new byte[Ed25519.PUBLIC_KEY_SIZE];
+                Ed25519.generatePublicKey(ed.getBytes().get(), 0, raw, 0); // A = s·B, RFC 8032 section 5.1.5
+                return ed25519PublicKey(raw);
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -178,82 +180,5 @@ public final class DkimKeys {
             r[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
         }
         return r;
-    }
-
-    /**
-     * Ed25519 public key derivation (RFC 8032 section 5.1.5), which the JDK 17 API does not offer: A = s·B with s
-     * the clamped first half of SHA-512(seed). Slow affine arithmetic on purpose: it runs once per key, when the
-     * DNS record is printed, and is short enough to check against the RFC.
-     */
-    static final class Ed25519Point {
-        private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
-        private static final BigInteger D = BigInteger.valueOf(-121665)
-                .multiply(BigInteger.valueOf(121666).modInverse(P)).mod(P);
-        private static final BigInteger BY = BigInteger.valueOf(4).multiply(BigInteger.valueOf(5).modInverse(P)).mod(P);
-        private static final BigInteger BX = recoverX(BY);
-
-        private Ed25519Point() {
-        }
-
-        static byte[] publicKey(byte[] seed) {
-            byte[] h;
-            try {
-                h = MessageDigest.getInstance("SHA-512").digest(seed);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-            byte[] s = Arrays.copyOf(h, 32);
-            s[0] &= (byte) 248;
-            s[31] &= 127;
-            s[31] |= 64;
-            BigInteger scalar = littleEndian(s);
-            BigInteger[] a = {BigInteger.ZERO, BigInteger.ONE};
-            BigInteger[] base = {BX, BY};
-            for (int i = scalar.bitLength() - 1; i >= 0; i--) {
-                a = add(a, a);
-                if (scalar.testBit(i)) {
-                    a = add(a, base);
-                }
-            }
-            byte[] out = new byte[32];
-            byte[] y = a[1].toByteArray(); // big-endian, maybe with a leading zero
-            for (int i = 0; i < 32 && i < y.length; i++) {
-                out[i] = y[y.length - 1 - i];
-            }
-            if (a[0].testBit(0)) {
-                out[31] |= (byte) 0x80;
-            }
-            return out;
-        }
-
-        private static BigInteger[] add(BigInteger[] p1, BigInteger[] p2) {
-            BigInteger x1x2 = p1[0].multiply(p2[0]).mod(P);
-            BigInteger y1y2 = p1[1].multiply(p2[1]).mod(P);
-            BigInteger dxy = D.multiply(x1x2).multiply(y1y2).mod(P);
-            BigInteger x3 = p1[0].multiply(p2[1]).add(p2[0].multiply(p1[1]))
-                    .multiply(BigInteger.ONE.add(dxy).modInverse(P)).mod(P);
-            BigInteger y3 = y1y2.add(x1x2).multiply(BigInteger.ONE.subtract(dxy).mod(P).modInverse(P)).mod(P);
-            return new BigInteger[] {x3, y3};
-        }
-
-        private static BigInteger recoverX(BigInteger y) {
-            BigInteger y2 = y.multiply(y);
-            BigInteger x2 = y2.subtract(BigInteger.ONE)
-                    .multiply(D.multiply(y2).add(BigInteger.ONE).modInverse(P)).mod(P);
-            BigInteger x = x2.modPow(P.add(BigInteger.valueOf(3)).divide(BigInteger.valueOf(8)), P);
-            if (!x.multiply(x).subtract(x2).mod(P).equals(BigInteger.ZERO)) {
-                BigInteger i = BigInteger.TWO.modPow(P.subtract(BigInteger.ONE).divide(BigInteger.valueOf(4)), P);
-                x = x.multiply(i).mod(P);
-            }
-            return x.testBit(0) ? P.subtract(x) : x;
-        }
-
-        private static BigInteger littleEndian(byte[] le) {
-            byte[] be = new byte[le.length];
-            for (int i = 0; i < le.length; i++) {
-                be[i] = le[le.length - 1 - i];
-            }
-            return new BigInteger(1, be);
-        }
     }
 }

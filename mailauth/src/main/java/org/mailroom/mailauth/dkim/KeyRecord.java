@@ -4,7 +4,10 @@ import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.mailroom.core.dns.DnsResolver;
 
 /**
@@ -20,6 +23,20 @@ import org.mailroom.core.dns.DnsResolver;
  */
 public record KeyRecord(DkimKey.Algorithm algorithm, PublicKey key, int bits, boolean testing, boolean strict,
                         List<String> hashes) {
+
+    /**
+     * Parsed records by their TXT text. The resolver caches the text for its TTL, but decoding the key (an RSA
+     * modulus, an Ed25519 point) cost more than the rest of a message's checks; the text fully decides the result,
+     * so a record seen before is not parsed again. Bounded: the least recently used go first.
+     */
+    private static final int PARSED_MAX = 1024;
+    private static final Map<String, Lookup> PARSED = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Lookup> eldest) {
+                    return size() > PARSED_MAX;
+                }
+            });
 
     /** The result of a look-up: a key, or the verdict result and reason why there is none. */
     public record Lookup(KeyRecord record, DkimVerdict.Result failure, String reason) {
@@ -51,7 +68,7 @@ public record KeyRecord(DkimKey.Algorithm algorithm, PublicKey key, int bits, bo
         }
         Lookup first = null;
         for (String txt : answer.records()) {
-            Lookup parsed = parse(txt);
+            Lookup parsed = parseCached(txt);
             if (parsed.record() != null) {
                 return parsed;
             }
@@ -60,6 +77,15 @@ public record KeyRecord(DkimKey.Algorithm algorithm, PublicKey key, int bits, bo
             }
         }
         return first != null ? first : Lookup.failed(DkimVerdict.Result.PERMERROR, "no key for signature");
+    }
+
+    private static Lookup parseCached(String txt) {
+        Lookup parsed = PARSED.get(txt);
+        if (parsed == null) {
+            parsed = parse(txt);
+            PARSED.put(txt, parsed);
+        }
+        return parsed;
     }
 
     /** Parses a key record's TXT value. */
