@@ -43,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
             "listen.submissions", "\"127.0.0.1:2465\"",
             "listen.imap", "\"127.0.0.1:2143\"",
             "listen.imaps", "\"127.0.0.1:2993\"",
-            "listen.pop3s", "\"127.0.0.1:2995\"");
+            "listen.pop3s", "\"127.0.0.1:2995\"",
+            "listen.admin", "\"127.0.0.1:2080\"");
 
     @Mixin
     StoreOptions options;

@@ -29,6 +29,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new UserCommand(STORE))
                 .addSubcommand(new AliasCommand(STORE))
                 .addSubcommand(new org.mailroom.server.admin.QueueCommand(org.mailroom.server.admin.QueueCommand.FROM_CONFIG))
+                .addSubcommand(new org.mailroom.server.admin.AdminCommand(STORE))
                 .addSubcommand(new ConfigCommand())
                 .addSubcommand(new org.mailroom.server.admin.MigrateCommand());
     }

@@ -36,7 +36,7 @@ final class ServerJvm {
         List<String> command = new ArrayList<>(List.of(java, "-Dlogback.configurationFile=logback.xml",
                 "-cp", classpath, "org.mailroom.server.Main", "serve", "--data", dataDir.toString(),
                 "--set", "listen.smtp=127.0.0.1:0"));
-        for (String off : List.of("submission", "submissions", "imap", "imaps", "pop3", "pop3s")) {
+        for (String off : List.of("submission", "submissions", "imap", "imaps", "pop3", "pop3s", "admin")) {
             command.add("--set");
             command.add("listen." + off + "=\"\"");
         }

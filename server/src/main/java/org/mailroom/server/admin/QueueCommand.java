@@ -33,7 +33,12 @@ public final class QueueCommand {
         Opened open(Config config) throws IOException;
     }
 
-    public record Opened(MailQueue queue, Bounces bounces, AutoCloseable onClose) {}
+    public record Opened(MailQueue queue, Bounces bounces, AutoCloseable onClose) {
+        /** The shared queue actions (also behind the admin API). */
+        QueueAdmin admin() {
+            return new QueueAdmin(queue, bounces);
+        }
+    }
 
     /** The embedded store of {@code server.data_dir}. */
     public static final Opener FROM_CONFIG = config -> {
@@ -74,7 +79,7 @@ public final class QueueCommand {
     @Command(name = "show", description = "A message's recipients and every delivery attempt.", mixinStandardHelpOptions = true)
     int show(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            MailQueue.Entry e = entry(o, id);
+            MailQueue.Entry e = o.admin().get(id);
             out.println("id:        " + e.id());
             out.println("sender:    <" + (e.sender() == null ? "" : e.sender()) + ">");
             out.println("queued:    " + e.created());
@@ -104,13 +109,11 @@ public final class QueueCommand {
         return run(store, (o, out) -> {
             Instant now = Instant.now();
             if (id != null) {
-                if (!o.queue().flush(id, now)) throw new AdminException("no queued message " + id);
+                o.admin().flush(id, now);
                 out.println(id + " flushed");
                 return;
             }
-            int n = 0;
-            for (MailQueue.Entry e : o.queue().list()) if (o.queue().flush(e.id(), now)) n++;
-            out.println(n + " flushed");
+            out.println(o.admin().flushAll(now) + " flushed");
         });
     }
 
@@ -118,7 +121,7 @@ public final class QueueCommand {
             mixinStandardHelpOptions = true)
     int delete(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            if (!o.queue().delete(id)) throw new AdminException("no queued message " + id);
+            o.admin().delete(id);
             out.println(id + " deleted");
         });
     }
@@ -127,14 +130,9 @@ public final class QueueCommand {
             mixinStandardHelpOptions = true)
     int bounce(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            MailQueue.Entry e = entry(o, id);
-            o.bounces().giveUp(o.queue(), e, "5.0.0", "returned to sender by the administrator");
+            o.admin().bounce(id);
             out.println(id + " bounced");
         });
-    }
-
-    private static MailQueue.Entry entry(Opened o, String id) throws IOException, AdminException {
-        return o.queue().get(id).orElseThrow(() -> new AdminException("no queued message " + id));
     }
 
     private int run(StoreOptions store, Action action) {

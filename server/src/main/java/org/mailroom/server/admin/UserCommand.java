@@ -8,11 +8,8 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.mailroom.core.auth.AppPasswords;
-import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStoreException;
 import picocli.CommandLine.ArgGroup;
@@ -66,17 +63,12 @@ public final class UserCommand {
             @ArgGroup(exclusive = true) PasswordSource source,
             @Mixin StoreOptions store) {
         return AdminRun.run(spec, store, opener, (directory, out) -> {
-            MailAddress address = AdminRun.address(text);
-            String account = address.canonical();
-            AdminRun.requireLocalDomain(directory, address.domain());
-            if (directory.lookup(address) instanceof Directory.Local) {
-                throw new AdminException("account '" + account + "' exists already");
-            }
+            DirectoryAdmin admin = new DirectoryAdmin(directory);
+            // Check before asking, so nobody types a password for nothing.
+            String account = admin.checkNewAccount(text);
             char[] password = readPassword(source, account);
             try {
-                directory.addAccount(account, password);
-            } catch (MailStoreException.AlreadyExists e) {
-                throw new AdminException("account '" + account + "' exists already");
+                admin.addAccount(account, password);
             } finally {
                 Arrays.fill(password, '\0');
             }
@@ -89,15 +81,11 @@ public final class UserCommand {
                @ArgGroup(exclusive = true) PasswordSource source,
                @Mixin StoreOptions store) {
         return AdminRun.run(spec, store, opener, (directory, out) -> {
-            MailAddress address = AdminRun.address(text);
-            String account = address.canonical();
-            // Check before asking, so nobody types a password for nothing.
-            if (!(directory.lookup(address) instanceof Directory.Local)) throw new AdminException("no account '" + account + "'");
+            DirectoryAdmin admin = new DirectoryAdmin(directory);
+            String account = admin.checkAccount(text);
             char[] password = readPassword(source, account);
             try {
-                directory.setPassword(account, password);
-            } catch (MailStoreException.NotFound e) {
-                throw new AdminException("no account '" + account + "'");
+                admin.setPassword(account, password);
             } finally {
                 Arrays.fill(password, '\0');
             }
@@ -107,22 +95,15 @@ public final class UserCommand {
 
     @Command(name = "remove", description = "Delete the account ADDRESS and its mail.", mixinStandardHelpOptions = true)
     int remove(@Parameters(paramLabel = "ADDRESS") String text, @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            String account = AdminRun.address(text).canonical();
-            if (!directory.removeAccount(account)) throw new AdminException("no account '" + account + "'");
-            out.println("account " + account + " removed");
-        });
+        return AdminRun.run(spec, store, opener, (directory, out) ->
+                out.println("account " + new DirectoryAdmin(directory).removeAccount(text) + " removed"));
     }
 
     @Command(name = "list", description = "List accounts, one per line.", mixinStandardHelpOptions = true)
     int list(@Parameters(arity = "0..1", paramLabel = "DOMAIN", description = "Only the accounts of this domain.") String only,
              @Mixin StoreOptions store) {
         return AdminRun.run(spec, store, opener, (directory, out) -> {
-            List<String> accounts = only == null
-                    ? new ArrayList<>(directory.accounts())
-                    : DomainCommand.accountsIn(directory, AdminRun.domain(only));
-            accounts.sort(null);
-            for (String account : accounts) out.println(account);
+            for (String account : new DirectoryAdmin(directory).accounts(only)) out.println(account);
         });
     }
 

@@ -24,7 +24,8 @@ public record Config(
         DnsSection dns,
         OutboundSection outbound,
         LimitsSection limits,
-        SmtpSection smtp) {
+        SmtpSection smtp,
+        AdminSection admin) {
 
     /**
      * Reads the configuration.
@@ -74,7 +75,7 @@ public record Config(
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */

@@ -226,7 +226,7 @@ class ConfigTest {
     @Test
     void everyKeyCanBeSet() {
         List<String> keys = List.copyOf(ConfigFile.keys());
-        assertThat(keys).hasSize(52);
+        assertThat(keys).hasSize(54);
         for (ConfigFile.Key key : ConfigFile.KEYS) {
             Config c = Config.load(Optional.empty(), Map.of(key.dotted(), key.tomlDefault()));
             assertThat(c).isEqualTo(Config.defaults());

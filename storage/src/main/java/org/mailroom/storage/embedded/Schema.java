@@ -89,7 +89,10 @@ final class Schema {
             // find blobs no row ever came to name, a few at a time.
             List.of(
                     "CREATE TABLE blob (id TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, data BLOB NOT NULL)",
-                    "CREATE INDEX blob_created ON blob (created)"));
+                    "CREATE INDEX blob_created ON blob (created)"),
+            // 7 (admin API): bearer tokens by name, only their SHA-256 (hex) stored.
+            List.of(
+                    "CREATE TABLE admin_token (name TEXT PRIMARY KEY, digest TEXT NOT NULL, created INTEGER NOT NULL)"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

@@ -43,6 +43,7 @@ public final class EmbeddedToPostgres {
                 + " scram_server_key");
         TABLES.put("app_password", "account, name, digest, created");
         TABLES.put("alias", "source, target, domain, created");
+        TABLES.put("admin_token", "name, digest, created");
         TABLES.put("mailbox", "id, account, name, uidvalidity, uidnext, highestmodseq, messages, size, special_use");
         TABLES.put("message", "mailbox_id, uid, blob_id, size, internal_date, flags, modseq");
         TABLES.put("expunged", "mailbox_id, uid, modseq");
