@@ -107,6 +107,9 @@ class AdminApiTest {
         HttpResponse<String> openapi = call("GET", "/api/openapi.json", null, null);
         assertThat(openapi.statusCode()).isEqualTo(200);
         assertThat(json(openapi).get("openapi").asString()).startsWith("3.");
+        HttpResponse<String> head = call("HEAD", "/healthz", null, null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
         HttpResponse<String> metrics = call("GET", "/metrics", null, null);
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");

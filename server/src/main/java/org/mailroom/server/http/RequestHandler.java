@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -81,11 +82,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Route route = null;
         Map<String, String> params = null;
         StringJoiner allowed = new StringJoiner(", ");
+        // HEAD is GET without the body (RFC 9110 section 9.3.2): some monitors ask that way.
+        HttpMethod wanted = request.method().equals(HttpMethod.HEAD) ? HttpMethod.GET : request.method();
         for (Route r : routes) {
             Map<String, String> p = r.match(segments);
             if (p == null) continue;
             allowed.add(r.method().name());
-            if (r.method().equals(request.method())) {
+            if (r.method().equals(wanted)) {
                 route = r;
                 params = p;
             }
@@ -126,8 +129,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private static void send(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response, boolean keepAlive) {
+        boolean head = request.method().equals(HttpMethod.HEAD);
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
-                Unpooled.wrappedBuffer(response.body()));
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.body()));
         if (response.contentType() != null) out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
         out.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
