@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,13 +117,7 @@ class MetricsTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The value of the sample {@code name} whose labels contain {@code labels}; 0 when there is none yet. */
-    static double value(String scrape, String name, String labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$").matcher(scrape);
-        while (m.find()) {
-            String found = m.group(1) == null ? "" : m.group(1);
-            if (found.contains(labels)) return Double.parseDouble(m.group(2));
-        }
-        return 0;
+    private static double value(String scrape, String name, String labels) {
+        return MetricsTestValues.value(scrape, name, labels);
     }
 }
