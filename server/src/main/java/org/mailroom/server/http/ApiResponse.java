@@ -2,6 +2,7 @@ package org.mailroom.server.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What a route answers: a status, a body with its type, and any extra headers. */
@@ -34,7 +35,7 @@ record ApiResponse(HttpResponseStatus status, String contentType, byte[] body, M
     }
 
     ApiResponse withHeader(String name, String value) {
-        Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
         return new ApiResponse(status, contentType, body, Map.copyOf(more));
     }

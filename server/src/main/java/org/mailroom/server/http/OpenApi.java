@@ -1,5 +1,6 @@
 package org.mailroom.server.http;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +14,7 @@ final class OpenApi {
     private OpenApi() {}
 
     static ApiResponse document() {
-        return new ApiResponse(io.netty.handler.codec.http.HttpResponseStatus.OK, ApiResponse.JSON_TYPE, DOCUMENT.clone(), Map.of());
+        return new ApiResponse(HttpResponseStatus.OK, ApiResponse.JSON_TYPE, DOCUMENT.clone(), Map.of());
     }
 
     static byte[] load() {

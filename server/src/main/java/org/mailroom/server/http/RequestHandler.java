@@ -148,7 +148,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (!keepAlive) written.addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** The path's segments, each percent-decoded ('+' stays '+': it is common in addresses); null when malformed. */
+    /**
+     * The path's segments, each percent-decoded as UTF-8 ('+' stays '+': it is common in addresses, and only forms
+     * use it for a space); null when malformed.
+     */
     static List<String> segments(String rawPath) {
         if (!rawPath.startsWith("/")) return null;
         List<String> segments = new ArrayList<>();
@@ -172,9 +175,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 if (hi < 0 || lo < 0) return null;
                 bytes.write(hi * 16 + lo);
                 i += 2;
+            } else if (c < 0x100) {
+                bytes.write(c); // the request line reaches us as ISO-8859-1: one char per octet sent
             } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(b, 0, b.length);
+                return null;
             }
         }
         return bytes.toString(StandardCharsets.UTF_8);
