@@ -14,6 +14,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.mailroom.core.metrics.Metrics;
@@ -33,7 +34,7 @@ public final class Listener implements AutoCloseable {
     /** @param protocol for messages: "SMTP", "POP3", "IMAP" */
     public Listener(String protocol) {
         this.protocol = protocol;
-        this.metricsName = protocol.toLowerCase(java.util.Locale.ROOT);
+        this.metricsName = protocol.toLowerCase(Locale.ROOT);
         this.connections = new DefaultChannelGroup(protocol, GlobalEventExecutor.INSTANCE);
     }
 
