@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The load generator: {@code bench smtp|pop3|imap|idle-memory|corpus}. Plain blocking sockets, one thread
+ * The load generator: {@code bench smtp|pop3|imap|idle-memory|corpus|dns}. Plain blocking sockets, one thread
  * per simulated client; figures from the client's clock and from /proc of the server's process tree.
  * Works against any server on loopback; bench/compare runs it against Mailroom, Postfix and Dovecot.
  */
@@ -22,7 +22,8 @@ public final class Bench implements Runnable {
                 .addSubcommand(new ImapLoad(out))
                 .addSubcommand(new IdleMemory(out))
                 .addSubcommand(new CorpusCommand(out))
-                .addSubcommand(new PasswordHashCommand(out));
+                .addSubcommand(new PasswordHashCommand(out))
+                .addSubcommand(new SignedCorpusDns(out));
     }
 
     public static void main(String[] args) {

@@ -2,10 +2,15 @@ package org.mailroom.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.mailroom.mailauth.dkim.DkimKey;
+import org.mailroom.mailauth.dkim.DkimSigner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,6 +94,16 @@ final class SmtpLoad implements Callable<Integer> {
             description = "Relay load: run a discarding SMTP sink on 127.0.0.1:PORT and stop the clock when it has every message.")
     Integer sinkPort;
 
+    @Option(names = "--dkim-key", paramLabel = "FILE",
+            description = "Sign every corpus message once, before the run, with this PKCS#8 RSA key (bench dns makes one).")
+    Path dkimKey;
+
+    @Option(names = "--dkim-domain", defaultValue = "client.test", description = "d= of those signatures (default: ${DEFAULT-VALUE}).")
+    String dkimDomain;
+
+    @Option(names = "--dkim-selector", defaultValue = "bench", description = "s= of those signatures (default: ${DEFAULT-VALUE}).")
+    String dkimSelector;
+
     @Override
     public Integer call() throws Exception {
         if (sinkPort != null) {
@@ -105,7 +120,20 @@ final class SmtpLoad implements Callable<Integer> {
         // A few hundred distinct messages, stuffed once: the clients should spend their time on the wire.
         int distinct = Math.min(messages, 256);
         byte[][] data = new byte[distinct][];
-        for (int i = 0; i < distinct; i++) data[i] = Corpus.dotStuffed(corpus.message(i));
+        DkimSigner signer = dkimKey == null ? null : new DkimSigner(Clock.systemUTC());
+        List<DkimKey> keys = dkimKey == null ? List.of() : List.of(SignedCorpusDns.dkimKey(dkimKey, dkimDomain, dkimSelector));
+        for (int i = 0; i < distinct; i++) {
+            byte[] message = corpus.message(i);
+            if (signer != null) {
+                // Signed once here, so the clients spend their time on the wire, as with unsigned messages.
+                byte[] signature = signer.sign(new java.io.ByteArrayInputStream(message), keys).getBytes(StandardCharsets.US_ASCII);
+                byte[] signed = new byte[signature.length + message.length];
+                System.arraycopy(signature, 0, signed, 0, signature.length);
+                System.arraycopy(message, 0, signed, signature.length, message.length);
+                message = signed;
+            }
+            data[i] = Corpus.dotStuffed(message);
+        }
         ServerProcess server = target.process();
         out.printf("%s: %s, %d sessions, %d messages x %d octets, %d recipient(s), %s connections%s%n",
                 sink == null ? "smtp" : "relay", target.address(), sessions, messages, size, recipients,

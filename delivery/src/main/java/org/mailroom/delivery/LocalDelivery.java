@@ -18,11 +18,14 @@ import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.Quota;
+import org.mailroom.core.store.SpecialMailboxes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MDA: puts a message into the INBOX of every account its local recipients resolve to.
+ * The MDA: puts a message into the INBOX of every account its local recipients resolve to, or into its Junk
+ * mailbox when the envelope is {@link Envelope#quarantined() quarantined} (the inbound checks' verdict; the
+ * mailbox is made with its special-use attribute if missing, see {@link SpecialMailboxes#junk}).
  *
  * <p>All copies are one {@link MailStore#deliver} call, so they share one blob and one durable commit; an
  * account reached twice (directly and through an alias) gets one copy. Aliases that point to other hosts
@@ -118,11 +121,16 @@ public final class LocalDelivery implements DeliveryAgent {
                     : queue.enqueue(blobId, envelope.isNullSender() ? null : envelope.sender().toString(),
                                     List.copyOf(forwards),
                                     new Dsn(envelope.dsn().envid(), envelope.dsn().ret(), forwardDsn), envelope.received());
-            List<MailStore.Target> targets = accounts.stream().map(MailStore.Target::inbox).toList();
+            List<MailStore.Target> targets = new ArrayList<>();
+            for (String account : accounts) {
+                targets.add(envelope.quarantined()
+                        ? new MailStore.Target(account, SpecialMailboxes.junk(store, account), Set.of())
+                        : MailStore.Target.inbox(account));
+            }
             List<MailStore.Placed> placed = targets.isEmpty() ? List.of() : storeCounted(blobId, size, envelope, targets);
             for (Map.Entry<MailAddress, RecipientResolver.Resolution> e : resolved.entrySet()) {
                 results.add(new RecipientResult(e.getKey(), RecipientResult.Status.ACCEPTED,
-                        where(e.getValue(), placed, queueId)));
+                        where(e.getValue(), placed, targets, queueId)));
             }
             if (queueId != null) afterQueueing.run();
             noticeOfDelivery(envelope, blobId, resolved);
@@ -180,10 +188,12 @@ public final class LocalDelivery implements DeliveryAgent {
     }
 
     /** For the log: {@code alice@example.test/INBOX uid 7}, plus the queue id of forwarded copies. */
-    private static String where(RecipientResolver.Resolution r, List<MailStore.Placed> placed, String queueId) {
+    private static String where(RecipientResolver.Resolution r, List<MailStore.Placed> placed,
+                                List<MailStore.Target> targets, String queueId) {
         List<String> parts = new ArrayList<>();
-        for (MailStore.Placed p : placed) {
-            if (r.accounts().contains(p.account())) parts.add(p.account() + "/INBOX uid " + p.uid());
+        for (int i = 0; i < placed.size(); i++) {
+            MailStore.Placed p = placed.get(i);
+            if (r.accounts().contains(p.account())) parts.add(p.account() + "/" + targets.get(i).mailbox() + " uid " + p.uid());
         }
         if (!r.forwards().isEmpty()) parts.add("forwarded via queue " + queueId);
         return String.join(", ", parts);

@@ -11,6 +11,8 @@ import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailQueue;
+import org.mailroom.delivery.signing.OutboundSigner;
+import org.mailroom.delivery.tls.TransportSecurity;
 import org.mailroom.protocol.smtp.client.OutboundMessage;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.smtp.client.SmtpClientException;
@@ -51,6 +53,8 @@ public final class RemoteDelivery {
     private final Clock clock;
     private final ConnectionCache connections;
     private final RelayLogin relayLogin;
+    private volatile OutboundSigner signer;
+    private volatile TransportSecurity security;
 
     /** The user and password a smart host (outbound.relay_host) wants; sent with AUTH PLAIN, under TLS only. */
     public record RelayLogin(String user, char[] password) {}
@@ -70,6 +74,19 @@ public final class RemoteDelivery {
         this.clock = clock;
     }
 
+    /** DKIM-signs (or ARC-seals) every message from now on; without it messages leave as stored. */
+    public void signWith(OutboundSigner signer) {
+        this.signer = signer;
+    }
+
+    /**
+     * MTA-STS and DANE for each destination domain (not for a smart host, which is not the domain's MX).
+     * Null (the default) for {@code outbound.tls} alone.
+     */
+    public void secureTransportWith(TransportSecurity security) {
+        this.security = security;
+    }
+
     public DomainResult deliver(MailQueue.Entry entry, String domain, List<String> recipients) {
         java.time.Instant started = clock.instant();
         List<String> log = new ArrayList<>();
@@ -87,7 +104,8 @@ public final class RemoteDelivery {
                     all(recipients, Result.TEMPORARY, "4.3.0", "cannot read the queued message: " + e.getMessage(),
                             null, false), "local error");
         }
-        String key = cacheKey(route);
+        TransportSecurity.DomainPolicy policy = security == null ? null : security.forDomain(domain, log);
+        String key = cacheKey(route) + (policy == null ? "" : policy.cacheTag());
         for (ConnectionCache.Kept k = connections.take(key); k != null; k = connections.take(key)) {
             Attempted a = reuse(k, message, recipients, log);
             if (a != null) return finish(started, domain, route, k.hostName() + " (reused)", k.tls(), log, a.outcomes, a.summary);
@@ -97,11 +115,21 @@ public final class RemoteDelivery {
         String lastError = "no MX host could be reached";
         String lastStatus = "4.4.1";
         for (MxResolver.Host host : route.hosts()) {
+            TransportSecurity.HostPolicy rule = policy == null ? null : policy.forHost(host.name(), log);
+            if (rule != null && rule.refusal() != null) {
+                // A temporary failure: the policy may change, or another MX may qualify next time.
+                log.add("skip " + host.name() + ": " + rule.refusal());
+                lastHost = host.name();
+                lastError = rule.refusal();
+                lastStatus = "4.7.5";
+                continue;
+            }
             for (InetSocketAddress address : host.addresses()) {
                 lastHost = host.name() + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
-                boolean plainText = client.settings().tls() == SmtpClient.TlsPolicy.NONE;
+                boolean plainText = client.settings().tls() == SmtpClient.TlsPolicy.NONE
+                        && (rule == null || !rule.tlsRequired());
                 for (int pass = 0; pass < 2; pass++) {
-                    Session session = new Session(host.name(), address, plainText, log, key);
+                    Session session = new Session(host.name(), address, plainText, log, key, rule);
                     Attempted a = session.run(message, recipients);
                     tls = session.tls;
                     if (a.outcomes != null) {
@@ -133,9 +161,13 @@ public final class RemoteDelivery {
         final boolean plainText;
         final List<String> log;
         final String key;
+        /** MTA-STS or DANE for this host, or null. */
+        final TransportSecurity.HostPolicy rule;
         String tls = "none";
 
-        Session(String hostName, InetSocketAddress address, boolean plainText, List<String> log, String key) {
+        Session(String hostName, InetSocketAddress address, boolean plainText, List<String> log, String key,
+                TransportSecurity.HostPolicy rule) {
+            this.rule = rule;
             this.hostName = hostName;
             this.address = address;
             this.plainText = plainText;
@@ -161,11 +193,13 @@ public final class RemoteDelivery {
                 if (!greeting.isPositive()) return skip(a, c, where + " greeted with " + greeting);
                 SmtpReply hello = c.hello();
                 if (!hello.isPositive()) return skip(a, c, where + " refused EHLO/HELO: " + hello);
+                String ip = address.getAddress().getHostAddress();
                 if (!plainText && c.capabilities().startTls()) {
                     try {
-                        SmtpReply ready = c.startTls();
+                        SmtpReply ready = c.startTls(certificateCheck(rule));
                         if (ready.code() == 220) {
                             tls = c.tlsDescription();
+                            if (rule != null) rule.succeeded(hostName, ip);
                             hello = c.hello();
                             if (!hello.isPositive()) return skip(a, c, where + " refused EHLO after STARTTLS: " + hello);
                         } else {
@@ -173,14 +207,33 @@ public final class RemoteDelivery {
                         }
                     } catch (SmtpClientException e) {
                         if (e.kind() != SmtpClientException.Kind.TLS && e.kind() != SmtpClientException.Kind.TIMEOUT) throw e;
-                        a.retryInPlainText = client.settings().tls() == SmtpClient.TlsPolicy.OPPORTUNISTIC;
+                        a.retryInPlainText = client.settings().tls() == SmtpClient.TlsPolicy.OPPORTUNISTIC
+                                && (rule == null || !rule.tlsRequired());
                         tls = "none: " + e.getMessage() + (a.retryInPlainText ? "; retrying in plain text" : "");
                         if (!a.retryInPlainText) a.status = "4.7.5"; // cryptographic failure (RFC 3463)
+                        if (rule != null && rule.check() != null && rule.check().enforcing()
+                                && rule.check().failureType() != null) {
+                            String why = rule.check().failureType() + ": " + rule.check().failure();
+                            rule.failed(rule.check().failureType(), hostName, ip, rule.check().failure());
+                            return skip(a, c, where + ": certificate refused under the domain's "
+                                    + (rule.policyType().equals("tlsa") ? "DANE TLSA records" : "MTA-STS policy")
+                                    + " (" + why + ")");
+                        }
+                        if (rule != null) rule.failed("validation-failure", hostName, ip, e.getMessage());
                         return skip(a, c, where + ": " + e.getMessage());
                     }
                 } else {
                     tls = plainText && client.settings().tls() != SmtpClient.TlsPolicy.NONE
                             ? "none: plain text after a failed TLS handshake" : "none: STARTTLS not offered";
+                }
+                if (rule != null && !plainText && !c.isTls()) {
+                    rule.failed("starttls-not-supported", hostName, ip, tls);
+                }
+                if (rule != null && rule.tlsRequired() && !c.isTls()) {
+                    a.status = "4.7.10";
+                    return skip(a, c, where + " offers no STARTTLS, which the domain's "
+                            + (rule.policyType().equals("tlsa") ? "DANE TLSA records require"
+                            : "MTA-STS policy (mode enforce) requires"));
                 }
                 if (requiresTls() && !c.isTls()) {
                     a.status = "4.7.10"; // encryption needed (enhanced status code registry, RFC 5248)
@@ -281,6 +334,16 @@ public final class RemoteDelivery {
         }
     }
 
+    /**
+     * The policy's certificate check, unless it only reports (MTA-STS testing) while outbound.tls = verify
+     * asks for more: then the client's own verification stands.
+     */
+    private org.mailroom.protocol.smtp.client.CertificateCheck certificateCheck(TransportSecurity.HostPolicy rule) {
+        if (rule == null || rule.check() == null) return null;
+        if (!rule.check().enforcing() && client.settings().tls() == SmtpClient.TlsPolicy.VERIFY) return null;
+        return rule.check();
+    }
+
     private boolean requiresTls() {
         SmtpClient.TlsPolicy p = client.settings().tls();
         return p == SmtpClient.TlsPolicy.REQUIRED || p == SmtpClient.TlsPolicy.VERIFY;
@@ -360,6 +423,15 @@ public final class RemoteDelivery {
         boolean whole = head.length <= READ_ONCE;
         long size = whole ? head.length : blobs.size(entry.blobId());
         OutboundMessage.Content content = whole ? () -> new ByteArrayInputStream(head) : () -> blobs.open(entry.blobId());
+        // DKIM-Signature (or ARC) fields go in front on the wire; the blob stays as it is. Signed once per blob.
+        OutboundSigner sign = signer;
+        OutboundMessage.Content stored = content;
+        String fields = sign == null ? "" : sign.fieldsFor(entry, () -> OutboundSigner.withoutReturnPath(stored.open()));
+        if (!fields.isEmpty()) {
+            byte[] prefix = fields.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            content = () -> OutboundSigner.withFields(stored.open(), prefix);
+            size += prefix.length;
+        }
         boolean utf8 = entry.sender() != null && needsUtf8(entry.sender());
         List<OutboundMessage.Recipient> rcpts = new ArrayList<>();
         Dsn dsn = entry.dsn();

@@ -3,6 +3,8 @@ package org.mailroom.server;
 import org.mailroom.server.admin.AliasCommand;
 import org.mailroom.server.admin.ConfigCommand;
 import org.mailroom.server.admin.DirectoryOpener;
+import org.mailroom.server.admin.DkimCommand;
+import org.mailroom.server.admin.DnsCommand;
 import org.mailroom.server.admin.DomainCommand;
 import org.mailroom.server.admin.UserCommand;
 import org.mailroom.storage.Storage;
@@ -28,6 +30,8 @@ public final class Main implements Runnable {
                 .addSubcommand(new DomainCommand(STORE))
                 .addSubcommand(new UserCommand(STORE))
                 .addSubcommand(new AliasCommand(STORE))
+                .addSubcommand(new DkimCommand(STORE))
+                .addSubcommand(new DnsCommand(STORE))
                 .addSubcommand(new org.mailroom.server.admin.QueueCommand(org.mailroom.server.admin.QueueCommand.FROM_CONFIG))
                 .addSubcommand(new org.mailroom.server.admin.AdminCommand(STORE))
                 .addSubcommand(new ConfigCommand())

@@ -16,6 +16,8 @@ import org.mailroom.core.auth.Authenticator;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
+import org.mailroom.core.dkim.DkimRotation;
+import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.inbound.SenderOwnership;
 import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.store.Quota;
@@ -27,6 +29,16 @@ import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.delivery.QueueRunner;
 import org.mailroom.delivery.RemoteDelivery;
 import org.mailroom.delivery.dns.DnsjavaResolver;
+import org.mailroom.delivery.signing.OutboundSigner;
+import org.mailroom.mailauth.arc.ArcSealer;
+import org.mailroom.mailauth.dkim.DkimSigner;
+import org.mailroom.mailauth.InboundAuthenticator;
+import org.mailroom.delivery.tls.MtaStsPolicies;
+import org.mailroom.delivery.tls.PolicyFetcher;
+import org.mailroom.delivery.tls.TlsReportSender;
+import org.mailroom.delivery.tls.TlsReports;
+import org.mailroom.delivery.tls.TransportSecurity;
+import org.mailroom.delivery.tls.TrustAnchors;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
@@ -40,6 +52,7 @@ import org.mailroom.protocol.smtp.SmtpSettings;
 import org.mailroom.protocol.tls.CertificateSource;
 import org.mailroom.protocol.tls.TlsContext;
 import org.mailroom.server.admin.QueueAdmin;
+import org.mailroom.server.config.AuthSection;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
@@ -71,6 +84,7 @@ public final class Server implements AutoCloseable {
     private Bounces bounces;
     private PrometheusMetrics metrics;
     private AdminHttpServer admin;
+    private TlsReportSender tlsReportSender;
 
     private Server(Config config, Storage storage, EventLoops loops, Router router) {
         this.config = config;
@@ -88,15 +102,19 @@ public final class Server implements AutoCloseable {
     public static Server start(Config config, Clock clock) throws IOException {
         Storage storage = openStorage(config);
         EventLoops loops = EventLoops.forThisMachine(config.server().nativeTransport());
-        Quota quota = new Quota(storage.mailStore(), config.limits().mailboxQuota());
+        // Each account's own limit from the directory (./mailroom user quota), else limits.mailbox_quota.
+        Quota quota = new Quota(storage.mailStore(), storage.directory(), config.limits().mailboxQuota());
         LocalDelivery local = new LocalDelivery(storage.mailStore(), storage.mailQueue(), storage.directory(), quota);
         QueueDelivery queued = new QueueDelivery(storage.mailQueue());
         Router router = new Router(storage.directory(), local, queued, quota);
         Server server = new Server(config, storage, loops, router);
         try {
             server.startMetrics();
-            server.startListeners(clock);
-            server.startQueueRunner(clock, local, queued);
+            // One resolver, one cache: the inbound checks (SPF, DKIM keys, DMARC) and the outbound queue (MX).
+            DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock,
+                    config.dns().dnssec());
+            server.startListeners(clock, dns);
+            server.startQueueRunner(clock, dns, local, queued);
             server.startAdmin();
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -113,12 +131,15 @@ public final class Server implements AutoCloseable {
      * nodes on one database; the data directory then holds only TLS files and blobs being received).
      */
     public static Storage openStorage(Config config) throws IOException {
-        if (config.store().isEmbedded()) return EmbeddedStorage.open(config.server().dataDir(), (int) config.store().inlineBlobMax());
+        if (config.store().isEmbedded()) {
+            return EmbeddedStorage.open(config.server().dataDir(), (int) config.store().inlineBlobMax(),
+                    config.store().expungedKept());
+        }
         return PostgresStorage.open(config.store().url(), config.store().user(), config.store().password(),
-                config.server().dataDir().resolve("tmp"));
+                config.server().dataDir().resolve("tmp"), config.store().expungedKept());
     }
 
-    private void startListeners(Clock clock) throws IOException {
+    private void startListeners(Clock clock, DnsResolver dns) throws IOException {
         String hostname = config.server().hostname();
         LimitsSection limits = config.limits();
         TlsContext tls = tlsContext();
@@ -127,14 +148,15 @@ public final class Server implements AutoCloseable {
         SaslMechanisms mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
         LoginGuard guard = new LoginGuard(new LoginGuard.Settings(limits.authDelay(), java.time.Duration.ofSeconds(30),
                 limits.authFailures(), limits.authAttemptsPerMinute(), java.time.Duration.ofMinutes(1),
-                java.time.Duration.ofMinutes(15), 100_000), clock);
+                java.time.Duration.ofMinutes(15), 100_000, java.time.Duration.ofMinutes(15), limits.loginTrust()), clock);
         Optional<InetSocketAddress> smtp = config.listen().smtpAddress();
         if (smtp.isPresent()) {
             SmtpSettings settings = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
                     limits.commandLine(), limits.textLine(), limits.commandTimeout(), limits.sessionTimeout(),
                     limits.errors(), limits.errorDelay(), limits.greetingDelay(), limits.connections(),
                     limits.connectionsPerIp(), limits.hopCount(), config.smtp().normalizeBareLineEndings(), false);
-            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false, null);
+            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false, null,
+                    inboundChecks(dns, clock));
             listeners.add(server);
             bound.put("smtp", bind("listen.smtp", smtp.get(), () -> server.start(smtp.get())));
         }
@@ -181,20 +203,30 @@ public final class Server implements AutoCloseable {
                 ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.connections(), false,
                 config.tls().plaintextAuthFromLoopback(), limits.mailboxQuota());
         StoredMessageStructure structure = new StoredMessageStructure(storage.mailStore(), storage.blobStore());
+        Quota quota = new Quota(storage.mailStore(), storage.directory(), limits.mailboxQuota()); // stateless
         Optional<InetSocketAddress> imap = config.listen().imapAddress();
         if (imap.isPresent()) {
             ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,
-                    mechanisms, guard, tls, false, loops.boss(), loops.workers(), loops.blocking());
+                    mechanisms, guard, tls, false, loops.boss(), loops.workers(), loops.blocking(), quota);
             listeners.add(server);
             bound.put("imap", bind("listen.imap", imap.get(), () -> server.start(imap.get())));
         }
         Optional<InetSocketAddress> imaps = config.listen().imapsAddress();
         if (imaps.isPresent()) {
             ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,
-                    mechanisms, guard, tls, true, loops.boss(), loops.workers(), loops.blocking());
+                    mechanisms, guard, tls, true, loops.boss(), loops.workers(), loops.blocking(), quota);
             listeners.add(server);
             bound.put("imaps", bind("listen.imaps", imaps.get(), () -> server.start(imaps.get())));
         }
+    }
+
+    /** SPF, DKIM, ARC and DMARC of mail on port 25 ({@code [auth]}), or null when {@code auth.verify} is off. */
+    private InboundAuthenticator inboundChecks(DnsResolver dns, Clock clock) {
+        AuthSection auth = config.auth();
+        if (!auth.verify()) return null;
+        return new InboundAuthenticator(dns, new InboundAuthenticator.Settings(
+                auth.authservIdOr(config.server().hostname()), auth.dmarcReject(), auth.spfReject(),
+                auth.tempfailOnDnsError()), clock);
     }
 
     /** The server's certificate: the configured PEM files, or a self-signed one kept in the data directory. */
@@ -208,10 +240,10 @@ public final class Server implements AutoCloseable {
     }
 
     /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
-    private void startQueueRunner(Clock clock, LocalDelivery local, QueueDelivery queued) {
+    private void startQueueRunner(Clock clock, DnsjavaResolver dns, LocalDelivery local, QueueDelivery queued)
+            throws IOException {
         OutboundSection out = config.outbound();
         String hostname = config.server().hostname();
-        DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock);
         Optional<HostPort> relay = out.relay();
         MxResolver mx = new MxResolver(dns, out.port(), Set.of(hostname.toLowerCase(java.util.Locale.ROOT)),
                 relay.map(HostPort::host).orElse(null), relay.map(HostPort::port).orElse(0), new SecureRandom());
@@ -220,6 +252,10 @@ public final class Server implements AutoCloseable {
         RemoteDelivery.RelayLogin relayLogin = out.relayLogin()
                 .map(login -> new RemoteDelivery.RelayLogin(login[0], login[1].toCharArray())).orElse(null);
         RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock, ConnectionCache.Limits.DEFAULT, relayLogin);
+        // DKIM for our domains' mail and bounces, ARC for forwarded mail (issue 13); keys from the directory.
+        remote.signWith(new OutboundSigner(storage.directory(), new DkimRotation(storage.directory(), config.dkim().rotation()),
+                new DkimSigner(clock), new ArcSealer(dns, clock), hostname, clock, config.dkim().sign()));
+        if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
         bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
@@ -252,7 +288,7 @@ public final class Server implements AutoCloseable {
         List<String> names = List.copyOf(bound.keySet());
         List<AutoCloseable> started = List.copyOf(listeners);
         AdminRoutes.Backend backend = new AdminRoutes.Backend(storage.directory(),
-                new QueueAdmin(storage.mailQueue(), bounces), queueRunner::wakeUp, metrics,
+                new QueueAdmin(storage.mailQueue(), bounces, storage.blobStore()), queueRunner::wakeUp, metrics,
                 () -> notListening(names, started));
         admin = new AdminHttpServer(loops, tls, backend, config.admin().metricsTokenRequired());
         bound.put("admin", bind("listen.admin", address.get(), () -> admin.start(address.get())));
@@ -269,6 +305,28 @@ public final class Server implements AutoCloseable {
             if (!up) down.add(i < names.size() ? names.get(i) : l.toString());
         }
         return down;
+    }
+
+    /**
+     * MTA-STS, DANE and TLS-RPT for outbound mail. The policy cache and the report counts are files in the data
+     * directory: per node with PostgreSQL, which costs a node one policy fetch per domain and no correctness.
+     */
+    private TransportSecurity transportSecurity(DnsjavaResolver dns, Clock clock) throws IOException {
+        OutboundSection out = config.outbound();
+        java.nio.file.Path data = config.server().dataDir();
+        var trust = TrustAnchors.load(out.tlsTrust().isBlank() ? null : java.nio.file.Path.of(out.tlsTrust()));
+        MtaStsPolicies sts = !out.mtaSts() ? null : new MtaStsPolicies(dns,
+                new PolicyFetcher(dns, trust, out.mtaStsPort(), Duration.ofSeconds(10)),
+                data.resolve(MtaStsPolicies.FILE_NAME), clock);
+        TlsReports reports = null;
+        if (out.tlsReports()) {
+            reports = new TlsReports(data.resolve(TlsReports.FILE_NAME), clock);
+            String hostname = config.server().hostname();
+            tlsReportSender = new TlsReportSender(reports, dns, router, storage.blobStore(), hostname,
+                    out.tlsReportOrg().isBlank() ? hostname : out.tlsReportOrg(), trust, clock);
+            tlsReportSender.start();
+        }
+        return new TransportSecurity(dns, sts, config.dns().dnssec(), trust, reports);
     }
 
     private interface Binder {
@@ -326,10 +384,16 @@ public final class Server implements AutoCloseable {
         return queueRunner;
     }
 
+    /** Sends the TLS reports (RFC 8460) of the days before today now; null when outbound.tls_reports is off. */
+    public TlsReportSender tlsReportSender() {
+        return tlsReportSender;
+    }
+
     @Override
     public void close() {
         if (admin != null) admin.close();
         if (queueRunner != null) queueRunner.close();
+        if (tlsReportSender != null) tlsReportSender.close();
         for (AutoCloseable listener : listeners) {
             try {
                 listener.close();

@@ -1,6 +1,7 @@
 package org.mailroom.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.delivery.testing.TestDnsServer;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 class AdminApiTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final byte[] STUCK = "From: alice@example.test\r\nSubject: stuck\r\n\r\nHello\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
 
     private Path dir;
 
@@ -122,6 +126,11 @@ class AdminApiTest {
         assertThat(added.statusCode()).isEqualTo(201);
         assertThat(json(added).get("name").asString()).isEqualTo("new.example");
         assertThat(server.server.storage().directory().isLocalDomain("new.example")).isTrue();
+        // As 'mailroom domain add': a signing pair, RSA and Ed25519 (DirectoryAdmin makes it for both).
+        assertThat(server.server.storage().directory().dkimKeys("new.example"))
+                .extracting(DkimKeyRecord::algorithm, DkimKeyRecord::state)
+                .containsExactlyInAnyOrder(tuple(DkimKeyRecord.RSA_SHA256, DkimKeyRecord.State.ACTIVE),
+                        tuple(DkimKeyRecord.ED25519_SHA256, DkimKeyRecord.State.ACTIVE));
         assertError(call("POST", "/api/domains", token, "{\"name\": \"new.example\"}"), 409, "already a local domain");
         assertError(call("POST", "/api/domains", token, "{\"name\": \"bad_name!\"}"), 400, "not a valid domain name");
         assertError(call("POST", "/api/domains", token, "{\"nom\": \"x.test\"}"), 400, "\"name\" (a string) is required");
@@ -186,6 +195,16 @@ class AdminApiTest {
         assertThat(entry.get("recipients").get(0).get("address").asString()).isEqualTo("someone@unreachable.test");
         assertThat(entry.get("recipients").get(0).get("state").asString()).isEqualTo("pending");
         assertThat(entry.get("domains").get(0).asString()).isEqualTo("unreachable.test");
+        assertThat(entry.get("size").asLong()).isEqualTo(STUCK.length);
+        assertThat(entry.get("arrival").asString()).isNotEmpty();
+        // The same filters and the same shape as 'mailroom queue list --json' (QueueListing).
+        assertThat(json(ok(call("GET", "/api/queue?domain=nowhere.test", token, null))).size()).isZero();
+        assertThat(json(ok(call("GET", "/api/queue?sender=alice@example.test", token, null))).size()).isGreaterThanOrEqualTo(2);
+        JsonNode cli = JSON.readTree(cli("queue", "list", "--json", "--sender", "alice@example.test"));
+        JsonNode fromCli = null;
+        for (JsonNode e : cli) if (e.get("id").asString().equals(first)) fromCli = e;
+        assertThat(fromCli).isNotNull();
+        assertThat(iterable(fromCli.propertyNames())).containsExactlyElementsOf(iterable(entry.propertyNames()));
 
         JsonNode shown = json(ok(call("GET", "/api/queue/" + first, token, null)));
         assertThat(shown.get("history").size()).isGreaterThanOrEqualTo(1);
@@ -299,10 +318,14 @@ class AdminApiTest {
         BlobStore blobs = server.server.storage().blobStore();
         String blobId;
         try (BlobStore.BlobWriter w = blobs.create()) {
-            w.write("From: alice@example.test\r\nSubject: stuck\r\n\r\nHello\r\n".getBytes(StandardCharsets.US_ASCII));
+            w.write(STUCK);
             blobId = w.commit();
         }
         return server.server.storage().mailQueue().enqueue(blobId, "alice@example.test", List.of(recipient), Instant.now());
+    }
+
+    private static List<String> iterable(java.util.Collection<String> names) {
+        return List.copyOf(names);
     }
 
     private int attempts(String id) throws Exception {

@@ -79,4 +79,20 @@ class ImapQresyncTest {
             assertThat(a.run("FETCH 1:* (UID)")).containsExactly("* 1 FETCH (UID 1)", "* 2 FETCH (UID 3)");
         }
     }
+
+    /**
+     * With two expunge records kept per mailbox (store.expunged_kept), a client that comes back with an older
+     * MODSEQ gets every UID it may know that is gone (RFC 7162 section 3.2.5.2), narrowed by its known UIDs and
+     * sequence match data; a session that slept through the pruning still hears every EXPUNGE. python3's imaplib.
+     */
+    @Test
+    void aClientOlderThanTheKeptRecordsIsResynchronizedInFull() throws Exception {
+        server.close();
+        server = TestServer.start(data, java.util.Map.of("store.expunged_kept", "2"));
+        Path script = Path.of(ImapQresyncTest.class.getResource("/interop/imap_qresync_pruned.py").toURI());
+        String out = Programs.run(null, List.of("python3", script.toString(), "127.0.0.1",
+                String.valueOf(server.imap().getPort()), "alice@example.test", TestServer.PASSWORD));
+        assertThat(out).contains("ok: resync without known UIDs: every gone UID up to UIDNEXT-1",
+                "ok: sleeper hears three EXPUNGEs", "python imap qresync pruned: done").doesNotContain("FAIL");
+    }
 }

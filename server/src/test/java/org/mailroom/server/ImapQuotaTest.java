@@ -83,4 +83,23 @@ class ImapQuotaTest {
         assertThat(store().messages(store().mailbox(nearly, "INBOX").orElseThrow().id()))
                 .as("the filler and the small message, not the large one").hasSize(2);
     }
+
+    /**
+     * Accounts' own limits from the directory (what {@code ./mailroom user quota} sets) beat the default: GETQUOTA
+     * and GETQUOTAROOT show each its own, APPEND and RCPT TO check it, SETQUOTA is refused. imaplib and smtplib.
+     */
+    @Test
+    void eachAccountsOwnLimitIsShownAndEnforced() throws Exception {
+        var directory = server.server.storage().directory();
+        directory.setQuota(account("big", 3000), java.util.OptionalLong.of(1L << 20));
+        directory.setQuota(account("small", 0), java.util.OptionalLong.of(1024));
+        directory.setQuota(account("free", 3000), java.util.OptionalLong.of(0));
+        directory.setQuota(account("tiny", 200), java.util.OptionalLong.of(100));
+        Path script = Path.of(ImapQuotaTest.class.getResource("/interop/quota_imap.py").toURI());
+        String out = Programs.run(null, List.of("python3", script.toString(), "127.0.0.1",
+                String.valueOf(server.imap().getPort()), String.valueOf(server.smtp().getPort()), TestServer.PASSWORD));
+        assertThat(out).contains("ok: big: GETQUOTA shows its own limit", "ok: smtp: RCPT refused by the account's own limit",
+                "python quota imap: done").doesNotContain("FAIL");
+        assertThat(store().usage("big@example.test")).isGreaterThan(2048);
+    }
 }

@@ -28,6 +28,13 @@ public final class StoreValues {
 
     private StoreValues() {}
 
+    /**
+     * Expunge records kept per mailbox for QRESYNC VANISHED (RFC 7162 section 3.2.10) unless configured
+     * otherwise ({@code store.expunged_kept}). Each is a few dozen octets; beyond this many, the oldest are pruned
+     * and a client resynchronizing from before them is told every UID it may know that is gone (section 3.2.5.2).
+     */
+    public static final int DEFAULT_EXPUNGED_KEPT = 1000;
+
     /** Accounts are canonical addresses: lower case, never empty. */
     public static String account(String account) throws MailStoreException {
         if (account == null || account.isBlank()) throw new MailStoreException("empty account");

@@ -15,19 +15,34 @@ import java.util.List;
  * @param received    when the transaction started
  * @param dsn         the sender's delivery status notification parameters, {@link Dsn#NONE} without any
  * @param authenticatedUser the account that authenticated the session (submission), or null
+ * @param quarantined the inbound checks want this message kept away from the INBOX (DMARC {@code p=quarantine},
+ *                    RFC 7489 section 6.3): local copies go into each account's Junk mailbox (special-use
+ *                    {@code \Junk}, RFC 6154); copies forwarded to other hosts are queued as usual
  */
 public record Envelope(String id, MailAddress sender, List<MailAddress> recipients, String heloName,
-                       String clientAddress, Instant received, Dsn dsn, String authenticatedUser) {
+                       String clientAddress, Instant received, Dsn dsn, String authenticatedUser,
+                       boolean quarantined) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
         if (dsn == null) dsn = Dsn.NONE;
     }
 
+    /** An envelope whose local copies go to the INBOX. */
+    public Envelope(String id, MailAddress sender, List<MailAddress> recipients, String heloName,
+                    String clientAddress, Instant received, Dsn dsn, String authenticatedUser) {
+        this(id, sender, recipients, heloName, clientAddress, received, dsn, authenticatedUser, false);
+    }
+
     /** An envelope without DSN parameters or authentication (inbound mail, local notices). */
     public Envelope(String id, MailAddress sender, List<MailAddress> recipients, String heloName,
                     String clientAddress, Instant received) {
-        this(id, sender, recipients, heloName, clientAddress, received, Dsn.NONE, null);
+        this(id, sender, recipients, heloName, clientAddress, received, Dsn.NONE, null, false);
+    }
+
+    /** The same envelope, its local copies bound for Junk. */
+    public Envelope quarantine() {
+        return new Envelope(id, sender, recipients, heloName, clientAddress, received, dsn, authenticatedUser, true);
     }
 
     public boolean isNullSender() {

@@ -41,6 +41,18 @@ public interface BlobStore {
         long size();
 
         /**
+         * Reads back what was written so far, before (or instead of) committing, without copying it to another
+         * blob: for a look at a whole message before deciding whether and how to keep it (the inbound checks
+         * read the client's bytes, then write the copy to store and close this writer). The stream is valid
+         * until the next write, commit or close; the writer stays open.
+         *
+         * @throws UnsupportedOperationException if this store cannot (then commit, {@link #open}, delete)
+         */
+        default InputStream written() throws IOException {
+            throw new UnsupportedOperationException("this blob store cannot read a blob before its commit");
+        }
+
+        /**
          * Finishes the blob and returns its id; it can be read under that id from now on. The blob is durable
          * (on stable storage, surviving a crash or power loss) no later than the first write of the same
          * storage that names it ({@code MailStore.deliver}, {@code MailQueue.enqueue}...) and that returns

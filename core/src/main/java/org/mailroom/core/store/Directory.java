@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.mailroom.core.auth.ScramCredentials;
 import org.mailroom.core.mail.MailAddress;
 
@@ -49,7 +50,7 @@ public interface Directory {
     /** @return false if it was there already */
     boolean addDomain(String domain) throws IOException;
 
-    /** Removes a domain; refuses (MailStoreException) while accounts or aliases of it exist. */
+    /** Removes a domain and its DKIM keys; refuses (MailStoreException) while accounts or aliases of it exist. */
     boolean removeDomain(String domain) throws IOException;
 
     /** Adds an account in a local domain. @throws MailStoreException.AlreadyExists, NotFound (domain) */
@@ -88,6 +89,28 @@ public interface Directory {
      */
     default Optional<Lookup> lookupIfLocal(MailAddress address) throws IOException {
         return isLocalDomain(address.domain()) ? Optional.of(lookup(address)) : Optional.empty();
+    }
+
+    // ---- per-account storage quota (RFC 9208 STORAGE) ----
+
+    /**
+     * The account's own storage limit in bytes, if one was set (0: no limit for this account); empty when it
+     * has none of its own, so the configured default ({@code limits.mailbox_quota}) applies. Example: after
+     * {@code setQuota("alice@example.org", OptionalLong.of(2L << 30))}, {@link Quota} allows Alice 2 GiB.
+     *
+     * @throws MailStoreException.NotFound if there is no such account
+     */
+    default OptionalLong quota(String account) throws IOException {
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Sets (a value) or clears (empty: back to the default) the account's own storage limit.
+     *
+     * @throws MailStoreException.NotFound if there is no such account
+     */
+    default void setQuota(String account, OptionalLong bytes) throws IOException {
+        throw new UnsupportedOperationException("per-account quotas are not supported by this directory");
     }
 
     // ---- credentials beyond the password (added for SASL and app passwords) ----
@@ -148,5 +171,37 @@ public interface Directory {
     /** Every token, by name. */
     default List<AdminToken> adminTokens() throws IOException {
         throw new UnsupportedOperationException("admin tokens are not supported by this directory");
+    }
+
+    // ---- DKIM signing keys (issue 13); defaults so that test fakes need not keep keys ----
+
+    /**
+     * The DKIM keys of a domain in every state, oldest first (then by selector). Empty for a domain without keys
+     * or not ours. Example: {@code dkimKeys("example.org")} gives the ACTIVE pair {@code mr20261204r} (RSA) and
+     * {@code mr20261204e} (Ed25519), and after a rotation also the PUBLISHED pair of the rotation day.
+     */
+    default List<DkimKeyRecord> dkimKeys(String domain) throws IOException {
+        return List.of();
+    }
+
+    /** Adds a key. @throws MailStoreException.NotFound (domain not local), MailStoreException.AlreadyExists (selector) */
+    default void addDkimKey(DkimKeyRecord key) throws IOException {
+        throw new UnsupportedOperationException("DKIM keys are not supported by this directory");
+    }
+
+    /**
+     * Moves a key from state {@code from} to {@code to}, with its new retire-after time (null unless RETIRED).
+     * Conditional, so that two nodes making the same transition at once do it once.
+     *
+     * @return false if the key is not there or not in state {@code from}
+     */
+    default boolean setDkimKeyState(String domain, String selector, DkimKeyRecord.State from, DkimKeyRecord.State to,
+                                    Instant retireAfter) throws IOException {
+        throw new UnsupportedOperationException("DKIM keys are not supported by this directory");
+    }
+
+    /** Deletes a key. @return false if there was none */
+    default boolean removeDkimKey(String domain, String selector) throws IOException {
+        throw new UnsupportedOperationException("DKIM keys are not supported by this directory");
     }
 }

@@ -181,6 +181,52 @@ public interface MailStore {
     }
 
     /**
+     * What {@link #vanishedSince} knows: the UIDs expunged above a MODSEQ, and whether that list is complete.
+     * Expunge records are pruned (the oldest beyond a number kept per mailbox); {@code floor} is the highest
+     * MODSEQ of a pruned record, so the list is complete only for a MODSEQ at or above it. Below it, the caller
+     * must work out what vanished from the UIDs still present (RFC 7162 section 3.2.5.2 allows a server to
+     * report every UID the client may know that is not in the mailbox).
+     */
+    record Vanished(long floor, List<Long> uids) {
+        public Vanished {
+            uids = List.copyOf(uids);
+        }
+
+        public boolean complete(long sinceModSeq) {
+            return sinceModSeq >= floor;
+        }
+    }
+
+    /** {@link #expungedSince} and the mailbox's prune mark, read together so no pruning falls between them. */
+    default Vanished vanishedSince(long mailboxId, long modSeq) throws IOException {
+        return new Vanished(0, expungedSince(mailboxId, modSeq));
+    }
+
+    // ---- \Recent (RFC 3501 section 2.3.2, IMAP4rev1 only) ----
+
+    /**
+     * Claims the messages of a mailbox up to {@code upToUid} as \Recent for the calling session: the mailbox
+     * keeps the highest UID already claimed (its "recent mark"), and this raises it to {@code upToUid} if it is
+     * lower, atomically (one session wins, also across nodes). Returns the mark as it was before: the caller's
+     * recent messages are those with a UID above the returned value and at most {@code upToUid}; none when the
+     * returned value is {@code upToUid} or more. Example: after two deliveries to a fresh mailbox,
+     * {@code claimRecent(id, 2)} returns 0 in the first session and 2 in the second.
+     */
+    default long claimRecent(long mailboxId, long upToUid) throws IOException {
+        return upToUid;
+    }
+
+    /** The recent mark without claiming (EXAMINE, RFC 3501 section 6.3.2): messages above it are unclaimed. */
+    default long recentMark(long mailboxId) throws IOException {
+        return Long.MAX_VALUE;
+    }
+
+    /** How many messages are above the recent mark (STATUS RECENT). */
+    default int recentCount(long mailboxId) throws IOException {
+        return 0;
+    }
+
+    /**
      * The bytes an account's messages take, summed over all its mailboxes (a message in two mailboxes counts
      * twice, as the user sees it): the usage of the IMAP QUOTA STORAGE resource (RFC 9208) and what
      * {@link Quota} compares with the limit. Implementations sum the per-mailbox size they keep, never the

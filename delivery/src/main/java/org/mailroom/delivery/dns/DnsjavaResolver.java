@@ -15,7 +15,9 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -28,6 +30,7 @@ import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -36,6 +39,11 @@ import org.xbill.DNS.Type;
  * {@link DnsResolver} on dnsjava: asks the configured servers (or the system's) directly, follows CNAME
  * chains, and keeps answers for their TTL (negative answers for the SOA minimum, RFC 2308), read from an
  * injectable clock. Temporary failures are never cached: the next attempt asks again.
+ *
+ * <p>DNSSEC: this class does not validate. With {@code dnssec} set, it trusts the configured resolver to
+ * (it should be on loopback or reached over a trusted path, RFC 7672 section 2.1): queries carry the AD and
+ * DO bits (RFC 6840 section 5.7) and an answer is {@link Answer#authenticated()} when every response on the
+ * way to it (CNAME hops included) came back with AD set. Without it, no answer is ever authenticated.
  */
 public final class DnsjavaResolver implements DnsResolver {
 
@@ -49,10 +57,15 @@ public final class DnsjavaResolver implements DnsResolver {
     private record Cached(Lookup lookup, Instant expires) {}
 
     /** The records of one name and type, after CNAMEs, with the detail line and the TTL to keep them. */
-    private record Lookup(Status status, List<Record> records, String detail, Duration ttl) {}
+    private record Lookup(Status status, List<Record> records, String detail, Duration ttl, boolean authenticated) {
+        Lookup(Status status, List<Record> records, String detail, Duration ttl) {
+            this(status, records, detail, ttl, false);
+        }
+    }
 
     private final Resolver resolver;
     private final Clock clock;
+    private final boolean dnssec;
     private final ConcurrentHashMap<Key, Cached> cache = new ConcurrentHashMap<>();
 
     /**
@@ -60,6 +73,11 @@ public final class DnsjavaResolver implements DnsResolver {
      * @param timeout per query and server
      */
     public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, Clock clock) {
+        this(servers, timeout, clock, false);
+    }
+
+    /** @param dnssec the servers validate DNSSEC: their AD bit is believed (dns.dnssec) */
+    public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, Clock clock, boolean dnssec) {
         ExtendedResolver extended;
         if (servers.isEmpty()) {
             extended = new ExtendedResolver();
@@ -70,8 +88,10 @@ public final class DnsjavaResolver implements DnsResolver {
         }
         extended.setTimeout(timeout);
         extended.setRetries(1);
+        if (dnssec) extended.setEDNS(0, 0, ExtendedFlags.DO);
         this.resolver = extended;
         this.clock = clock;
+        this.dnssec = dnssec;
     }
 
     @Override
@@ -82,7 +102,7 @@ public final class DnsjavaResolver implements DnsResolver {
             MXRecord m = (MXRecord) r;
             mx.add(new Mx(m.getPriority(), hostName(m.getTarget())));
         }
-        return new Answer<>(lookup.status(), mx, lookup.detail());
+        return new Answer<>(lookup.status(), mx, lookup.detail(), lookup.authenticated());
     }
 
     @Override
@@ -118,6 +138,28 @@ public final class DnsjavaResolver implements DnsResolver {
         return new Answer<>(lookup.status(), names, lookup.detail());
     }
 
+    /**
+     * Records of any type as presentation text ({@code "0 1 465 mail.example.org."} for SRV), for {@code mailroom
+     * dns check}. A CNAME question gets the CNAME itself, not its target.
+     */
+    public Answer<String> records(String name, int type) {
+        Lookup lookup = lookup(name, type);
+        List<String> texts = new ArrayList<>();
+        for (Record r : lookup.records()) texts.add(r.rdataToString());
+        return new Answer<>(lookup.status(), texts, lookup.detail());
+    }
+
+    @Override
+    public Answer<Tlsa> tlsa(String name) {
+        Lookup lookup = lookup(name, Type.TLSA);
+        List<Tlsa> found = new ArrayList<>();
+        for (Record r : lookup.records()) {
+            TLSARecord t = (TLSARecord) r;
+            found.add(new Tlsa(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(), t.getCertificateAssociationData()));
+        }
+        return new Answer<>(lookup.status(), found, lookup.detail(), lookup.authenticated());
+    }
+
     private Lookup lookup(String name, int type) {
         Key key = new Key(name.toLowerCase(Locale.ROOT), type);
         Instant now = clock.instant();
@@ -140,16 +182,22 @@ public final class DnsjavaResolver implements DnsResolver {
             return new Lookup(Status.NO_SUCH_DOMAIN, List.of(), what + ": not a domain name", NEGATIVE_TTL_DEFAULT);
         }
         StringBuilder chain = new StringBuilder();
+        boolean authenticated = dnssec;
         for (int link = 0; link <= MAX_CNAME_LINKS; link++) {
             Message response;
             try {
-                response = resolver.send(Message.newQuery(Record.newRecord(current, type, DClass.IN)));
+                Message query = Message.newQuery(Record.newRecord(current, type, DClass.IN));
+                if (dnssec) query.getHeader().setFlag(Flags.AD);
+                response = resolver.send(query);
             } catch (IOException e) {
                 return new Lookup(Status.TEMPORARY_FAILURE, List.of(), what + chain + ": " + describe(e), Duration.ZERO);
             }
+            authenticated &= response.getHeader().getFlag(Flags.AD);
+            String ad = authenticated ? " (AD)" : "";
             int rcode = response.getRcode();
             if (rcode == Rcode.NXDOMAIN) {
-                return new Lookup(Status.NO_SUCH_DOMAIN, List.of(), what + chain + ": NXDOMAIN", negativeTtl(response));
+                return new Lookup(Status.NO_SUCH_DOMAIN, List.of(), what + chain + ": NXDOMAIN" + ad, negativeTtl(response),
+                        authenticated);
             }
             if (rcode != Rcode.NOERROR) {
                 return new Lookup(Status.TEMPORARY_FAILURE, List.of(), what + chain + ": " + Rcode.string(rcode),
@@ -158,7 +206,7 @@ public final class DnsjavaResolver implements DnsResolver {
             // A recursive server answers with the chain and the target's records; follow it name by name.
             List<Record> answer = response.getSection(Section.ANSWER);
             Name target = current;
-            for (int i = 0; i <= MAX_CNAME_LINKS; i++) {
+            for (int i = 0; type != Type.CNAME && i <= MAX_CNAME_LINKS; i++) {
                 Name next = cnameOf(answer, target);
                 if (next == null) break;
                 chain.append(" -> CNAME ").append(hostName(next));
@@ -176,10 +224,11 @@ public final class DnsjavaResolver implements DnsResolver {
                 List<String> shown = new ArrayList<>();
                 for (Record r : records) shown.add(r.rdataToString());
                 return new Lookup(Status.FOUND, records, what + chain + ": " + String.join(", ", shown)
-                        + " (ttl " + ttl + ")", Duration.ofSeconds(ttl));
+                        + " (ttl " + ttl + ")" + ad, Duration.ofSeconds(ttl), authenticated);
             }
             if (target.equals(current)) {
-                return new Lookup(Status.NO_RECORDS, List.of(), what + chain + ": no records", negativeTtl(response));
+                return new Lookup(Status.NO_RECORDS, List.of(), what + chain + ": no records" + ad, negativeTtl(response),
+                        authenticated);
             }
             current = target; // the server gave the CNAME only: ask for its target
         }

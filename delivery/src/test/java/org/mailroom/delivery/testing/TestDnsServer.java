@@ -30,6 +30,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -59,6 +60,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Thread tcpThread;
     private final List<Record> records = new CopyOnWriteArrayList<>();
     private final Map<Name, Behaviour> behaviours = new ConcurrentHashMap<>();
+    private final java.util.Set<Name> authenticated = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -142,10 +144,31 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** A TLSA record (RFC 6698), e.g. {@code tlsa("_25._tcp.mx.b.test", 3, 1, 1, sha256OfKey)}. */
+    public TestDnsServer tlsa(String name, int usage, int selector, int matchingType, byte[] data) {
+        records.add(new TLSARecord(name(name), DClass.IN, TTL, usage, selector, matchingType, data));
+        return this;
+    }
+
+    /**
+     * Answers about these names carry the AD bit, as a validating resolver sets it for a signed zone (a CNAME
+     * hop's answer carries it when the name asked is marked).
+     */
+    public TestDnsServer authenticated(String... names) {
+        for (String n : names) authenticated.add(name(n));
+        return this;
+    }
+
     /** Removes every record of a name (a test changes its zone between messages). */
     public TestDnsServer remove(String name) {
         Name n = name(name);
         records.removeIf(r -> r.getName().equals(n));
+        return this;
+    }
+
+    /** An SRV record (RFC 2782): {@code srv("_imaps._tcp.b.test", 0, 1, 993, "mail.b.test")}. */
+    public TestDnsServer srv(String name, int priority, int weight, int port, String target) {
+        records.add(new org.xbill.DNS.SRVRecord(name(name), DClass.IN, TTL, priority, weight, port, name(target)));
         return this;
     }
 
@@ -242,6 +265,7 @@ public final class TestDnsServer implements AutoCloseable {
         response.getHeader().setFlag(Flags.QR);
         response.getHeader().setFlag(Flags.RA);
         response.getHeader().setFlag(Flags.AA);
+        if (authenticated.contains(qname)) response.getHeader().setFlag(Flags.AD);
         response.addRecord(question, Section.QUESTION);
         Name current = qname;
         for (int hop = 0; hop < 10; hop++) {

@@ -3,8 +3,9 @@ package org.mailroom.mailauth.dkim;
 /**
  * The outcome of one DKIM-Signature header field (RFC 6376 section 6; result names of RFC 8601 section 2.7.1).
  *
- * @param result    pass, fail (bad signature or body hash), neutral (could not be checked: syntax, no key...),
- *                  policy, temperror (DNS), permerror (key record unusable)
+ * @param result    pass; fail (bad signature or body hash); neutral (the signature field could not be parsed or
+ *                  accepted: syntax, duplicate or missing tag, unknown algorithm, From not signed); policy (expired,
+ *                  RSA key under 1024 bits); temperror (DNS failure); permerror (no key record, revoked, unusable)
  * @param domain    the {@code d=} tag, lower case, or "" when the field had none
  * @param selector  the {@code s=} tag, or ""
  * @param algorithm the {@code a=} tag, or ""

@@ -17,6 +17,7 @@ import org.mailroom.protocol.imap.commands.ExpungeCommand;
 import org.mailroom.protocol.imap.commands.FetchCommand;
 import org.mailroom.protocol.imap.commands.GetQuotaCommand;
 import org.mailroom.protocol.imap.commands.GetQuotaRootCommand;
+import org.mailroom.protocol.imap.commands.SetQuotaCommand;
 import org.mailroom.protocol.imap.commands.IdCommand;
 import org.mailroom.protocol.imap.commands.IdleCommand;
 import org.mailroom.protocol.imap.commands.ListCommand;
@@ -76,6 +77,7 @@ public final class CommandTable {
             Map.entry("IDLE",         new Entry(new IdleCommand(), AUTH)),
             Map.entry("GETQUOTA",     new Entry(new GetQuotaCommand(), AUTH)),
             Map.entry("GETQUOTAROOT", new Entry(new GetQuotaRootCommand(), AUTH)),
+            Map.entry("SETQUOTA",     new Entry(new SetQuotaCommand(), AUTH)),
             Map.entry("COMPRESS",     new Entry(new CompressCommand(), AUTH)),
             Map.entry("CHECK",        new Entry(new NoopCommand(), SELECTED)),
             Map.entry("CLOSE",        new Entry(new CloseCommand(), SELECTED)),

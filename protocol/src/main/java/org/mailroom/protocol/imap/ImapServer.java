@@ -20,6 +20,7 @@ import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.Quota;
 import org.mailroom.protocol.Listener;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
@@ -55,6 +56,7 @@ public final class ImapServer implements AutoCloseable {
     private final EventExecutorGroup blocking;
     private final Listener listener = new Listener("IMAP");
     private final AtomicInteger open = new AtomicInteger();
+    private final Quota quota;
 
     /**
      * @param sasl        the mechanisms shared by all protocols (LOGIN uses its authenticator too)
@@ -65,6 +67,15 @@ public final class ImapServer implements AutoCloseable {
     public ImapServer(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
                       SaslMechanisms sasl, LoginGuard guard, TlsContext tls, boolean implicitTls,
                       EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
+        this(settings, store, blobs, structure, sasl, guard, tls, implicitTls, boss, workers, blocking,
+                new Quota(store, settings.mailboxQuota()));
+    }
+
+    /** As above, with each account's storage limit (its own from the directory, else the default). */
+    public ImapServer(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
+                      SaslMechanisms sasl, LoginGuard guard, TlsContext tls, boolean implicitTls,
+                      EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking, Quota quota) {
+        this.quota = Objects.requireNonNull(quota, "quota");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
@@ -102,7 +113,7 @@ public final class ImapServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS));
         pipeline.addLast("decoder", new ImapDecoder(settings.maxLineLength(), settings.maxLiteralSize(), literals));
         pipeline.addLast(blocking, "session", new ImapSession(settings, store, blobs, structure, sasl, guard,
-                tls));
+                tls, quota));
     }
 
     /** RFC 9051 section 7.1.5: BYE at once when the server will not serve the client. */

@@ -104,9 +104,15 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     public ImapSession(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
                        SaslMechanisms sasl, LoginGuard loginGuard, TlsContext tls) {
+        this(settings, store, blobs, structure, sasl, loginGuard, tls, new Quota(store, settings.mailboxQuota()));
+    }
+
+    /** @param quota each account's storage limit (its own from the directory, or the default) */
+    public ImapSession(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
+                       SaslMechanisms sasl, LoginGuard loginGuard, TlsContext tls, Quota quota) {
         this.settings = settings;
         this.store = store;
-        this.quota = new Quota(store, settings.mailboxQuota());
+        this.quota = quota;
         this.blobs = blobs;
         this.structure = structure;
         this.sasl = sasl;
@@ -292,7 +298,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         return blobs;
     }
 
-    /** The per-account storage limit (RFC 9208): quota root "" holds all of the account's mailboxes. */
+    /** Each account's storage limit (RFC 9208): quota root "" holds all of the account's mailboxes. */
     public Quota quota() {
         return quota;
     }
@@ -625,8 +631,14 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         closeAfterWrite();
     }
 
+    /**
+     * SELECT or EXAMINE. In IMAP4rev1 a SELECT claims the mailbox's new messages as \Recent for this session, an
+     * EXAMINE only looks (RFC 3501 sections 2.3.2, 6.3.2); IMAP4rev2 has no \Recent (RFC 9051 appendix E).
+     */
     public void select(Mailbox mailbox, boolean readOnly) throws IOException {
-        selected = SelectedMailbox.open(store, mailbox, readOnly);
+        SelectedMailbox.RecentMode recent = rev2() ? SelectedMailbox.RecentMode.NONE
+                : readOnly ? SelectedMailbox.RecentMode.LOOK : SelectedMailbox.RecentMode.CLAIM;
+        selected = SelectedMailbox.open(store, mailbox, readOnly, recent);
         state = State.SELECTED;
     }
 

@@ -35,13 +35,33 @@ public final class SelectedMailbox {
     private long knownModSeq;
     /** The result of the last SEARCH RETURN (SAVE), as UIDs (RFC 5182); empty until one ran. */
     private List<Long> savedSearch = List.of();
+    /** How this session sees \Recent (RFC 3501 section 2.3.2). */
+    private final RecentMode recentMode;
+    /**
+     * The UIDs that are \Recent in this session, as ranges: pairs (above, upTo], ascending; null for none. A UID
+     * range per claim, not a set of UIDs: a session that claimed 10,000 new messages holds two numbers. Ranges
+     * only multiply when another session claims some arrivals between two of ours.
+     */
+    private long[] recent;
 
-    private SelectedMailbox(MailStore store, Mailbox mailbox, boolean readOnly, List<MessageRecord> messages) {
+    /** Who may see and claim \Recent messages. */
+    public enum RecentMode {
+        /** SELECT in an IMAP4rev1 session: claims new messages, at SELECT and as they arrive. */
+        CLAIM,
+        /** EXAMINE in an IMAP4rev1 session: sees the unclaimed messages as recent, claims nothing. */
+        LOOK,
+        /** IMAP4rev2 (RFC 9051 removed \Recent): neither sees nor claims. */
+        NONE
+    }
+
+    private SelectedMailbox(MailStore store, Mailbox mailbox, boolean readOnly, List<MessageRecord> messages,
+                            RecentMode recentMode) {
         this.store = store;
         this.mailbox = mailbox;
         this.knownModSeq = mailbox.highestModSeq();
         this.readOnly = readOnly;
         this.messages = new Messages(mailbox.id(), messages);
+        this.recentMode = recentMode;
     }
 
     /**
@@ -49,7 +69,59 @@ public final class SelectedMailbox {
      * missing; newer changes are read again at the first sync.
      */
     static SelectedMailbox open(MailStore store, Mailbox mailbox, boolean readOnly) throws IOException {
-        return new SelectedMailbox(store, mailbox, readOnly, store.messages(mailbox.id()));
+        return open(store, mailbox, readOnly, RecentMode.NONE);
+    }
+
+    /**
+     * As above; with {@link RecentMode#CLAIM} the messages read are claimed as \Recent (the list may already hold
+     * messages past the mailbox record's UIDNEXT), with {@link RecentMode#LOOK} those above the mark are shown so.
+     */
+    static SelectedMailbox open(MailStore store, Mailbox mailbox, boolean readOnly, RecentMode recentMode)
+            throws IOException {
+        List<MessageRecord> records = store.messages(mailbox.id());
+        SelectedMailbox selected = new SelectedMailbox(store, mailbox, readOnly, records, recentMode);
+        long lastUid = Math.max(mailbox.uidNext() - 1, records.isEmpty() ? 0 : records.get(records.size() - 1).uid());
+        if (recentMode == RecentMode.CLAIM) {
+            selected.claimRecent(lastUid);
+        } else if (recentMode == RecentMode.LOOK) {
+            long mark = store.recentMark(mailbox.id());
+            if (mark < Long.MAX_VALUE) selected.recent = new long[] {mark, Long.MAX_VALUE};
+        }
+        return selected;
+    }
+
+    /** Claims up to {@code upToUid}; what the store gives this session joins its ranges. */
+    private void claimRecent(long upToUid) throws IOException {
+        long above = store.claimRecent(mailbox.id(), upToUid);
+        if (above >= upToUid) return;
+        if (recent != null && recent[recent.length - 1] == above) {
+            recent[recent.length - 1] = upToUid; // adjacent to our last claim: one range
+        } else {
+            long[] grown = recent == null ? new long[2] : Arrays.copyOf(recent, recent.length + 2);
+            grown[grown.length - 2] = above;
+            grown[grown.length - 1] = upToUid;
+            recent = grown;
+        }
+    }
+
+    /** Whether the message is \Recent in this session (always false in IMAP4rev2). */
+    public boolean isRecent(long uid) {
+        if (recent == null) return false;
+        for (int i = 0; i < recent.length; i += 2) if (uid > recent[i] && uid <= recent[i + 1]) return true;
+        return false;
+    }
+
+    /** How many messages are \Recent in this session: the RECENT response (RFC 3501 section 7.3.2). */
+    public int recentCount() {
+        if (recent == null) return 0;
+        int count = 0;
+        for (int i = 0; i < messages.size(); i++) if (isRecent(messages.uid(i))) count++;
+        return count;
+    }
+
+    /** Whether this session shows \Recent at all (IMAP4rev1). */
+    public boolean showsRecent() {
+        return recentMode != RecentMode.NONE;
     }
 
     public Mailbox mailbox() {
@@ -93,6 +165,13 @@ public final class SelectedMailbox {
             boolean in = byUid ? set.contains(uid, maxUid) : set.contains(i + 1, messages.size());
             if (in && !expungedPending.contains(uid)) out.add(i + 1);
         }
+        return out;
+    }
+
+    /** The UIDs this session numbers, ascending (those whose EXPUNGE is still owed included). */
+    public long[] uids() {
+        long[] out = new long[messages.size()];
+        for (int i = 0; i < out.length; i++) out[i] = messages.uid(i);
         return out;
     }
 
@@ -140,6 +219,8 @@ public final class SelectedMailbox {
         if (arrived) {
             arrived = false;
             session.untagged(messages.size() + " EXISTS");
+            // RFC 3501 section 7.3.2: the count of \Recent goes with every change of EXISTS in IMAP4rev1.
+            if (showsRecent()) session.untagged(recentCount() + " RECENT");
         }
     }
 
@@ -159,8 +240,20 @@ public final class SelectedMailbox {
             return;
         }
         long lastUid = messages.isEmpty() ? 0 : messages.uid(messages.size() - 1);
-        for (long uid : store.expungedSince(mailbox.id(), knownModSeq)) {
-            if (msnOf(uid) > 0) expungedPending.add(uid);
+        long lastKnownUid = lastUid;
+        MailStore.Vanished vanished = store.vanishedSince(mailbox.id(), knownModSeq);
+        if (vanished.complete(knownModSeq)) {
+            for (long uid : vanished.uids()) {
+                if (msnOf(uid) > 0) expungedPending.add(uid);
+            }
+        } else {
+            // The expunge records this session needed were pruned (it slept through more expunges than are kept):
+            // what is gone is what we number and the store no longer has.
+            Set<Long> present = new java.util.HashSet<>();
+            for (MessageRecord m : store.messages(mailbox.id())) present.add(m.uid());
+            for (int i = 0; i < messages.size(); i++) {
+                if (!present.contains(messages.uid(i))) expungedPending.add(messages.uid(i));
+            }
         }
         for (MessageRecord current : store.changedSince(mailbox.id(), knownModSeq)) {
             if (current.uid() > lastUid) {
@@ -179,6 +272,8 @@ public final class SelectedMailbox {
         }
         knownModSeq = Math.max(knownModSeq, now.highestModSeq());
         mailbox = now;
+        // New messages are \Recent for the first session told of them (RFC 3501 section 2.3.2): claim them now.
+        if (recentMode == RecentMode.CLAIM && lastUid > lastKnownUid) claimRecent(lastUid);
     }
 
     /** EXPUNGE per message, or one VANISHED with their UIDs once QRESYNC is on (RFC 7162 section 3.2.10). */

@@ -1,6 +1,7 @@
 package org.mailroom.protocol.imap;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -84,6 +85,50 @@ public final class SequenceSet {
             out.append(ascending.get(i));
             if (j > i) out.append(':').append(ascending.get(j));
             i = j + 1;
+        }
+        return out.toString();
+    }
+
+    /**
+     * The numbers of this set above {@code above} and at most {@code max} ({@code *} meaning {@code max}) that are
+     * not in {@code presentAscending}, formatted as a compact set; "" when there are none. Works on ranges, never
+     * number by number, so {@code 1:4294967295} costs what its gaps cost. For VANISHED (EARLIER) when expunge
+     * records were pruned (RFC 7162 section 3.2.5.2): every UID the client may know that is no longer here.
+     */
+    public String missing(long above, long max, long[] presentAscending) {
+        // The set's ranges, clipped to (above, max], sorted and merged.
+        long[][] ranges = new long[lows.length][];
+        int n = 0;
+        for (int i = 0; i < lows.length; i++) {
+            long a = lows[i] == STAR ? max : lows[i];
+            long b = highs[i] == STAR ? max : highs[i];
+            long lo = Math.max(Math.min(a, b), above + 1);
+            long hi = Math.min(Math.max(a, b), max);
+            if (lo <= hi) ranges[n++] = new long[] {lo, hi};
+        }
+        Arrays.sort(ranges, 0, n, (x, y) -> Long.compare(x[0], y[0]));
+        StringBuilder out = new StringBuilder();
+        int p = 0;
+        long done = above; // everything up to here is written or excluded
+        for (int r = 0; r < n; r++) {
+            long lo = Math.max(ranges[r][0], done + 1);
+            long hi = ranges[r][1];
+            if (lo > hi) continue;
+            while (p < presentAscending.length && presentAscending[p] < lo) p++;
+            long from = lo;
+            while (from <= hi) {
+                long next = p < presentAscending.length ? presentAscending[p] : Long.MAX_VALUE;
+                long to = Math.min(hi, next - 1);
+                if (from <= to) {
+                    if (out.length() > 0) out.append(',');
+                    out.append(from);
+                    if (to > from) out.append(':').append(to);
+                }
+                if (next > hi) break;
+                from = next + 1;
+                p++;
+            }
+            done = hi;
         }
         return out.toString();
     }

@@ -21,9 +21,18 @@
  * section bytes ({@link org.mailroom.protocol.imap.StoredMessageStructure}: the structure parsed at delivery and
  * kept by the store, sections read from their byte range of the blob).
  *
+ * <h2>\Recent, QRESYNC after pruning, SEARCH text</h2>
+ * \Recent (IMAP4rev1 only) is per session: the store keeps per mailbox the highest UID some session has claimed,
+ * a SELECT (and each arrival the selected session hears of) raises it and keeps the UID range it got, EXAMINE
+ * only looks ({@link org.mailroom.protocol.imap.SelectedMailbox}). Expunge records are pruned past a number per
+ * mailbox; below the mailbox's floor, VANISHED (EARLIER) lists every UID the client may know that is gone
+ * ({@link org.mailroom.protocol.imap.SequenceSet#missing}). SEARCH BODY and TEXT compare with the decoded text
+ * parts ({@link org.mailroom.protocol.imap.SearchText}).
+ *
  * <h2>Quota and compression</h2>
- * One storage limit per account ({@link org.mailroom.core.store.Quota}): quota root "" holds every mailbox
- * (RFC 9208); APPEND and COPY check it before storing, MOVE never changes it. COMPRESS DEFLATE (RFC 4978) puts
+ * One storage limit per account ({@link org.mailroom.core.store.Quota}), its own from the directory or the
+ * default: quota root "" holds every mailbox (RFC 9208); APPEND and COPY check it before storing, MOVE never
+ * changes it; SETQUOTA is refused (NOPERM). COMPRESS DEFLATE (RFC 4978) puts
  * Netty's raw deflate codecs next to TLS on the event loop, in the same task as the uncompressed OK.
  *
  * <h2>TLS and logins</h2>

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.mailroom.core.delivery.Router;
 import org.mailroom.core.store.BlobStore;
+import org.mailroom.mailauth.InboundAuthenticator;
 import org.mailroom.protocol.ConnectionLimiter;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.Listener;
@@ -29,6 +30,7 @@ public final class SmtpServer implements AutoCloseable {
     private final TlsContext tls;
     private final boolean implicitTls;
     private final SmtpAuth auth;
+    private final InboundChecks checks;
     private final Listener listener = new Listener("SMTP");
 
     /**
@@ -38,8 +40,18 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(SmtpSettings settings, Router router, BlobStore blobs, EventLoops loops, Clock clock,
                       TlsContext tls, boolean implicitTls, SmtpAuth auth) {
+        this(settings, router, blobs, loops, clock, tls, implicitTls, auth, null);
+    }
+
+    /**
+     * @param checks for port 25: SPF, DKIM, ARC and DMARC of every message at the end of its data, or null for
+     *               none; ignored on submission listeners ({@code auth} set: our own users' mail is not checked)
+     */
+    public SmtpServer(SmtpSettings settings, Router router, BlobStore blobs, EventLoops loops, Clock clock,
+                      TlsContext tls, boolean implicitTls, SmtpAuth auth, InboundAuthenticator checks) {
         if (implicitTls && tls == null) throw new IllegalArgumentException("implicit TLS needs a TLS context");
         this.auth = auth;
+        this.checks = checks == null || auth != null ? null : new InboundChecks(checks, blobs);
         this.tls = tls;
         this.implicitTls = implicitTls;
         this.settings = settings;
@@ -64,7 +76,7 @@ public final class SmtpServer implements AutoCloseable {
             p.addLast("limits", limiter);
             p.addLast("idle", new IdleStateHandler(settings.commandTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             p.addLast("decoder", decoder);
-            p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth));
+            p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth, checks));
         });
     }
 

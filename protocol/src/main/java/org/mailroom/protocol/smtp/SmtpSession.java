@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.mail.SmtpPath;
 import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.store.BlobStore;
+import org.mailroom.mailauth.InboundAuthenticator;
 import org.mailroom.protocol.LogText;
 import org.mailroom.protocol.tls.ChannelBinding;
 import org.mailroom.protocol.tls.StartTls;
@@ -56,6 +58,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>"250" after the data means every recipient's copy is durable: the blob is fsync'd before delivery and
  * the delivery agents return only once their records are committed (RFC 5321 section 6.1).
+ *
+ * <p>On port 25 with authentication checks on ({@link InboundChecks}), the spool holds the client's bytes alone;
+ * at the end of the data the checks read them, and the message is refused (550, 451) or stored as a new blob
+ * that starts with our trace and Authentication-Results fields.
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
 
@@ -98,6 +104,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private final Clock clock;
     private final TlsContext tls;
     private final SmtpAuth auth;
+    /** Port 25 with authentication checks on; null on submission (our users' mail) or with the checks off. */
+    private final InboundChecks checks;
 
     private ChannelHandlerContext ctx;
     private LoginGuard.Connection guard;
@@ -137,8 +145,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private long chunkedSize;
 
     SmtpSession(SmtpSettings settings, Router router, BlobStore blobs, SmtpDecoder decoder, Clock clock,
-                TlsContext tls, SmtpAuth auth) {
+                TlsContext tls, SmtpAuth auth, InboundChecks checks) {
         this.auth = auth;
+        this.checks = auth == null ? checks : null;
         this.settings = settings;
         this.router = router;
         this.blobs = blobs;
@@ -661,7 +670,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         next();
     }
 
-    /** Starts the spool file with our trace headers; false (with the reply sent) if the store refuses. */
+    /**
+     * Starts the spool file with our trace headers (without them when the checks must see the client's message
+     * first); false (with the reply sent) if the store refuses.
+     */
     private boolean openSpool() {
         messageId = QueueIds.next(clock);
         spoolError = null;
@@ -670,7 +682,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (user != null) submitted = new SubmissionHeaders();
         try {
             spool = blobs.create();
-            spool.write(traceHeaders().getBytes(StandardCharsets.UTF_8));
+            if (checks == null) spool.write(traceHeaders().getBytes(StandardCharsets.UTF_8));
             return true;
         } catch (IOException e) {
             log.warn("id={} cannot open spool: {}", messageId, e.toString());
@@ -871,18 +883,43 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** Makes the message durable for every recipient, then says so; returns the reply to the data. */
     private String deliver(long size) {
-        String blobId;
-        long stored = spool.size();
-        try {
-            blobId = spool.commit();
-        } catch (IOException e) {
-            log.warn("id={} spool commit failed: {}", messageId, e.toString());
-            abortSpool();
-            return "451 4.3.0 Error: cannot store message now, try again later";
-        }
-        spool = null;
         Dsn dsn = envid == null && ret == null && recipientDsn.isEmpty() ? Dsn.NONE : new Dsn(envid, ret, recipientDsn);
         Envelope envelope = new Envelope(messageId, sender, recipients, heloName, clientIp, transactionStart, dsn, user);
+        String blobId;
+        long stored;
+        String authResults = "";
+        if (checks != null) {
+            // The spool holds the client's bytes alone: the checks read them, and the copy to store is a new blob.
+            InboundChecks.Outcome checked;
+            try {
+                checked = checks.check(new InboundAuthenticator.Inbound(clientAddress(), heloName,
+                        sender == null ? "" : sender.toString()), spool, traceHeaders());
+            } catch (IOException e) {
+                log.warn("id={} authentication checks could not read or write the message: {}", messageId, e.toString());
+                logMessage(size, "451 4.3.0 (checks: " + e + ")");
+                return "451 4.3.0 Error: cannot store message now, try again later";
+            } finally {
+                abortSpool(); // the client's bytes: read, copied or refused, never kept
+            }
+            authResults = " auth=" + checked.summary();
+            if (checked.refusal() != null) {
+                logMessage(size, checked.refusal() + authResults);
+                return checked.refusal();
+            }
+            blobId = checked.blobId();
+            stored = checked.size();
+            if (checked.quarantine()) envelope = envelope.quarantine();
+        } else {
+            stored = spool.size();
+            try {
+                blobId = spool.commit();
+            } catch (IOException e) {
+                log.warn("id={} spool commit failed: {}", messageId, e.toString());
+                abortSpool();
+                return "451 4.3.0 Error: cannot store message now, try again later";
+            }
+            spool = null;
+        }
         List<RecipientResult> results = router.deliver(envelope, blobId, stored);
         long accepted = results.stream().filter(RecipientResult::accepted).count();
         boolean temporary = results.stream().anyMatch(r -> r.status() == RecipientResult.Status.TEMPORARY_FAILURE);
@@ -902,10 +939,18 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             messagesAccepted++;
             reply = "250 2.0.0 Ok: queued as " + messageId;
         }
-        logMessage(size, reply + " " + results.stream()
+        logMessage(size, reply + authResults + " " + results.stream()
                 .map(r -> "<" + r.recipient() + "> " + r.status().name().toLowerCase(Locale.ROOT) + " (" + r.where() + ")")
                 .collect(Collectors.joining(", ")));
         return reply;
+    }
+
+    /** The client's address for the checks (SPF's {@code <ip>}); the loopback address if the channel has none. */
+    private InetAddress clientAddress() {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress) {
+            return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        }
+        return InetAddress.getLoopbackAddress();
     }
 
     /** Logs and counts the outcome of one message: called once per message that reached its end of data. */

@@ -23,15 +23,24 @@ final class AdminRun {
         void run(Directory directory, PrintWriter out) throws IOException, AdminException;
     }
 
+    /** The work of a command that also needs the configuration (DKIM settings, host name, DNS servers). */
+    interface ConfiguredAction {
+        void run(Config config, Directory directory, PrintWriter out) throws IOException, AdminException;
+    }
+
     private AdminRun() {}
 
     static int run(CommandSpec spec, StoreOptions store, DirectoryOpener opener, Action action) {
+        return run(spec, store, opener, (config, directory, out) -> action.run(directory, out));
+    }
+
+    static int run(CommandSpec spec, StoreOptions store, DirectoryOpener opener, ConfiguredAction action) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
             Config config = store.config();
             try (DirectoryOpener.Handle handle = opener.open(config)) {
-                action.run(handle.directory(), out);
+                action.run(config, handle.directory(), out);
             }
             out.flush();
             return 0;

@@ -1,14 +1,18 @@
 package org.mailroom.server.admin;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.Directory.AliasEntry;
+import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.MailStoreException;
+import org.mailroom.server.config.Sizes;
 import org.mailroom.server.admin.AdminException.Kind;
 
 /**
@@ -21,10 +25,20 @@ import org.mailroom.server.admin.AdminException.Kind;
  */
 public final class DirectoryAdmin {
 
+    /** A domain just added, with the DKIM keys made for it (RSA first). */
+    public record AddedDomain(String name, List<DkimKeyRecord> dkimKeys) {}
+
     private final Directory directory;
+    private final Clock clock;
 
     public DirectoryAdmin(Directory directory) {
+        this(directory, Clock.systemUTC());
+    }
+
+    /** @param clock dates the DKIM keys of new domains (their selectors name the day) */
+    public DirectoryAdmin(Directory directory, Clock clock) {
         this.directory = directory;
+        this.clock = clock;
     }
 
     // ---- domains ----
@@ -35,10 +49,16 @@ public final class DirectoryAdmin {
         return domains;
     }
 
-    public String addDomain(String name) throws IOException, AdminException {
+    /**
+     * Adds a local domain and makes its DKIM keys (RSA-2048 and Ed25519), so that a domain added by the command
+     * line or by the API signs alike. The first pair signs at once: nothing better exists, and until its records
+     * are in DNS verifiers ignore the signatures (RFC 6376 section 6.1).
+     */
+    public AddedDomain addDomain(String name) throws IOException, AdminException {
         String domain = AdminRun.domain(name);
         if (!directory.addDomain(domain)) throw new AdminException(Kind.CONFLICT, "domain '" + domain + "' is already a local domain");
-        return domain;
+        List<DkimKeyRecord> keys = DkimCommand.addPair(directory, domain, DkimKeyRecord.State.ACTIVE, clock.instant());
+        return new AddedDomain(domain, keys);
     }
 
     public String removeDomain(String name) throws IOException, AdminException {
@@ -115,6 +135,35 @@ public final class DirectoryAdmin {
         String account = AdminRun.address(text).canonical();
         if (!directory.removeAccount(account)) throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
         return account;
+    }
+
+    /** The account's own storage limit; empty when the configured default ({@code limits.mailbox_quota}) applies. */
+    public OptionalLong quota(String account) throws IOException, AdminException {
+        try {
+            return directory.quota(account);
+        } catch (MailStoreException.NotFound e) {
+            throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
+        }
+    }
+
+    /** Sets the account's own storage limit (0: none), or clears it (empty) so that the default applies. */
+    public void setQuota(String account, OptionalLong bytes) throws IOException, AdminException {
+        try {
+            directory.setQuota(account, bytes);
+        } catch (MailStoreException.NotFound e) {
+            throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
+        }
+    }
+
+    /** "none" clears the account's own limit; anything else is a size as the configuration reads them. */
+    public static OptionalLong parseQuota(String text) throws AdminException {
+        if (text.equalsIgnoreCase("none")) return OptionalLong.empty();
+        try {
+            return OptionalLong.of(Sizes.parse(text));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new AdminException("quota: " + (e.getMessage() == null ? "size too large" : e.getMessage())
+                    + ", or none");
+        }
     }
 
     private static void requirePassword(char[] password) throws AdminException {

@@ -1,5 +1,7 @@
 package org.mailroom.server.admin;
 
+import java.time.Clock;
+import org.mailroom.core.store.DkimKeyRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,14 +17,29 @@ public final class DomainCommand {
     @Spec
     CommandSpec spec;
 
+    private final Clock clock;
+
     public DomainCommand(DirectoryOpener opener) {
-        this.opener = opener;
+        this(opener, Clock.systemUTC());
     }
 
-    @Command(name = "add", description = "Receive mail for DOMAIN.", mixinStandardHelpOptions = true)
+    DomainCommand(DirectoryOpener opener, Clock clock) {
+        this.opener = opener;
+        this.clock = clock;
+    }
+
+    @Command(name = "add", description = "Receive mail for DOMAIN, and make its DKIM keys (RSA-2048 and Ed25519).",
+            mixinStandardHelpOptions = true)
     int add(@Parameters(paramLabel = "DOMAIN") String name, @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) ->
-                out.println("domain " + new DirectoryAdmin(directory).addDomain(name) + " added"));
+        return AdminRun.run(spec, store, opener, (directory, out) -> {
+            DirectoryAdmin.AddedDomain added = new DirectoryAdmin(directory, clock).addDomain(name);
+            String domain = added.name();
+            out.println("domain " + domain + " added");
+            for (DkimKeyRecord key : added.dkimKeys()) {
+                out.println("dkim key " + key.selector() + "._domainkey." + domain + " (" + key.algorithm() + ") made");
+            }
+            out.println("publish its DNS records: 'mailroom dns records " + domain + "'");
+        });
     }
 
     @Command(name = "remove", description = "Stop receiving mail for DOMAIN (it must have no accounts or aliases left).",

@@ -3,6 +3,7 @@ package org.mailroom.server.admin;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.delivery.Bounces;
 import org.mailroom.server.admin.AdminException.Kind;
@@ -18,18 +19,32 @@ public final class QueueAdmin {
 
     private final MailQueue queue;
     private final Bounces bounces;
+    private final BlobStore blobs;
 
-    public QueueAdmin(MailQueue queue, Bounces bounces) {
+    /** @param blobs where the messages are, for their sizes (null: sizes unknown) */
+    public QueueAdmin(MailQueue queue, Bounces bounces, BlobStore blobs) {
         this.queue = queue;
         this.bounces = bounces;
+        this.blobs = blobs;
     }
 
-    public List<MailQueue.Entry> list() throws IOException {
-        return queue.list();
+    /**
+     * The queued messages with their sizes, filtered as {@link QueueListing} says.
+     *
+     * @param domain only those with a pending recipient in this domain (null: all)
+     * @param sender only those from this envelope sender (null: all; "" or "<>" for bounces)
+     */
+    public List<QueueListing.Item> list(String domain, String sender) throws IOException {
+        return new QueueListing(domain, sender).select(queue.list(), blobs);
     }
 
     public MailQueue.Entry get(String id) throws IOException, AdminException {
         return queue.get(id).orElseThrow(() -> notQueued(id));
+    }
+
+    /** One message with its size, as {@link #list} gives them. */
+    public QueueListing.Item item(String id) throws IOException, AdminException {
+        return QueueListing.item(get(id), blobs);
     }
 
     /** Makes one message due now. */

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.mailroom.core.delivery.Router;
+import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.delivery.Bounces;
 import org.mailroom.delivery.LocalDelivery;
@@ -17,6 +18,7 @@ import org.mailroom.storage.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -33,10 +35,15 @@ public final class QueueCommand {
         Opened open(Config config) throws IOException;
     }
 
-    public record Opened(MailQueue queue, Bounces bounces, AutoCloseable onClose) {
+    /** @param blobs where the messages are, for their sizes (null: sizes unknown) */
+    public record Opened(MailQueue queue, Bounces bounces, AutoCloseable onClose, BlobStore blobs) {
+        public Opened(MailQueue queue, Bounces bounces, AutoCloseable onClose) {
+            this(queue, bounces, onClose, null);
+        }
+
         /** The shared queue actions (also behind the admin API). */
         QueueAdmin admin() {
-            return new QueueAdmin(queue, bounces);
+            return new QueueAdmin(queue, bounces, blobs);
         }
     }
 
@@ -46,7 +53,7 @@ public final class QueueCommand {
         Router router = new Router(s.directory(), new LocalDelivery(s.mailStore(), s.mailQueue(), s.directory()),
                 new QueueDelivery(s.mailQueue()));
         Bounces bounces = new Bounces(router, s.blobStore(), config.server().hostname(), Clock.systemUTC());
-        return new Opened(s.mailQueue(), bounces, s::close);
+        return new Opened(s.mailQueue(), bounces, s::close, s.blobStore());
     };
 
     private interface Action {
@@ -62,17 +69,21 @@ public final class QueueCommand {
         this.opener = opener;
     }
 
-    @Command(name = "list", description = "One line per queued message.", mixinStandardHelpOptions = true)
-    int list(@Mixin StoreOptions store) {
+    @Command(name = "list", description = "Every queued message with its pending recipients (as Postfix mailq).",
+            mixinStandardHelpOptions = true)
+    int list(@Option(names = "--domain", paramLabel = "DOMAIN",
+                     description = "Only messages with a pending recipient in this domain.") String domain,
+             @Option(names = "--sender", paramLabel = "ADDRESS",
+                     description = "Only messages from this envelope sender (\"<>\" for bounces).") String sender,
+             @Option(names = "--json", description = "One JSON document: an array of the messages.") boolean json,
+             @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            List<MailQueue.Entry> entries = o.queue().list();
-            for (MailQueue.Entry e : entries) {
-                long pending = e.recipients().stream().filter(r -> r.state() == MailQueue.RecipientState.PENDING).count();
-                out.printf("%s  %s  from <%s>  %d pending of %d  tries %d  next %s%s%n", e.id(), e.created(),
-                        e.sender() == null ? "" : e.sender(), pending, e.recipients().size(), e.attempts(),
-                        e.nextAttempt(), e.lastError() == null ? "" : "  last: " + e.lastError());
+            List<QueueListing.Item> items = o.admin().list(domain, sender);
+            if (json) {
+                out.println(QueueListing.json(items));
+            } else {
+                QueueListing.print(items, out);
             }
-            out.println(entries.size() + (entries.size() == 1 ? " message" : " messages"));
         });
     }
 

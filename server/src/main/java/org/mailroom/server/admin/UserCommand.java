@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStoreException;
@@ -21,14 +22,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mailroom user add|remove|list|passwd|app-password}: accounts in local domains, and their app passwords
- * (one generated password per device, revoked alone; see {@link AppPasswords}).
+ * {@code mailroom user add|remove|list|passwd|quota|app-password}: accounts in local domains, their storage limits,
+ * and their app passwords (one generated password per device, revoked alone; see {@link AppPasswords}).
  *
  * <p>Passwords are read, in order of preference, from standard input ({@code --password-stdin}, one
  * line: for scripts), from the terminal (asked twice, not echoed), or from {@code --password} (visible
  * to every user of the machine in {@code ps}, so it prints a warning; meant for tests).
  */
-@Command(name = "user", description = "Add, remove or list accounts, change a password, manage app passwords.",
+@Command(name = "user", description = "Add, remove or list accounts, change a password or a storage limit, manage app passwords.",
         mixinStandardHelpOptions = true)
 public final class UserCommand {
 
@@ -104,6 +105,25 @@ public final class UserCommand {
              @Mixin StoreOptions store) {
         return AdminRun.run(spec, store, opener, (directory, out) -> {
             for (String account : new DirectoryAdmin(directory).accounts(only)) out.println(account);
+        });
+    }
+
+    @Command(name = "quota", mixinStandardHelpOptions = true,
+            description = {"Show or set the storage limit of ADDRESS (all its mailboxes together).",
+                    "  quota ADDRESS          prints the limit and whether it is the account's own or the default",
+                    "  quota ADDRESS 2GiB     sets its own limit (sizes as in mailroom.toml, also 500M, 2G; 0 = none)",
+                    "  quota ADDRESS none     removes its own limit: limits.mailbox_quota applies again"})
+    int quota(@Parameters(index = "0", paramLabel = "ADDRESS") String text,
+              @Parameters(index = "1", arity = "0..1", paramLabel = "SIZE|none") String size,
+              @Mixin StoreOptions store) {
+        return AdminRun.run(spec, store, opener, (directory, out) -> {
+            DirectoryAdmin admin = new DirectoryAdmin(directory);
+            String account = AdminRun.address(text).canonical();
+            if (size != null) admin.setQuota(account, DirectoryAdmin.parseQuota(size));
+            OptionalLong own = admin.quota(account);
+            long limit = own.orElse(store.config().limits().mailboxQuota());
+            String shown = limit == 0 ? "none" : limit + " bytes";
+            out.println(account + ": " + shown + (own.isPresent() ? " (its own)" : " (the default, limits.mailbox_quota)"));
         });
     }
 

@@ -25,7 +25,9 @@ public record Config(
         OutboundSection outbound,
         LimitsSection limits,
         SmtpSection smtp,
-        AdminSection admin) {
+        AdminSection admin,
+        DkimSection dkim,
+        AuthSection auth) {
 
     /**
      * Reads the configuration.
@@ -70,12 +72,14 @@ public record Config(
         outbound.validate();
         limits.validate();
         smtp.validate();
+        dkim.validate();
+        auth.validate();
     }
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */

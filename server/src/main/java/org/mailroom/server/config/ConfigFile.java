@@ -52,8 +52,10 @@ public final class ConfigFile {
             new Key("store", "user", "\"\"", "Database user for postgresql."),
             new Key("store", "password", "\"\"", "Database password for postgresql."),
             new Key("store", "inline_blob_max", "65536", "Embedded: messages up to this size (bytes, or \"64KiB\") are kept in the database, larger ones in files; 0 = all files."),
+            new Key("store", "expunged_kept", "1000", "Expunge records kept per mailbox for IMAP QRESYNC; a client offline for more expunges than this gets every UID it may know that is gone."),
 
             new Key("dns", "servers", "[]", "Resolvers as \"host[:port]\", e.g. [\"127.0.0.1:5353\"]; [] = the system's (/etc/resolv.conf)."),
+            new Key("dns", "dnssec", "false", "The resolvers validate DNSSEC (a local validating resolver): believe their AD bit, use DANE for outbound TLS."),
 
             new Key("outbound", "port", "25", "Port of remote mail exchangers (tests use another)."),
             new Key("outbound", "relay_host", "\"\"", "Smart host \"host[:port]\" that takes all remote mail; \"\" = deliver to each domain's MX."),
@@ -67,6 +69,11 @@ public final class ConfigFile {
             new Key("outbound", "poll_interval", "\"1s\"", "How often the queue is read when nothing wakes the runner."),
             new Key("outbound", "lease", "\"30m\"", "How long a message in delivery is kept from other workers; after a crash it waits this long."),
             new Key("outbound", "tls", "\"opportunistic\"", "\"opportunistic\" (STARTTLS when offered), \"required\" (any certificate) or \"verify\" (certificate valid for the MX name)."),
+            new Key("outbound", "mta_sts", "true", "Honour destination domains' MTA-STS policies (RFC 8461): enforce means verified TLS or no delivery."),
+            new Key("outbound", "mta_sts_port", "443", "HTTPS port MTA-STS policies are fetched from (tests use another)."),
+            new Key("outbound", "tls_trust", "\"\"", "PEM file of extra CA certificates trusted for MTA-STS, besides the JDK's; \"\" = none."),
+            new Key("outbound", "tls_reports", "true", "Count outbound TLS sessions and send daily TLS reports (RFC 8460) to domains that publish _smtp._tls."),
+            new Key("outbound", "tls_report_org", "\"\"", "organization-name in TLS reports; \"\" = server.hostname."),
 
             new Key("limits", "message_size", "36700160", "Largest message in bytes (35 MiB); \"35MiB\" or \"10MB\" also work."),
             new Key("limits", "recipients", "100", "Recipients per message; RFC 5321 asks for at least 100."),
@@ -83,13 +90,23 @@ public final class ConfigFile {
             new Key("limits", "hop_count", "50", "Received headers after which a message is taken to loop and bounced."),
             new Key("limits", "error_delay", "\"1s\"", "After half of limits.errors, each SMTP error reply waits this long."),
             new Key("limits", "auth_delay", "\"2s\"", "Wait before answering a failed login; doubles with each further failure, up to 30s."),
-            new Key("limits", "auth_attempts_per_minute", "30", "Login attempts per minute from one client network, all protocols together."),
+            new Key("limits", "auth_attempts_per_minute", "30", "Failed logins per minute from one client network (IPv4 address, IPv6 /64), all protocols together; then that network is refused for 1 minute, doubling each time up to 15."),
             new Key("limits", "greeting_delay", "\"0s\"", "Wait before the SMTP greeting; clients that talk first are refused."),
             new Key("limits", "mailbox_quota", "0", "Bytes all messages of one account may take, e.g. \"1GiB\"; 0 = no limit (IMAP QUOTA, delivery refused beyond it)."),
+            new Key("limits", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Client networks (CIDR) exempt from auth_attempts_per_minute, e.g. a webmail's address; per-connection delays still apply."),
 
             new Key("smtp", "bare_line_endings", "\"reject\"", "Message text with a bare CR or LF: \"reject\" (554 5.5.2) or \"normalize\" to CRLF."),
             new Key("smtp", "submission_plaintext_auth", "false", "Allow AUTH on port 587 before STARTTLS (test setups on loopback only)."),
-            new Key("smtp", "submission_hide_client", "false", "Leave the submitting client's IP address out of the Received header."));
+            new Key("smtp", "submission_hide_client", "false", "Leave the submitting client's IP address out of the Received header."),
+
+            new Key("dkim", "sign", "true", "DKIM-sign mail leaving through the queue for local domains with keys; ARC-seal forwarded mail."),
+            new Key("dkim", "publish_delay", "\"1d\"", "How long a key from 'mailroom dkim rotate' is only published (in DNS) before it signs."),
+            new Key("dkim", "retire_after", "\"7d\"", "How long a key stays in DNS after it stopped signing, for mail still in transit."),
+            new Key("auth", "verify", "true", "Check SPF, DKIM, ARC and DMARC of mail received on port 25 and add Authentication-Results; false = neither."),
+            new Key("auth", "dmarc_reject", "true", "Refuse (550 5.7.1) mail that fails DMARC under its domain's p=reject; false = deliver it to Junk."),
+            new Key("auth", "spf_reject", "false", "Refuse mail whose SPF result is fail even without DMARC (forwarded mail fails SPF)."),
+            new Key("auth", "tempfail_on_dns_error", "false", "Answer 451 4.7.0 when a DNS look-up of the checks fails; false = accept, noting temperror."),
+            new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."));
 
     private ConfigFile() {}
 

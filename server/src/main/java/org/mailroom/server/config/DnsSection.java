@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * {@code [dns]}: the resolvers asked for MX, A/AAAA and TXT records, as {@code "host[:port]"} (port 53
- * by default). Empty means the system's resolvers (/etc/resolv.conf).
+ * by default). Empty means the system's resolvers (/etc/resolv.conf). {@code dnssec}: those resolvers validate
+ * DNSSEC and their AD bit is believed, which turns DANE for outbound SMTP on (RFC 7672).
  */
-public record DnsSection(List<String> servers) {
+public record DnsSection(List<String> servers, boolean dnssec) {
 
     public DnsSection {
         servers = List.copyOf(servers);

@@ -2,6 +2,7 @@ package org.mailroom.server.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.mailroom.core.auth.TrustedNetworks;
 import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -24,11 +25,14 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * @param hopCount         Received headers beyond which a message is taken to loop (RFC 5321 section 6.3)
  * @param errorDelay       after half of {@code errors}, each SMTP error reply waits this long
  * @param authDelay        the wait before answering a failed login, doubling with each further failure (to 30 s)
- * @param authAttemptsPerMinute login attempts per minute from one client network, all protocols together
+ * @param authAttemptsPerMinute failed logins per minute from one client network, all protocols together; the one
+ *                         that reaches it blocks the network for a minute, longer if it keeps failing
  * @param greetingDelay    wait before the SMTP greeting; clients that talk first are refused (0 = no wait,
  *                         the check still catches clients that do not wait for the greeting)
  * @param mailboxQuota     bytes all of one account's messages may take (IMAP QUOTA, RFC 9208; enforced by
  *                         APPEND, COPY and local delivery); 0 = no limit
+ * @param trustedNetworks  client networks (CIDR) exempt from {@code authAttemptsPerMinute}, not from the
+ *                         per-connection delays and cut-off
  */
 public record LimitsSection(
         @JsonDeserialize(using = ConfigReader.SizeDeserializer.class) long messageSize,
@@ -48,7 +52,8 @@ public record LimitsSection(
         Duration greetingDelay,
         Duration authDelay,
         int authAttemptsPerMinute,
-        @JsonDeserialize(using = ConfigReader.SizeDeserializer.class) long mailboxQuota) {
+        @JsonDeserialize(using = ConfigReader.SizeDeserializer.class) long mailboxQuota,
+        List<String> trustedNetworks) {
 
     void validate() {
         positive("limits.message_size", messageSize);
@@ -71,6 +76,16 @@ public record LimitsSection(
         positive("limits.auth_attempts_per_minute", authAttemptsPerMinute);
         if (mailboxQuota < 0) throw ConfigException.badValue("limits.mailbox_quota", "must not be negative (0 = none)");
         if (greetingDelay.isNegative()) throw ConfigException.badValue("limits.greeting_delay", "must not be negative");
+        loginTrust();
+    }
+
+    /** {@code trusted_networks} parsed. */
+    public TrustedNetworks loginTrust() {
+        try {
+            return TrustedNetworks.parse(trustedNetworks);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.badValue("limits.trusted_networks", e.getMessage());
+        }
     }
 
     /** Values that work but break an RFC's minimum; the server starts and logs these. */

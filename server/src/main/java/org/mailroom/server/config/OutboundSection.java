@@ -23,6 +23,11 @@ import java.util.Optional;
  * @param relayUser      user name for AUTH at the relay host; empty for none
  * @param relayPasswordFile a file holding that user's password (first line), kept out of the configuration
  *                       file so the configuration can be shared and read by others
+ * @param mtaSts         honour the MTA-STS policies of destination domains (RFC 8461)
+ * @param mtaStsPort     the HTTPS port policies are fetched from (443; tests use another)
+ * @param tlsTrust       a PEM file of extra CA certificates trusted, with the JDK's, for MTA-STS; empty for none
+ * @param tlsReports     count TLS sessions and send daily TLS reports (RFC 8460) to domains that ask
+ * @param tlsReportOrg   {@code organization-name} in those reports; empty for the host name
  */
 public record OutboundSection(
         int port,
@@ -36,7 +41,12 @@ public record OutboundSection(
         Duration lease,
         String tls,
         String relayUser,
-        String relayPasswordFile) {
+        String relayPasswordFile,
+        boolean mtaSts,
+        int mtaStsPort,
+        String tlsTrust,
+        boolean tlsReports,
+        String tlsReportOrg) {
 
     /** How much TLS outbound mail insists on. */
     public enum TlsPolicy {
@@ -119,5 +129,11 @@ public record OutboundSection(
         if (pollInterval.isZero() || pollInterval.isNegative()) throw ConfigException.badValue("outbound.poll_interval", "must be above zero");
         if (lease.isZero() || lease.isNegative()) throw ConfigException.badValue("outbound.lease", "must be above zero");
         tlsPolicy();
+        if (mtaStsPort < 1 || mtaStsPort > 65535) {
+            throw ConfigException.badValue("outbound.mta_sts_port", "expected a port from 1 to 65535, got " + mtaStsPort);
+        }
+        if (!tlsTrust.isBlank() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(tlsTrust))) {
+            throw ConfigException.badValue("outbound.tls_trust", "cannot read " + tlsTrust);
+        }
     }
 }

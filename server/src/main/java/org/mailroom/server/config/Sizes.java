@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * Sizes in bytes, as a number ({@code 36700160}) or with a unit: {@code 35MiB}, {@code 10MB},
  * {@code 512KiB}, {@code 1GiB}. KB/MB/GB are powers of 1000, KiB/MiB/GiB powers of 1024 (IEC 80000-13),
- * so that {@code 10MB} means what the SIZE extension of another server would advertise for it.
+ * so that {@code 10MB} means what the SIZE extension of another server would advertise for it. One letter
+ * ({@code 500M}, {@code 2G}, {@code 64K}) means the power of 1024, as Dovecot reads it.
  */
 public final class Sizes {
 
@@ -28,6 +29,10 @@ public final class Sizes {
             case "mib": factor = 1024L * 1024; break;
             case "gb": factor = 1000L * 1000 * 1000; break;
             case "gib": factor = 1024L * 1024 * 1024; break;
+            // One letter, as Dovecot and most tools write them ("500M", "2G"): powers of 1024.
+            case "k": factor = 1024L; break;
+            case "m": factor = 1024L * 1024; break;
+            case "g": factor = 1024L * 1024 * 1024; break;
             default: throw notASize(text);
         }
         return Math.multiplyExact(amount, factor);

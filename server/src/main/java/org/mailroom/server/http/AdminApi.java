@@ -5,17 +5,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.Directory.AliasEntry;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.server.admin.AdminException;
 import org.mailroom.server.admin.DirectoryAdmin;
 import org.mailroom.server.admin.QueueAdmin;
+import org.mailroom.server.admin.QueueListing;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,7 +42,7 @@ final class AdminApi {
     }
 
     ApiResponse addDomain(ApiRequest r) throws IOException, AdminException, ApiError {
-        String domain = directory.addDomain(r.string(r.json(), "name"));
+        String domain = directory.addDomain(r.string(r.json(), "name")).name();
         return ApiResponse.created(Map.of("name", domain));
     }
 
@@ -119,12 +117,12 @@ final class AdminApi {
 
     ApiResponse listQueue(ApiRequest r) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (MailQueue.Entry e : queue.list()) out.add(entry(e, false));
+        for (QueueListing.Item item : queue.list(r.query("domain"), r.query("sender"))) out.add(QueueListing.toJson(item));
         return ApiResponse.ok(out);
     }
 
     ApiResponse showQueued(ApiRequest r) throws IOException, AdminException {
-        return ApiResponse.ok(entry(queue.get(r.param("id")), true));
+        return ApiResponse.ok(entry(queue.item(r.param("id"))));
     }
 
     ApiResponse flushQueued(ApiRequest r) throws IOException, AdminException {
@@ -143,29 +141,10 @@ final class AdminApi {
         return ApiResponse.noContent();
     }
 
-    /** A queued message as JSON; with {@code full}, its DSN parameters and every attempt. */
-    static Map<String, Object> entry(MailQueue.Entry e, boolean full) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", e.id());
-        out.put("sender", e.sender() == null ? "" : e.sender());
-        out.put("queued", e.created().toString());
-        out.put("next_attempt", e.nextAttempt().toString());
-        out.put("attempts", e.attempts());
-        out.put("last_error", e.lastError());
-        List<Map<String, Object>> recipients = new ArrayList<>();
-        Set<String> domains = new LinkedHashSet<>();
-        for (MailQueue.Recipient rcpt : e.recipients()) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("address", rcpt.address());
-            one.put("domain", domainOf(rcpt.address()));
-            one.put("state", rcpt.state().name().toLowerCase(Locale.ROOT));
-            one.put("last_reply", rcpt.lastReply());
-            recipients.add(one);
-            if (rcpt.state() == MailQueue.RecipientState.PENDING) domains.add(domainOf(rcpt.address()));
-        }
-        out.put("recipients", recipients);
-        out.put("domains", List.copyOf(domains)); // of the recipients still pending
-        if (!full) return out;
+    /** A queued message as in the list ({@link QueueListing#toJson}), with its DSN parameters and every attempt. */
+    static Map<String, Object> entry(QueueListing.Item item) {
+        MailQueue.Entry e = item.entry();
+        Map<String, Object> out = QueueListing.toJson(item);
         Map<String, Object> dsn = new LinkedHashMap<>();
         dsn.put("envid", e.dsn().envid());
         dsn.put("ret", e.dsn().ret() == null ? null : e.dsn().ret().toString());
@@ -185,10 +164,5 @@ final class AdminApi {
         }
         out.put("history", history);
         return out;
-    }
-
-    private static String domainOf(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 }

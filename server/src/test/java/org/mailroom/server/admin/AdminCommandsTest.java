@@ -76,7 +76,8 @@ class AdminCommandsTest {
     @Test
     void domainsAreAddedListedAndRemoved() {
         assertThat(domain("add", "Example.NET")).isZero();
-        assertThat(out).isEqualTo("domain example.net added" + System.lineSeparator());
+        assertThat(out.lines()).first().isEqualTo("domain example.net added");
+        assertThat(directory.dkimKeys("example.net")).hasSize(2); // DkimCommandsTest tells more
         assertThat(directory.domains).contains("example.net");
 
         assertThat(domain("list")).isZero();
@@ -149,6 +150,28 @@ class AdminCommandsTest {
         assertThat(user("", "app-password", "add", "alice@example.org")).isEqualTo(1);
         assertThat(err).contains("needs a NAME");
         assertThat(user("", "app-password", "revoke", "alice@example.org", "x")).isEqualTo(2);
+    }
+
+    @Test
+    void quotasAreShownSetAndCleared() {
+        assertThat(user("pw\n", "add", "alice@example.org", "--password-stdin")).isZero();
+        assertThat(user("", "quota", "alice@example.org")).isZero();
+        assertThat(out.strip()).isEqualTo("alice@example.org: none (the default, limits.mailbox_quota)");
+        assertThat(user("", "quota", "Alice@example.org", "2G")).isZero();
+        assertThat(out.strip()).isEqualTo("alice@example.org: 2147483648 bytes (its own)");
+        assertThat(directory.quotas).containsEntry("alice@example.org", 2L << 30);
+        assertThat(user("", "quota", "alice@example.org", "500MB")).isZero();
+        assertThat(directory.quotas).containsEntry("alice@example.org", 500_000_000L);
+        assertThat(user("", "quota", "alice@example.org", "0")).isZero();
+        assertThat(out.strip()).isEqualTo("alice@example.org: none (its own)");
+        assertThat(user("", "quota", "alice@example.org", "none")).isZero();
+        assertThat(directory.quotas).isEmpty();
+        assertThat(out.strip()).isEqualTo("alice@example.org: none (the default, limits.mailbox_quota)");
+
+        assertThat(user("", "quota", "alice@example.org", "lots")).isEqualTo(1);
+        assertThat(err).contains("expected a size").contains("or none");
+        assertThat(user("", "quota", "nobody@example.org", "1G")).isEqualTo(1);
+        assertThat(err).contains("no account 'nobody@example.org'");
     }
 
     @Test

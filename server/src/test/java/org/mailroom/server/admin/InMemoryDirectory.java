@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.MailStoreException;
 
 /** A Directory in memory for command tests; keeps passwords in clear, which only a test may do. */
@@ -48,6 +49,7 @@ final class InMemoryDirectory implements Directory {
         for (String account : passwords.keySet()) {
             if (domainOf(account).equals(domain)) throw new MailStoreException("domain has accounts");
         }
+        dkimKeys.removeIf(k -> k.domain().equals(domain));
         return domains.remove(domain);
     }
 
@@ -128,5 +130,55 @@ final class InMemoryDirectory implements Directory {
         appPasswords.getOrDefault(account, Map.of()).keySet()
                 .forEach(name -> out.add(new AppPassword(name, java.time.Instant.EPOCH)));
         return out;
+    }
+
+    final List<DkimKeyRecord> dkimKeys = new ArrayList<>();
+
+    @Override
+    public List<DkimKeyRecord> dkimKeys(String domain) {
+        return dkimKeys.stream().filter(k -> k.domain().equals(domain.toLowerCase(Locale.ROOT))).toList();
+    }
+
+    @Override
+    public void addDkimKey(DkimKeyRecord key) throws IOException {
+        if (!isLocalDomain(key.domain())) throw new MailStoreException.NotFound("not a local domain: " + key.domain());
+        for (DkimKeyRecord k : dkimKeys(key.domain())) {
+            if (k.selector().equals(key.selector())) throw new MailStoreException.AlreadyExists(key.selector());
+        }
+        dkimKeys.add(key);
+    }
+
+    @Override
+    public boolean setDkimKeyState(String domain, String selector, DkimKeyRecord.State from, DkimKeyRecord.State to,
+                                   java.time.Instant retireAfter) {
+        for (int i = 0; i < dkimKeys.size(); i++) {
+            DkimKeyRecord k = dkimKeys.get(i);
+            if (k.domain().equals(domain) && k.selector().equals(selector) && k.state() == from) {
+                dkimKeys.set(i, k.withState(to, retireAfter));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean removeDkimKey(String domain, String selector) {
+        return dkimKeys.removeIf(k -> k.domain().equals(domain) && k.selector().equals(selector));
+    }
+
+    final Map<String, Long> quotas = new TreeMap<>();
+
+    @Override
+    public java.util.OptionalLong quota(String account) throws IOException {
+        if (!passwords.containsKey(account)) throw new MailStoreException.NotFound("no account " + account);
+        Long own = quotas.get(account);
+        return own == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(own);
+    }
+
+    @Override
+    public void setQuota(String account, java.util.OptionalLong bytes) throws IOException {
+        if (!passwords.containsKey(account)) throw new MailStoreException.NotFound("no account " + account);
+        if (bytes.isPresent()) quotas.put(account, bytes.getAsLong());
+        else quotas.remove(account);
     }
 }

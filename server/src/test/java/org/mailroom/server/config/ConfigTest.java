@@ -78,6 +78,22 @@ class ConfigTest {
         assertThat(l.imapIdleTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(l.hopCount()).isEqualTo(50);
         assertThat(c.warnings()).isEmpty();
+        // Safe for a new server: verify and annotate always, DMARC reject on, SPF alone never rejects.
+        assertThat(c.auth()).isEqualTo(new AuthSection(true, true, false, false, ""));
+        assertThat(c.auth().authservIdOr(c.server().hostname())).isEqualTo(c.server().hostname());
+    }
+
+    @Test
+    void authSection() {
+        Config c = Config.load(Optional.empty(), Map.of("auth.authserv_id", "mx.example.org",
+                "auth.tempfail_on_dns_error", "true", "auth.verify", "false"));
+        assertThat(c.auth().authservIdOr("other.example")).isEqualTo("mx.example.org");
+        assertThat(c.auth().tempfailOnDnsError()).isTrue();
+        assertThat(c.auth().verify()).isFalse();
+        assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of("auth.authserv_id", "a b")))
+                .hasMessageContaining("auth.authserv_id");
+        assertThatThrownBy(() -> Config.load(Optional.empty(), Map.of("auth.dmarc_reject", "\"yes\"")))
+                .hasMessageContaining("auth.dmarc_reject");
     }
 
     @Test
@@ -155,11 +171,18 @@ class ConfigTest {
         assertThat(errorOf("outbound.retry_intervals", "[\"5m\", \"soon\"]")).startsWith("outbound.retry_intervals: expected a duration")
                 .contains("\"soon\"");
         assertThat(errorOf("outbound.retry_intervals", "[]")).isEqualTo("outbound.retry_intervals: needs at least one interval");
+        assertThat(errorOf("limits.trusted_networks", "[\"10.0.0.0/33\"]"))
+                .isEqualTo("limits.trusted_networks: bad prefix length in \"10.0.0.0/33\"");
+        assertThat(errorOf("limits.trusted_networks", "[\"webmail.example.org\"]"))
+                .isEqualTo("limits.trusted_networks: not an IP network: \"webmail.example.org\"");
+        assertThat(withSets("limits.trusted_networks", "[\"192.0.2.0/24\", \"2001:db8::/48\"]").limits().trustedNetworks())
+                .containsExactly("192.0.2.0/24", "2001:db8::/48");
         assertThat(errorOf("outbound.port", "70000")).isEqualTo("outbound.port: expected a port from 1 to 65535, got 70000");
         assertThat(errorOf("outbound.relay_host", ":25")).startsWith("outbound.relay_host: a relay needs a host");
         assertThat(errorOf("limits.message_size", "35 furlongs")).startsWith("limits.message_size: expected a size in bytes");
         assertThat(errorOf("limits.message_size", "true")).startsWith("limits.message_size: expected a size in bytes");
         assertThat(errorOf("limits.session_timeout", "0")).isEqualTo("limits.session_timeout: must be above zero");
+        assertThat(errorOf("store.expunged_kept", "0")).isEqualTo("store.expunged_kept: expected at least 1, got 0");
         assertThat(errorOf("store.backend", "mysql")).isEqualTo("store.backend: expected \"embedded\" or \"postgresql\", got \"mysql\"");
         assertThat(errorOf("store.backend", "postgresql")).isEqualTo("store.url: needed when store.backend is \"postgresql\"");
         assertThat(errorOf("tls.certificate", "/etc/cert.pem")).isEqualTo("tls.private_key: needed with tls.certificate");
@@ -226,7 +249,7 @@ class ConfigTest {
     @Test
     void everyKeyCanBeSet() {
         List<String> keys = List.copyOf(ConfigFile.keys());
-        assertThat(keys).hasSize(54);
+        assertThat(keys).hasSize(70);
         for (ConfigFile.Key key : ConfigFile.KEYS) {
             Config c = Config.load(Optional.empty(), Map.of(key.dotted(), key.tomlDefault()));
             assertThat(c).isEqualTo(Config.defaults());

@@ -70,6 +70,10 @@ class ValuesTest {
         assertThat(Sizes.parse("1kb")).isEqualTo(1000L);
         assertThat(Sizes.parse("2GiB")).isEqualTo(2L << 30);
         assertThat(Sizes.parse("100B")).isEqualTo(100L);
+        // One letter, as Dovecot writes them (./mailroom user quota alice 500M): powers of 1024.
+        assertThat(Sizes.parse("500M")).isEqualTo(500L << 20);
+        assertThat(Sizes.parse("2G")).isEqualTo(2L << 30);
+        assertThat(Sizes.parse("64k")).isEqualTo(65_536L);
         for (String bad : new String[] {"", "MiB", "10 furlongs", "-1", "1.5MB"}) {
             assertThatThrownBy(() -> Sizes.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }

@@ -250,6 +250,12 @@ public final class EmbeddedBlobStore implements BlobStore {
         }
 
         @Override
+        public InputStream written() throws IOException {
+            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
+            return file != null ? file.written() : new ByteArrayInputStream(buffer, 0, length);
+        }
+
+        @Override
         public String commit() throws IOException {
             if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
             String id = file != null ? file.commit() : commitInline(Arrays.copyOf(buffer, length));

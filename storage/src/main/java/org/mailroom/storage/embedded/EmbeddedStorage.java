@@ -8,6 +8,7 @@ import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.storage.Storage;
+import org.mailroom.storage.StoreValues;
 
 /**
  * The default storage of one machine, in one data directory:
@@ -28,10 +29,10 @@ public final class EmbeddedStorage implements Storage {
     private final SqliteDirectory directory;
     private final SqliteMailQueue mailQueue;
 
-    private EmbeddedStorage(EmbeddedBlobStore blobStore, SqliteDatabase database) {
+    private EmbeddedStorage(EmbeddedBlobStore blobStore, SqliteDatabase database, int expungedKept) {
         this.blobStore = blobStore;
         this.database = database;
-        this.mailStore = new SqliteMailStore(database, blobStore);
+        this.mailStore = new SqliteMailStore(database, blobStore, expungedKept);
         this.directory = new SqliteDirectory(database);
         this.mailQueue = new SqliteMailQueue(database, blobStore);
     }
@@ -46,6 +47,11 @@ public final class EmbeddedStorage implements Storage {
      * {@code inlineBlobMax} octets are kept in the database ({@code store.inline_blob_max}; 0: all in files).
      */
     public static EmbeddedStorage open(Path dataDir, int inlineBlobMax) throws IOException {
+        return open(dataDir, inlineBlobMax, StoreValues.DEFAULT_EXPUNGED_KEPT);
+    }
+
+    /** As above, keeping {@code expungedKept} expunge records per mailbox for QRESYNC ({@code store.expunged_kept}). */
+    public static EmbeddedStorage open(Path dataDir, int inlineBlobMax, int expungedKept) throws IOException {
         Files.createDirectories(dataDir);
         Path tmp = Files.createDirectories(dataDir.resolve("tmp"));
         // sqlite-jdbc unpacks its native library into java.io.tmpdir unless told otherwise, and /tmp is
@@ -58,7 +64,7 @@ public final class EmbeddedStorage implements Storage {
         try {
             EmbeddedBlobStore blobs = new EmbeddedBlobStore(files, database, inlineBlobMax);
             blobs.sweepOrphans(System.currentTimeMillis());
-            return new EmbeddedStorage(blobs, database);
+            return new EmbeddedStorage(blobs, database, expungedKept);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;

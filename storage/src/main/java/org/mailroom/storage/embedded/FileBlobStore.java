@@ -146,6 +146,13 @@ public final class FileBlobStore implements BlobStore {
             return size;
         }
 
+        /** The temp file as written so far (the page cache has it: no sync needed to read it back). */
+        @Override
+        public InputStream written() throws IOException {
+            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
+            return Files.newInputStream(tempFile);
+        }
+
         @Override
         public String commit() throws IOException {
             if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);

@@ -90,7 +90,22 @@ final class Schema {
             List.of(
                     "CREATE TABLE blob (id TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, data BLOB NOT NULL)",
                     "CREATE INDEX blob_created ON blob (created)"),
-            // 7 (admin API): bearer tokens by name, only their SHA-256 (hex) stored.
+            // 7 (DKIM): signing keys per domain; private_key is PKCS#8 base64 text, as secret as the password
+            // hashes. state: published, active or retired (DkimKeyRecord); retire_after (epoch ms) only when retired.
+            List.of(
+                    "CREATE TABLE dkim_key (domain TEXT NOT NULL REFERENCES domain(name), selector TEXT NOT NULL,"
+                            + " algorithm TEXT NOT NULL, private_key TEXT NOT NULL, created INTEGER NOT NULL,"
+                            + " state TEXT NOT NULL, retire_after INTEGER, PRIMARY KEY (domain, selector)) WITHOUT ROWID"),
+            // 8 (IMAP, issue 12) \Recent: the highest UID a session has claimed as recent (RFC 3501 section 2.3.2),
+            // existing mail counting as already seen; expunged_floor: the highest MODSEQ of a pruned expunge
+            // record (QRESYNC below it answers from the UIDs present); an account's own storage quota, NULL for
+            // the configured default.
+            List.of(
+                    "ALTER TABLE mailbox ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 0",
+                    "UPDATE mailbox SET recent_uid = uidnext - 1",
+                    "ALTER TABLE mailbox ADD COLUMN expunged_floor INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE account ADD COLUMN quota INTEGER"),
+            // 9 (admin API): bearer tokens by name, only their SHA-256 (hex) stored.
             List.of(
                     "CREATE TABLE admin_token (name TEXT PRIMARY KEY, digest TEXT NOT NULL, created INTEGER NOT NULL)"));
 

@@ -61,10 +61,14 @@ public final class SqliteMailStore implements MailStore {
     private final EmbeddedBlobStore blobs;
     private final Map<String, List<Consumer<MailboxEvent>>> listeners = new ConcurrentHashMap<>();
     private final Set<String> lockedMaildrops = ConcurrentHashMap.newKeySet();
+    /** Expunge records kept per mailbox; older ones are pruned (see {@link #pruneExpunged}). */
+    private final int expungedKept;
 
-    SqliteMailStore(SqliteDatabase db, EmbeddedBlobStore blobs) {
+    SqliteMailStore(SqliteDatabase db, EmbeddedBlobStore blobs, int expungedKept) {
+        if (expungedKept < 1) throw new IllegalArgumentException("expungedKept must be at least 1");
         this.db = db;
         this.blobs = blobs;
+        this.expungedKept = expungedKept;
     }
 
     @Override
@@ -350,6 +354,7 @@ public final class SqliteMailStore implements MailStore {
             if (!removed.isEmpty()) {
                 sql.update("UPDATE mailbox SET highestmodseq = ?, messages = messages - ?, size = size - ?"
                         + " WHERE id = ?", modSeq, removed.size(), removedSize, mailboxId);
+                pruneExpunged(sql, mailboxId);
                 publishAfterCommit(tx, mailbox, MailboxEvent.Kind.EXPUNGED, removed, modSeq);
             }
             return null;
@@ -407,6 +412,7 @@ public final class SqliteMailStore implements MailStore {
                 }
                 sql.update("UPDATE mailbox SET highestmodseq = ?, messages = messages - ?, size = size - ?"
                         + " WHERE id = ?", sourceModSeq, sources.size(), size, fromMailboxId);
+                pruneExpunged(sql, fromMailboxId);
                 publishAfterCommit(tx, from, MailboxEvent.Kind.EXPUNGED, sources, sourceModSeq);
             }
             return new Copied(to.uidValidity(), sources, targets);
@@ -468,6 +474,62 @@ public final class SqliteMailStore implements MailStore {
     public List<Long> expungedSince(long mailboxId, long modSeq) throws IOException {
         return db.read(sql -> sql.query("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
                 rs -> rs.getLong(1), mailboxId, modSeq));
+    }
+
+    /** The records, then the floor, in one read transaction: a prune between cannot make the answer look complete. */
+    @Override
+    public Vanished vanishedSince(long mailboxId, long modSeq) throws IOException {
+        return db.read(sql -> {
+            List<Long> uids = sql.query("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                    rs -> rs.getLong(1), mailboxId, modSeq);
+            long floor = sql.queryLong("SELECT expunged_floor FROM mailbox WHERE id = ?", mailboxId).orElse(0L);
+            return new Vanished(floor, uids);
+        });
+    }
+
+    /**
+     * Keeps the newest {@link #expungedKept} expunge records of a mailbox and raises its floor to the highest
+     * MODSEQ pruned. Runs in the expunging transaction; finding the cut walks at most that many index entries.
+     */
+    private void pruneExpunged(SqlConnection sql, long mailboxId) throws SQLException {
+        Optional<Long> cut = sql.queryLong("SELECT modseq FROM expunged WHERE mailbox_id = ? ORDER BY modseq DESC"
+                + " LIMIT 1 OFFSET ?", mailboxId, expungedKept);
+        if (cut.isEmpty()) return;
+        sql.update("DELETE FROM expunged WHERE mailbox_id = ? AND modseq <= ?", mailboxId, cut.get());
+        sql.update("UPDATE mailbox SET expunged_floor = MAX(expunged_floor, ?) WHERE id = ?", cut.get(), mailboxId);
+    }
+
+    /**
+     * Reads first, and writes only when there is something to claim: most SELECTs find nothing new, and they
+     * then cost no write. The write re-reads the mark, since another session may have claimed meanwhile; the
+     * single writer makes the read and the update one step.
+     */
+    @Override
+    public long claimRecent(long mailboxId, long upToUid) throws IOException {
+        long mark = recentMark(mailboxId);
+        if (mark >= upToUid) return mark;
+        // No message bytes change: a claim lost in a power cut only shows messages as recent once more.
+        return db.writeUnsynced(tx -> {
+            SqlConnection sql = tx.sql();
+            Optional<Long> before = sql.queryLong("SELECT recent_uid FROM mailbox WHERE id = ?", mailboxId);
+            if (before.isEmpty()) return upToUid; // deleted meanwhile: nothing to claim
+            if (before.get() < upToUid) {
+                sql.update("UPDATE mailbox SET recent_uid = ? WHERE id = ?", upToUid, mailboxId);
+            }
+            return before.get();
+        });
+    }
+
+    @Override
+    public long recentMark(long mailboxId) throws IOException {
+        return db.read(sql -> sql.queryLong("SELECT recent_uid FROM mailbox WHERE id = ?", mailboxId))
+                .orElse(Long.MAX_VALUE);
+    }
+
+    @Override
+    public int recentCount(long mailboxId) throws IOException {
+        return db.read(sql -> sql.queryLong("SELECT COUNT(*) FROM message WHERE mailbox_id = ? AND uid >"
+                + " (SELECT recent_uid FROM mailbox WHERE id = ?)", mailboxId, mailboxId)).orElse(0L).intValue();
     }
 
     /** An in-process lock: one server process serves POP3 for a data directory. */

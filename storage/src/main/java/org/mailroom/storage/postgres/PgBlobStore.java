@@ -107,6 +107,13 @@ public final class PgBlobStore implements BlobStore {
             return size;
         }
 
+        /** The temporary file as written so far: nothing has gone to the database yet. */
+        @Override
+        public InputStream written() throws IOException {
+            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
+            return Files.newInputStream(file);
+        }
+
         @Override
         public String commit() throws IOException {
             if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);

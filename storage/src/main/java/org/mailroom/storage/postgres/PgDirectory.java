@@ -9,12 +9,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.auth.PasswordHash;
 import org.mailroom.core.auth.PasswordLogin;
 import org.mailroom.core.auth.ScramCredentials;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.MailStoreException;
 
 /**
@@ -57,6 +59,7 @@ public final class PgDirectory implements Directory {
                     || sql.exists("SELECT 1 FROM alias WHERE domain = ?", name)) {
                 throw new MailStoreException("domain " + name + " still has accounts or aliases");
             }
+            sql.update("DELETE FROM dkim_key WHERE domain = ?", name);
             return sql.update("DELETE FROM domain WHERE name = ?", name) > 0;
         });
     }
@@ -149,6 +152,28 @@ public final class PgDirectory implements Directory {
         return db.read(sql -> sql.queryOne("SELECT scram_salt, scram_iterations, scram_stored_key, scram_server_key"
                 + " FROM account WHERE address = ? AND scram_salt IS NOT NULL",
                 rs -> new ScramCredentials(rs.getBytes(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)), account));
+    }
+
+    /** The account's own storage limit: the {@code quota} column, NULL when the default applies. */
+    @Override
+    public OptionalLong quota(String address) throws IOException {
+        String account = canonical(address);
+        Optional<long[]> row = db.read(sql -> sql.queryOne("SELECT quota FROM account WHERE address = ?",
+                rs -> {
+                    long value = rs.getLong(1);
+                    return rs.wasNull() ? new long[0] : new long[] {value};
+                }, account));
+        if (row.isEmpty()) throw new MailStoreException.NotFound("no account " + account);
+        return row.get().length == 0 ? OptionalLong.empty() : OptionalLong.of(row.get()[0]);
+    }
+
+    @Override
+    public void setQuota(String address, OptionalLong bytes) throws IOException {
+        String account = canonical(address);
+        if (bytes.isPresent() && bytes.getAsLong() < 0) throw new IllegalArgumentException("negative quota");
+        Long value = bytes.isPresent() ? bytes.getAsLong() : null;
+        int updated = db.write(sql -> sql.update("UPDATE account SET quota = ? WHERE address = ?", value, account));
+        if (updated == 0) throw new MailStoreException.NotFound("no account " + account);
     }
 
     @Override
@@ -258,6 +283,51 @@ public final class PgDirectory implements Directory {
         List<String> targets = sql.query("SELECT target FROM alias WHERE source = ? ORDER BY seq",
                 rs -> rs.getString(1), key);
         return targets.isEmpty() ? new Unknown() : new Alias(targets);
+    }
+
+
+    @Override
+    public List<DkimKeyRecord> dkimKeys(String domain) throws IOException {
+        String name = domain(domain);
+        return db.read(sql -> sql.query("SELECT domain, selector, algorithm, private_key, created, state, retire_after"
+                + " FROM dkim_key WHERE domain = ? ORDER BY created, selector", rs -> {
+                    long retire = rs.getLong(7);
+                    Instant retireAfter = rs.wasNull() ? null : Instant.ofEpochMilli(retire);
+                    return new DkimKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            Instant.ofEpochMilli(rs.getLong(5)), DkimKeyRecord.State.of(rs.getString(6)), retireAfter);
+                }, name));
+    }
+
+    @Override
+    public void addDkimKey(DkimKeyRecord key) throws IOException {
+        String name = domain(key.domain());
+        db.write(sql -> {
+            if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", name)) {
+                throw new MailStoreException.NotFound("not a local domain: " + name);
+            }
+            if (sql.update("INSERT INTO dkim_key (domain, selector, algorithm, private_key, created, state, retire_after)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    name, key.selector(), key.algorithm(), key.privateKey(), key.created().toEpochMilli(),
+                    key.state().text(), key.retireAfter() == null ? null : key.retireAfter().toEpochMilli()) == 0) {
+                throw new MailStoreException.AlreadyExists("DKIM selector exists: " + key.selector() + " of " + name);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean setDkimKeyState(String domain, String selector, DkimKeyRecord.State from, DkimKeyRecord.State to,
+                                   Instant retireAfter) throws IOException {
+        String name = domain(domain);
+        Long retire = retireAfter == null ? null : retireAfter.toEpochMilli();
+        return db.write(sql -> sql.update("UPDATE dkim_key SET state = ?, retire_after = ?"
+                + " WHERE domain = ? AND selector = ? AND state = ?", to.text(), retire, name, selector, from.text()) > 0);
+    }
+
+    @Override
+    public boolean removeDkimKey(String domain, String selector) throws IOException {
+        String name = domain(domain);
+        return db.write(sql -> sql.update("DELETE FROM dkim_key WHERE domain = ? AND selector = ?", name, selector) > 0);
     }
 
     // ---- admin API tokens ----

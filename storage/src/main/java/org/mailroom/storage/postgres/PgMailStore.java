@@ -58,7 +58,12 @@ public final class PgMailStore implements MailStore {
     private final PgMaildropLocks maildropLocks;
     private final PgBlobStore blobs;
 
-    PgMailStore(PgDatabase db, PgEvents events, PgMaildropLocks maildropLocks, PgBlobStore blobs) {
+    /** Expunge records kept per mailbox; older ones are pruned (see {@link #pruneExpunged}). */
+    private final int expungedKept;
+
+    PgMailStore(PgDatabase db, PgEvents events, PgMaildropLocks maildropLocks, PgBlobStore blobs, int expungedKept) {
+        if (expungedKept < 1) throw new IllegalArgumentException("expungedKept must be at least 1");
+        this.expungedKept = expungedKept;
         this.blobs = blobs;
         this.db = db;
         this.events = events;
@@ -290,6 +295,7 @@ public final class PgMailStore implements MailStore {
                 for (String blobId : new LinkedHashSet<>(removed.stream().map(MessageRecord::blobId).toList())) {
                     PgBlobStore.deleteIfUnreferenced(sql, blobId);
                 }
+                pruneExpunged(sql, mailboxId);
                 publish(sql, mailbox, MailboxEvent.Kind.EXPUNGED, removed.stream().map(MessageRecord::uid).toList(),
                         modSeq);
             }
@@ -364,6 +370,7 @@ public final class PgMailStore implements MailStore {
                 deleteMessages(sql, fromMailboxId, sourceUids, sourceModSeq);
                 sql.update("UPDATE mailbox SET highestmodseq = ?, messages = messages - ?, size = size - ?"
                         + " WHERE id = ?", sourceModSeq, sources.size(), size, fromMailboxId);
+                pruneExpunged(sql, fromMailboxId);
                 publish(sql, from, MailboxEvent.Kind.EXPUNGED, sourceUids, sourceModSeq);
             }
             return new Copied(to.uidValidity(), sourceUids, targetUids);
@@ -428,6 +435,64 @@ public final class PgMailStore implements MailStore {
     }
 
     /** Across nodes: see {@link PgMaildropLocks}. */
+    /**
+     * The records, then the floor: under READ COMMITTED each statement sees its own moment, and in this order a
+     * prune committed between them can only make the answer look less complete than it is, never more.
+     */
+    @Override
+    public Vanished vanishedSince(long mailboxId, long modSeq) throws IOException {
+        return db.read(sql -> {
+            List<Long> uids = sql.query("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                    rs -> rs.getLong(1), mailboxId, modSeq);
+            long floor = sql.queryLong("SELECT expunged_floor FROM mailbox WHERE id = ?", mailboxId).orElse(0L);
+            return new Vanished(floor, uids);
+        });
+    }
+
+    /**
+     * Keeps the newest {@link #expungedKept} expunge records of a mailbox and raises its floor to the highest
+     * MODSEQ pruned, in the expunging transaction (which holds the mailbox row's lock).
+     */
+    private void pruneExpunged(PgSql sql, long mailboxId) throws SQLException {
+        Optional<Long> cut = sql.queryLong("SELECT modseq FROM expunged WHERE mailbox_id = ? ORDER BY modseq DESC"
+                + " LIMIT 1 OFFSET ?", mailboxId, expungedKept);
+        if (cut.isEmpty()) return;
+        sql.update("DELETE FROM expunged WHERE mailbox_id = ? AND modseq <= ?", mailboxId, cut.get());
+        sql.update("UPDATE mailbox SET expunged_floor = GREATEST(expunged_floor, ?) WHERE id = ?", cut.get(), mailboxId);
+    }
+
+    /**
+     * A read first, and a write only when there is something to claim. The write is one conditional UPDATE: it
+     * raises the mark only if it is still below {@code upToUid}, and returns the mark it replaced, so that of two
+     * nodes claiming at once each gets its own range (the row lock orders them; the second sees the first's mark).
+     */
+    @Override
+    public long claimRecent(long mailboxId, long upToUid) throws IOException {
+        long mark = recentMark(mailboxId);
+        if (mark >= upToUid) return mark;
+        return db.write(sql -> {
+            Optional<Long> replaced = sql.queryLong("UPDATE mailbox m SET recent_uid = ? FROM"
+                    + " (SELECT id, recent_uid FROM mailbox WHERE id = ? FOR UPDATE) old"
+                    + " WHERE m.id = old.id AND old.recent_uid < ? RETURNING old.recent_uid",
+                    upToUid, mailboxId, upToUid);
+            if (replaced.isPresent()) return replaced.get();
+            // Nothing raised: someone claimed up to here or beyond, or the mailbox is gone.
+            return sql.queryLong("SELECT recent_uid FROM mailbox WHERE id = ?", mailboxId).orElse(upToUid);
+        });
+    }
+
+    @Override
+    public long recentMark(long mailboxId) throws IOException {
+        return db.read(sql -> sql.queryLong("SELECT recent_uid FROM mailbox WHERE id = ?", mailboxId))
+                .orElse(Long.MAX_VALUE);
+    }
+
+    @Override
+    public int recentCount(long mailboxId) throws IOException {
+        return db.read(sql -> sql.queryLong("SELECT COUNT(*) FROM message WHERE mailbox_id = ? AND uid >"
+                + " (SELECT recent_uid FROM mailbox WHERE id = ?)", mailboxId, mailboxId)).orElse(0L).intValue();
+    }
+
     @Override
     public Optional<AutoCloseable> lockMaildrop(String account) throws IOException {
         return maildropLocks.tryLock(account.toLowerCase(Locale.ROOT));

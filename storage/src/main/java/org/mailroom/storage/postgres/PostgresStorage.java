@@ -8,6 +8,7 @@ import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.storage.Storage;
+import org.mailroom.storage.StoreValues;
 
 /**
  * Storage for several nodes: everything in one PostgreSQL database, which the operator backs up and replicates
@@ -29,12 +30,12 @@ public final class PostgresStorage implements Storage {
     private final PgDirectory directory;
     private final PgMailQueue mailQueue;
 
-    private PostgresStorage(PgDatabase database, Path tmp) {
+    private PostgresStorage(PgDatabase database, Path tmp, int expungedKept) {
         this.database = database;
         this.events = new PgEvents(database, UUID.randomUUID().toString());
         this.maildropLocks = new PgMaildropLocks(database);
         this.blobStore = new PgBlobStore(database, tmp);
-        this.mailStore = new PgMailStore(database, events, maildropLocks, blobStore);
+        this.mailStore = new PgMailStore(database, events, maildropLocks, blobStore, expungedKept);
         this.directory = new PgDirectory(database);
         this.mailQueue = new PgMailQueue(database);
     }
@@ -44,7 +45,13 @@ public final class PostgresStorage implements Storage {
      * {@code password} may be empty when the URL carries them. Blobs being received are buffered in {@code tmp}.
      */
     public static PostgresStorage open(String url, String user, String password, Path tmp) throws IOException {
-        return new PostgresStorage(PgDatabase.open(url, user, password, POOL_SIZE), tmp);
+        return open(url, user, password, tmp, StoreValues.DEFAULT_EXPUNGED_KEPT);
+    }
+
+    /** As above, keeping {@code expungedKept} expunge records per mailbox for QRESYNC ({@code store.expunged_kept}). */
+    public static PostgresStorage open(String url, String user, String password, Path tmp, int expungedKept)
+            throws IOException {
+        return new PostgresStorage(PgDatabase.open(url, user, password, POOL_SIZE), tmp, expungedKept);
     }
 
     /** As above, buffering blobs being received in the system's temporary directory. */

@@ -85,6 +85,34 @@ public abstract class BlobStoreContract extends StorageContract {
     }
 
     @Test
+    void whatWasWrittenCanBeReadBeforeCommitOrInsteadOfIt() throws Exception {
+        BlobStore blobs = open().blobStore();
+        // Past 64 KiB, so that the embedded store's spilling writer is read back from its file too.
+        String large = "x".repeat(100_000);
+        try (BlobStore.BlobWriter writer = blobs.create()) {
+            writer.write("Subject: look first\r\n\r\n".getBytes());
+            try (java.io.InputStream in = writer.written()) {
+                assertThat(new String(in.readAllBytes())).isEqualTo("Subject: look first\r\n\r\n");
+            }
+            writer.write(large.getBytes());
+            try (java.io.InputStream in = writer.written()) {
+                assertThat(new String(in.readAllBytes())).isEqualTo("Subject: look first\r\n\r\n" + large);
+            }
+            String id = writer.commit();
+            assertThat(readBlob(blobs, id)).isEqualTo("Subject: look first\r\n\r\n" + large);
+            assertThatThrownBy(writer::written).isInstanceOf(IllegalStateException.class);
+        }
+        // Read, then thrown away: nothing is left.
+        try (BlobStore.BlobWriter writer = blobs.create()) {
+            writer.write("refused".getBytes());
+            try (java.io.InputStream in = writer.written()) {
+                assertThat(in.readAllBytes()).hasSize(7);
+            }
+        }
+        assertThat(uncommittedBlobCount()).isZero();
+    }
+
+    @Test
     void writerCannotBeUsedAfterCommit() throws Exception {
         BlobStore blobs = open().blobStore();
         try (BlobStore.BlobWriter writer = blobs.create()) {

@@ -3,7 +3,9 @@ package org.mailroom.storage.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.auth.ScramCredentials;
@@ -13,6 +15,7 @@ import org.mailroom.core.store.Directory.Alias;
 import org.mailroom.core.store.Directory.AliasEntry;
 import org.mailroom.core.store.Directory.Local;
 import org.mailroom.core.store.Directory.Unknown;
+import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.MailStoreException;
 
 /** The {@link Directory} contract. Password hashing is slow on purpose, so logins are few here. */
@@ -183,5 +186,91 @@ public abstract class DirectoryContract extends StorageContract {
         cli2.directory().removeAccount("bob@example.test");
         assertThat(server.lookup(MailAddress.parse("bob@example.test"))).isEqualTo(new Unknown());
         assertThat(server.accounts()).isEmpty();
+    }
+
+    @Test
+    void dkimKeysAreKeptPerDomainWithTheirState() throws Exception {
+        Directory directory = open().directory();
+        Instant t0 = Instant.parse("2026-12-04T10:00:00Z");
+        DkimKeyRecord rsa = new DkimKeyRecord("Example.TEST", "mr20261204r", DkimKeyRecord.RSA_SHA256, "UlNBa2V5",
+                t0, DkimKeyRecord.State.ACTIVE, null);
+        assertThatThrownBy(() -> directory.addDkimKey(rsa)).isInstanceOf(MailStoreException.NotFound.class);
+        directory.addDomain("example.test");
+        directory.addDomain("other.test");
+        assertThat(directory.dkimKeys("example.test")).isEmpty();
+
+        directory.addDkimKey(rsa);
+        DkimKeyRecord ed = new DkimKeyRecord("example.test", "mr20261204e", DkimKeyRecord.ED25519_SHA256, "RWRrZXk=",
+                t0, DkimKeyRecord.State.ACTIVE, null);
+        directory.addDkimKey(ed);
+        DkimKeyRecord next = new DkimKeyRecord("example.test", "mr20261210r", DkimKeyRecord.RSA_SHA256, "bmV4dA==",
+                t0.plusSeconds(86_400 * 6), DkimKeyRecord.State.PUBLISHED, null);
+        directory.addDkimKey(next);
+        assertThatThrownBy(() -> directory.addDkimKey(rsa)).isInstanceOf(MailStoreException.AlreadyExists.class);
+        directory.addDkimKey(new DkimKeyRecord("other.test", "mr20261204r", DkimKeyRecord.RSA_SHA256, "b3RoZXI=",
+                t0, DkimKeyRecord.State.ACTIVE, null));
+
+        // Oldest first, then by selector; every field as stored; the same selector in another domain is another key.
+        assertThat(directory.dkimKeys("EXAMPLE.test")).containsExactly(ed, rsa.withState(DkimKeyRecord.State.ACTIVE, null),
+                next);
+        assertThat(directory.dkimKeys("other.test")).hasSize(1);
+        assertThat(directory.dkimKeys("nowhere.test")).isEmpty();
+
+        Instant retireAfter = t0.plusSeconds(86_400 * 14);
+        assertThat(directory.setDkimKeyState("example.test", "mr20261204r", DkimKeyRecord.State.ACTIVE,
+                DkimKeyRecord.State.RETIRED, retireAfter)).isTrue();
+        // Conditional on the state it was in: a second node making the same move does nothing.
+        assertThat(directory.setDkimKeyState("example.test", "mr20261204r", DkimKeyRecord.State.ACTIVE,
+                DkimKeyRecord.State.RETIRED, retireAfter)).isFalse();
+        assertThat(directory.setDkimKeyState("example.test", "mr20261210r", DkimKeyRecord.State.PUBLISHED,
+                DkimKeyRecord.State.ACTIVE, null)).isTrue();
+        assertThat(directory.dkimKeys("example.test")).containsExactly(ed,
+                rsa.withState(DkimKeyRecord.State.RETIRED, retireAfter),
+                next.withState(DkimKeyRecord.State.ACTIVE, null));
+
+        assertThat(directory.removeDkimKey("example.test", "mr20261204r")).isTrue();
+        assertThat(directory.removeDkimKey("example.test", "mr20261204r")).isFalse();
+        assertThat(directory.dkimKeys("example.test")).extracting(DkimKeyRecord::selector)
+                .containsExactly("mr20261204e", "mr20261210r");
+
+        // A domain goes with its keys; they do not come back with it.
+        assertThat(directory.removeDomain("example.test")).isTrue();
+        directory.addDomain("example.test");
+        assertThat(directory.dkimKeys("example.test")).isEmpty();
+        assertThat(directory.dkimKeys("other.test")).hasSize(1);
+    }
+
+    @Test
+    void dkimKeysAddedByAnotherInstanceAreSeenAtOnce() throws Exception {
+        Directory server = open().directory();
+        StorageBackend cli = open();
+        cli.directory().addDomain("example.test");
+        cli.directory().addDkimKey(new DkimKeyRecord("example.test", "mr20261204e", DkimKeyRecord.ED25519_SHA256,
+                "RWRrZXk=", Instant.parse("2026-12-04T10:00:00Z"), DkimKeyRecord.State.PUBLISHED, null));
+        close(cli);
+        assertThat(server.dkimKeys("example.test")).extracting(DkimKeyRecord::state)
+                .containsExactly(DkimKeyRecord.State.PUBLISHED);
+    }
+
+    @Test
+    void anAccountsOwnQuotaIsSetClearedAndSeenByAnotherInstance() throws Exception {
+        Directory directory = open().directory();
+        directory.addDomain("example.test");
+        directory.addAccount("alice@example.test", "pw".toCharArray());
+        assertThat(directory.quota("alice@example.test")).as("none of its own: the default applies").isEmpty();
+
+        directory.setQuota("Alice@Example.TEST", OptionalLong.of(2L << 30));
+        assertThat(directory.quota("alice@example.test")).hasValue(2L << 30);
+        Directory other = open().directory();
+        assertThat(other.quota("alice@example.test")).hasValue(2L << 30);
+        directory.setQuota("alice@example.test", OptionalLong.of(0));
+        assertThat(other.quota("alice@example.test")).as("0: no limit for this account").hasValue(0);
+        directory.setQuota("alice@example.test", OptionalLong.empty());
+        assertThat(other.quota("alice@example.test")).isEmpty();
+
+        assertThatThrownBy(() -> directory.quota("nobody@example.test"))
+                .isInstanceOf(MailStoreException.NotFound.class);
+        assertThatThrownBy(() -> directory.setQuota("nobody@example.test", OptionalLong.of(1)))
+                .isInstanceOf(MailStoreException.NotFound.class);
     }
 }

@@ -618,4 +618,99 @@ public abstract class MailStoreContract extends StorageContract {
         assertThat(found).containsOnlyKeys(ids.subList(0, 3));
         assertThat(found.get(ids.get(2)).headers().subject()).isEqualTo("n2");
     }
+
+    /** Opens the backend keeping only {@code kept} expunge records per mailbox (store.expunged_kept). */
+    protected abstract StorageBackend openKeepingExpunged(int kept) throws Exception;
+
+    private List<Long> deliverMany(StorageBackend backend, String account, int count) throws Exception {
+        List<Long> uids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            uids.add(backend.mailStore().deliver(newMessage(backend.blobStore(), "Subject: m" + i + "\r\n\r\nx\r\n"),
+                    List.of(Target.inbox(account))).get(0).uid());
+        }
+        return uids;
+    }
+
+    @Test
+    void recentIsClaimedOnceUpToTheGivenUid() throws Exception {
+        StorageBackend backend = open();
+        MailStore store = backend.mailStore();
+        deliverMany(backend, ALICE, 3);
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(store.recentMark(inbox.id())).isZero();
+        assertThat(store.recentCount(inbox.id())).isEqualTo(3);
+
+        assertThat(store.claimRecent(inbox.id(), 2)).as("the first claim gets 1..2").isZero();
+        assertThat(store.claimRecent(inbox.id(), 2)).as("claimed already: nothing").isEqualTo(2);
+        assertThat(store.claimRecent(inbox.id(), 1)).as("a lower claim never lowers the mark").isEqualTo(2);
+        assertThat(store.recentCount(inbox.id())).isEqualTo(1);
+        assertThat(store.claimRecent(inbox.id(), 3)).as("the next claim gets 3 only").isEqualTo(2);
+        assertThat(store.recentMark(inbox.id())).isEqualTo(3);
+        assertThat(store.recentCount(inbox.id())).isZero();
+    }
+
+    @Test
+    void concurrentClaimsGetDisjointRanges() throws Exception {
+        StorageBackend a = open();
+        StorageBackend b = open();
+        deliverMany(a, ALICE, 40);
+        long mailbox = a.mailStore().mailbox(ALICE, "INBOX").orElseThrow().id();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<long[]>> claims = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int t = 0; t < 4; t++) {
+                MailStore store = (t % 2 == 0 ? a : b).mailStore();
+                claims.add(pool.submit(() -> {
+                    go.await();
+                    long[] got = new long[40];
+                    for (long upTo = 1; upTo <= 40; upTo++) {
+                        long above = store.claimRecent(mailbox, upTo);
+                        for (long uid = above + 1; uid <= upTo; uid++) got[(int) uid - 1]++;
+                    }
+                    return got;
+                }));
+            }
+            go.countDown();
+            long[] total = new long[40];
+            for (Future<long[]> f : claims) {
+                long[] got = f.get(30, TimeUnit.SECONDS);
+                for (int i = 0; i < 40; i++) total[i] += got[i];
+            }
+            assertThat(total).as("every UID claimed by exactly one session").containsOnly(1L);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void expungeRecordsArePrunedBeyondTheNumberKeptAndTheFloorSaysSo() throws Exception {
+        StorageBackend backend = openKeepingExpunged(3);
+        opened(backend);
+        MailStore store = backend.mailStore();
+        List<Long> uids = deliverMany(backend, ALICE, 6);
+        Mailbox inbox = store.mailbox(ALICE, "INBOX").orElseThrow();
+        long before = inbox.highestModSeq();
+        assertThat(store.vanishedSince(inbox.id(), before).complete(before)).isTrue();
+        List<Long> modSeqs = new ArrayList<>();
+        for (long uid : uids.subList(0, 5)) {
+            store.expunge(inbox.id(), List.of(uid));
+            modSeqs.add(store.mailbox(ALICE, "INBOX").orElseThrow().highestModSeq());
+        }
+        // Five expunges, three kept: the two oldest are gone, and the floor is the second one's MODSEQ.
+        MailStore.Vanished all = store.vanishedSince(inbox.id(), before);
+        assertThat(all.uids()).containsExactlyElementsOf(uids.subList(2, 5));
+        assertThat(all.floor()).isEqualTo(modSeqs.get(1));
+        assertThat(all.complete(before)).isFalse();
+        assertThat(all.complete(modSeqs.get(1))).isTrue();
+        assertThat(store.vanishedSince(inbox.id(), modSeqs.get(1)).uids()).containsExactlyElementsOf(uids.subList(2, 5));
+        assertThat(store.expungedSince(inbox.id(), modSeqs.get(3))).containsExactly(uids.get(4));
+
+        // MOVE records its sources as expunged too, and prunes the same way.
+        Mailbox archive = store.createMailbox(ALICE, "Archive");
+        store.move(inbox.id(), List.of(uids.get(5)), archive.id());
+        MailStore.Vanished afterMove = store.vanishedSince(inbox.id(), 0);
+        assertThat(afterMove.uids()).containsExactly(uids.get(3), uids.get(4), uids.get(5));
+        assertThat(afterMove.floor()).isEqualTo(modSeqs.get(2));
+    }
 }

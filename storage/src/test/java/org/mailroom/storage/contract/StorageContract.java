@@ -26,6 +26,12 @@ public abstract class StorageContract {
         return backend;
     }
 
+    /** Closes {@code backend}, opened some other way than {@link #open}, after the test. */
+    protected final StorageBackend opened(StorageBackend backend) {
+        opened.add(backend);
+        return backend;
+    }
+
     /** Closes an instance early, e.g. to reopen the storage. */
     protected final void close(StorageBackend backend) throws Exception {
         opened.remove(backend);

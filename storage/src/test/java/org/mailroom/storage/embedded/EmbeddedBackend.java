@@ -26,6 +26,11 @@ final class EmbeddedBackend implements StorageBackend {
         return new EmbeddedBackend(EmbeddedStorage.open(dataDir, inlineBlobMax));
     }
 
+    /** Keeping {@code expungedKept} expunge records per mailbox. */
+    static EmbeddedBackend open(Path dataDir, int inlineBlobMax, int expungedKept) throws IOException {
+        return new EmbeddedBackend(EmbeddedStorage.open(dataDir, inlineBlobMax, expungedKept));
+    }
+
     @Override
     public BlobStore blobStore() {
         return storage.blobStore();

@@ -24,6 +24,11 @@ class EmbeddedMailStoreTest extends MailStoreContract {
         return EmbeddedBackend.open(dataDir);
     }
 
+    @Override
+    protected StorageBackend openKeepingExpunged(int kept) throws Exception {
+        return EmbeddedBackend.open(dataDir, EmbeddedBlobStore.DEFAULT_INLINE_MAX, kept);
+    }
+
     @Test
     void databaseIsInWalModeAtTheLatestSchemaVersion() throws Exception {
         open();

@@ -21,6 +21,11 @@ final class PgBackend implements StorageBackend {
         return new PgBackend(PostgresStorage.open(url, "", "", tmp));
     }
 
+    /** Keeping {@code expungedKept} expunge records per mailbox. */
+    static PgBackend open(String url, Path tmp, int expungedKept) throws IOException {
+        return new PgBackend(PostgresStorage.open(url, "", "", tmp, expungedKept));
+    }
+
     @Override
     public BlobStore blobStore() {
         return storage.blobStore();

@@ -45,6 +45,11 @@ class PgMailStoreTest extends MailStoreContract {
         return PgBackend.open(postgres.url(), tmp);
     }
 
+    @Override
+    protected StorageBackend openKeepingExpunged(int kept) throws Exception {
+        return PgBackend.open(postgres.url(), tmp, kept);
+    }
+
     private static NewMessage message(BlobStore blobs, String text) throws Exception {
         try (BlobStore.BlobWriter w = blobs.create()) {
             w.write(text.getBytes(StandardCharsets.UTF_8));

@@ -13,6 +13,7 @@ import java.util.Set;
 import org.mailroom.core.mime.MessageStructure;
 import org.mailroom.core.mime.Section;
 import org.mailroom.core.store.MailStore.FlagOp;
+import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.protocol.imap.Arguments;
 import org.mailroom.protocol.imap.BadCommandException;
@@ -102,12 +103,19 @@ public final class FetchCommand implements ImapCommand {
 
         SelectedMailbox selected = session.selected();
         if (vanished) {
-            List<Long> gone = new ArrayList<>();
-            long maxUid = selected.count() == 0 ? 0 : selected.get(selected.count()).uid();
-            for (long uid : session.store().expungedSince(selected.mailbox().id(), changedSince)) {
-                if (set.contains(uid, Math.max(maxUid, uid))) gone.add(uid);
+            MailStore.Vanished known = session.store().vanishedSince(selected.mailbox().id(), changedSince);
+            String gone;
+            if (known.complete(changedSince)) {
+                List<Long> uids = new ArrayList<>();
+                long maxUid = selected.count() == 0 ? 0 : selected.get(selected.count()).uid();
+                for (long uid : known.uids()) if (set.contains(uid, Math.max(maxUid, uid))) uids.add(uid);
+                gone = SequenceSet.format(uids);
+            } else {
+                // The records since changedSince were pruned: every UID of the set that is not here (RFC 7162
+                // section 3.2.5.2 lets the server report UIDs the client never knew; it ignores them).
+                gone = set.missing(0, selected.mailbox().uidNext() - 1, selected.uids());
             }
-            if (!gone.isEmpty()) session.untagged("VANISHED (EARLIER) " + SequenceSet.format(gone));
+            if (!gone.isEmpty()) session.untagged("VANISHED (EARLIER) " + gone);
         }
         boolean structured = items.stream().anyMatch(i -> !NO_STRUCTURE.contains(i.kind));
         boolean textOnly = items.stream().allMatch(i -> TEXT_ONLY.contains(i.kind));
@@ -273,8 +281,12 @@ public final class FetchCommand implements ImapCommand {
                                                MessageStructure structure) throws IOException {
         if (structure == null && !NO_STRUCTURE.contains(item.kind)) structure = session.structure().structure(m);
         switch (item.kind) {
-            case "FLAGS" -> line.append("FLAGS (").append(String.join(" ", new java.util.TreeSet<>(m.flags())))
-                    .append(')');
+            case "FLAGS" -> {
+                line.append("FLAGS (").append(String.join(" ", new java.util.TreeSet<>(m.flags())));
+                // \Recent is the session's, not the message's (RFC 3501 section 2.3.2); IMAP4rev1 only.
+                if (session.selected().isRecent(m.uid())) line.append(m.flags().isEmpty() ? "\\Recent" : " \\Recent");
+                line.append(')');
+            }
             case "UID" -> line.append("UID ").append(m.uid());
             case "MODSEQ" -> line.append("MODSEQ (").append(m.modSeq()).append(')');
             case "INTERNALDATE" -> line.append("INTERNALDATE \"").append(INTERNALDATE.format(m.internalDate()))

@@ -8,15 +8,16 @@ import org.mailroom.protocol.imap.ImapSession;
 import org.mailroom.protocol.imap.Request;
 
 /**
- * GETQUOTA (RFC 9208): the one quota root is "", which holds every mailbox of the account, with the STORAGE
- * resource only. Without a configured limit there is no quota root at all, so GETQUOTA "" is a NO too.
+ * GETQUOTA (RFC 9208): each account has one quota root, "", which holds every mailbox of the account, with the
+ * STORAGE resource only, and the account's own limit (or the default). Without a limit there is no quota root at
+ * all, so GETQUOTA "" is a NO too.
  */
 public final class GetQuotaCommand implements ImapCommand {
     @Override
     public void execute(ImapSession session, Request request) throws IOException, BadCommandException {
         String root = request.args().astring("the quota root");
         request.args().end();
-        if (!root.isEmpty() || !session.quota().limited()) {
+        if (!root.isEmpty() || !session.quota().limited(session.account())) {
             session.no(request, "[NONEXISTENT] No such quota root");
             return;
         }
@@ -30,6 +31,6 @@ public final class GetQuotaCommand implements ImapCommand {
      */
     static String quota(Quota quota, String account) throws IOException {
         long used = (quota.usage(account) + 1023) / 1024;
-        return "QUOTA \"\" (STORAGE " + used + " " + quota.limit() / 1024 + ")";
+        return "QUOTA \"\" (STORAGE " + used + " " + quota.limit(account) / 1024 + ")";
     }
 }

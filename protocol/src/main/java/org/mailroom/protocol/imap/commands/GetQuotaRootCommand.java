@@ -8,8 +8,9 @@ import org.mailroom.protocol.imap.MailboxNames;
 import org.mailroom.protocol.imap.Request;
 
 /**
- * GETQUOTAROOT (RFC 9208): every mailbox of the account is under the root "", answered with the QUOTAROOT and
- * the QUOTA of that root. Without a configured limit, the QUOTAROOT response names no root.
+ * GETQUOTAROOT (RFC 9208): every mailbox of the account is under its root "", answered with the QUOTAROOT and
+ * the QUOTA of that root (the account's own limit, or the default). Without a limit, the QUOTAROOT response names
+ * no root.
  */
 public final class GetQuotaRootCommand implements ImapCommand {
     @Override
@@ -21,7 +22,7 @@ public final class GetQuotaRootCommand implements ImapCommand {
             return;
         }
         String mailbox = MailboxNames.toClient(session, name);
-        if (session.quota().limited()) {
+        if (session.quota().limited(session.account())) {
             session.untagged("QUOTAROOT " + mailbox + " \"\"");
             session.untagged(GetQuotaCommand.quota(session.quota(), session.account()));
         } else {

@@ -28,6 +28,7 @@ import org.mailroom.protocol.imap.ImapValue;
 import org.mailroom.protocol.imap.MessageStructureSource;
 import org.mailroom.protocol.imap.Request;
 import org.mailroom.protocol.imap.SelectedMailbox;
+import org.mailroom.protocol.imap.SearchText;
 import org.mailroom.protocol.imap.SequenceSet;
 
 /**
@@ -39,7 +40,8 @@ import org.mailroom.protocol.imap.SequenceSet;
  * <p>Header keys (FROM, TO, CC, BCC, SUBJECT, HEADER, SENTBEFORE/ON/SINCE) use the headers decoded at delivery
  * and kept with the message's structure: RFC 2047 words decoded, addresses as {@code Name <box@host>}; they read
  * no message file (HEADER of a field the structure does not keep reads the header block only). BODY and TEXT
- * compare against the raw bytes, case-insensitively (no transfer decoding yet), and read the message.
+ * read the message and compare, case-insensitively, with what the user sees ({@link SearchText}): text parts
+ * transfer-decoded and converted from their charsets, attachments left out; TEXT adds the decoded header fields.
  */
 public final class SearchCommand implements ImapCommand {
 
@@ -86,10 +88,14 @@ public final class SearchCommand implements ImapCommand {
             return structure().headers();
         }
 
+        /** The text parts as the user reads them (SearchText): decoded, in their charsets. */
         String body() throws IOException {
-            byte[] b = bytes();
-            int start = (int) Math.min(b.length, structure().root().bodyOffset());
-            return new String(b, start, b.length - start, StandardCharsets.UTF_8);
+            return SearchText.body(bytes(), structure().root());
+        }
+
+        /** The header, encoded words decoded, and the text parts as in {@link #body}. */
+        String text() throws IOException {
+            return SearchText.text(bytes(), structure().root());
         }
 
         /** The values of one header field of the message, unfolded; read from the header block alone. */
@@ -233,9 +239,10 @@ public final class SearchCommand implements ImapCommand {
             case "UNDRAFT": return flag("\\Draft", false);
             case "UNFLAGGED": return flag("\\Flagged", false);
             case "UNSEEN": return flag("\\Seen", false);
-            // \Recent is not kept: nothing is recent, everything is old.
-            case "RECENT", "NEW": return c -> false;
-            case "OLD": return c -> true;
+            // \Recent is per session (RFC 3501 section 2.3.2); NEW is RECENT UNSEEN.
+            case "RECENT": return c -> c.session.selected().isRecent(c.record.uid());
+            case "NEW": return c -> c.session.selected().isRecent(c.record.uid()) && !hasFlag(c, "\\Seen");
+            case "OLD": return c -> !c.session.selected().isRecent(c.record.uid());
             case "KEYWORD": return flag(string(it, "a keyword"), true);
             case "UNKEYWORD": return flag(string(it, "a keyword"), false);
             case "BCC", "CC", "FROM", "SUBJECT", "TO": {
@@ -257,7 +264,7 @@ public final class SearchCommand implements ImapCommand {
             }
             case "TEXT": {
                 String needle = string(it, "the search text");
-                return c -> containsIgnoreCase(new String(c.bytes(), StandardCharsets.UTF_8), needle);
+                return c -> containsIgnoreCase(c.text(), needle);
             }
             case "LARGER": {
                 long n = Arguments.number(string(it, "a size"), "LARGER");
@@ -319,7 +326,7 @@ public final class SearchCommand implements ImapCommand {
 
     /** Keys that look at the stored structure: their messages are fetched from the store in batches. */
     private static final Set<String> STRUCTURE_KEYS = Set.of("BCC", "CC", "FROM", "SUBJECT", "TO", "HEADER",
-            "SENTBEFORE", "SENTON", "SENTSINCE", "BODY");
+            "SENTBEFORE", "SENTON", "SENTSINCE", "BODY", "TEXT");
 
     private static boolean needsStructure(ImapValue v) {
         if (v instanceof ImapValue.ListValue list) {
@@ -330,7 +337,11 @@ public final class SearchCommand implements ImapCommand {
     }
 
     private static Key flag(String flag, boolean present) {
-        return c -> c.record.flags().stream().anyMatch(f -> f.equalsIgnoreCase(flag)) == present;
+        return c -> hasFlag(c, flag) == present;
+    }
+
+    private static boolean hasFlag(Candidate c, String flag) {
+        return c.record.flags().stream().anyMatch(f -> f.equalsIgnoreCase(flag));
     }
 
     private static String string(Iterator<ImapValue> it, String what) throws BadCommandException {

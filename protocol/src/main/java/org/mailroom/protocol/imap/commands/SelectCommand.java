@@ -13,6 +13,7 @@ import org.mailroom.protocol.imap.FetchItems;
 import org.mailroom.protocol.imap.ImapValue;
 import org.mailroom.protocol.imap.SequenceSet;
 import java.util.TreeSet;
+import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.protocol.imap.MailboxNames;
@@ -73,7 +74,7 @@ public final class SelectCommand implements ImapCommand {
         String flags = SYSTEM_FLAGS + (keywords.isEmpty() ? "" : " " + String.join(" ", keywords));
         session.untagged(selected.count() + " EXISTS");
         if (!session.rev2()) {
-            session.untagged("0 RECENT");
+            session.untagged(selected.recentCount() + " RECENT");
             if (firstUnseen > 0) session.untagged("OK [UNSEEN " + firstUnseen + "] First unseen");
         }
         session.untagged("FLAGS (" + flags + ")");
@@ -87,27 +88,79 @@ public final class SelectCommand implements ImapCommand {
     }
 
     /**
-     * QRESYNC (uidvalidity modseq [known-uids]) (RFC 7162 section 3.2.5): if the client's UIDVALIDITY is still
-     * right, what vanished and what changed since its MODSEQ, so it need not fetch everything again. The optional
-     * sequence-match data is not used: the expunge record is kept for good, so it is never needed.
+     * QRESYNC (uidvalidity modseq [known-uids] [(known-sequence-set known-uid-set)]) (RFC 7162 section 3.2.5): if the
+     * client's UIDVALIDITY is still right, what vanished and what changed since its MODSEQ, so it need not fetch
+     * everything again. Flag changes are always exact (every message keeps its MODSEQ). Vanished UIDs are exact
+     * while the expunge records since that MODSEQ are kept; when some were pruned (store.expunged_kept), the answer
+     * is every UID of known-uids (default 1 to UIDNEXT-1) that is not in the mailbox, which section 3.2.5.2
+     * allows, narrowed by the sequence-match data: a pair (n, u) that still holds now proves no message up to UID
+     * u was expunged (UIDs only grow, so n messages up to u then and now are the same messages).
      */
     private static void resynchronize(ImapSession session, SelectedMailbox selected, List<ImapValue> params)
             throws IOException, BadCommandException {
         if (params.size() < 2) throw new BadCommandException("QRESYNC needs UIDVALIDITY and MODSEQ");
         long uidValidity = Arguments.number(Arguments.text(params.get(0), "the UIDVALIDITY"), "UIDVALIDITY");
         long modSeq = Arguments.number(Arguments.text(params.get(1), "the MODSEQ"), "MODSEQ");
-        SequenceSet known = params.size() > 2 && !(params.get(2) instanceof ImapValue.ListValue)
-                ? SequenceSet.parse(Arguments.text(params.get(2), "the known UIDs")) : null;
-        if (uidValidity != selected.mailbox().uidValidity()) return;
-        long maxUid = Long.MAX_VALUE;
-        List<Long> vanished = new ArrayList<>();
-        for (long uid : session.store().expungedSince(selected.mailbox().id(), modSeq)) {
-            if (known == null || known.contains(uid, maxUid)) vanished.add(uid);
+        SequenceSet known = null;
+        List<ImapValue> seqMatch = null;
+        for (int i = 2; i < params.size(); i++) {
+            if (params.get(i) instanceof ImapValue.ListValue l && seqMatch == null) {
+                seqMatch = l.items();
+            } else if (known == null && seqMatch == null) {
+                known = SequenceSet.parse(Arguments.text(params.get(i), "the known UIDs"));
+            } else {
+                throw new BadCommandException("Bad QRESYNC parameters");
+            }
         }
-        if (!vanished.isEmpty()) session.untagged("VANISHED (EARLIER) " + SequenceSet.format(vanished));
+        if (seqMatch != null && seqMatch.size() != 2) throw new BadCommandException("Bad QRESYNC sequence match data");
+        if (uidValidity != selected.mailbox().uidValidity()) return;
+        MailStore.Vanished records = session.store().vanishedSince(selected.mailbox().id(), modSeq);
+        String vanished;
+        if (records.complete(modSeq)) {
+            List<Long> uids = new ArrayList<>();
+            for (long uid : records.uids()) if (known == null || known.contains(uid, Long.MAX_VALUE)) uids.add(uid);
+            vanished = SequenceSet.format(uids);
+        } else {
+            long matched = seqMatch == null ? 0 : matchedUid(selected, seqMatch);
+            SequenceSet range = known != null ? known : SequenceSet.parse("1:*");
+            vanished = range.missing(matched, selected.mailbox().uidNext() - 1, selected.uids());
+        }
+        if (!vanished.isEmpty()) session.untagged("VANISHED (EARLIER) " + vanished);
         for (int msn = 1; msn <= selected.count(); msn++) {
             MessageRecord m = selected.get(msn);
             if (m.modSeq() > modSeq) session.untagged(msn + " FETCH (" + FetchItems.flags(session, m) + ")");
         }
+    }
+
+    /**
+     * The highest UID of the client's sequence-match pairs that still sits at the same sequence number: up to it
+     * nothing was expunged. Pairs are matched in order (RFC 7162 section 3.2.5.2); a malformed pair list is a BAD.
+     */
+    private static long matchedUid(SelectedMailbox selected, List<ImapValue> seqMatch) throws BadCommandException {
+        List<Long> msns = numbers(Arguments.text(seqMatch.get(0), "the known sequence set"));
+        List<Long> uids = numbers(Arguments.text(seqMatch.get(1), "the known UID set"));
+        if (msns.size() != uids.size()) throw new BadCommandException("Sequence match sets differ in length");
+        long matched = 0;
+        for (int i = 0; i < msns.size(); i++) {
+            long msn = msns.get(i);
+            if (msn >= 1 && msn <= selected.count() && selected.get((int) msn).uid() == uids.get(i)) {
+                matched = Math.max(matched, uids.get(i));
+            }
+        }
+        return matched;
+    }
+
+    /** The numbers of a sequence set given without {@code *}, in the client's order; bounded by its size. */
+    private static List<Long> numbers(String text) throws BadCommandException {
+        List<Long> out = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String[] ends = part.split(":", -1);
+            if (ends.length > 2) throw new BadCommandException("Bad sequence match data");
+            long a = Arguments.number(ends[0], "sequence match data");
+            long b = ends.length == 2 ? Arguments.number(ends[1], "sequence match data") : a;
+            if (Math.abs(b - a) > 100_000 || out.size() > 100_000) throw new BadCommandException("[LIMIT] Sequence match data too long");
+            for (long n = a; a <= b ? n <= b : n >= b; n += a <= b ? 1 : -1) out.add(n);
+        }
+        return out;
     }
 }

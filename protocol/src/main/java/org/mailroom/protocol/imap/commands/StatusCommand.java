@@ -15,7 +15,7 @@ import org.mailroom.protocol.imap.MailboxNames;
 
 /**
  * STATUS (RFC 9051 section 6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE (RFC 8438), RECENT
- * (always 0: \Recent is not kept), HIGHESTMODSEQ (RFC 7162), DELETED-STORAGE (RFC 9208). {@link #status} also
+ * (the messages no SELECT has claimed yet, RFC 3501 section 2.3.2), HIGHESTMODSEQ (RFC 7162), DELETED-STORAGE (RFC 9208). {@link #status} also
  * answers LIST-STATUS.
  */
 public final class StatusCommand implements ImapCommand {
@@ -46,7 +46,7 @@ public final class StatusCommand implements ImapCommand {
                 case "MESSAGES" -> value = mailbox.messages();
                 case "UIDNEXT" -> value = mailbox.uidNext();
                 case "UIDVALIDITY" -> value = mailbox.uidValidity();
-                case "RECENT" -> value = 0;
+                case "RECENT" -> value = session.store().recentCount(mailbox.id()); // not yet claimed
                 case "SIZE" -> value = mailbox.size();
                 case "HIGHESTMODSEQ" -> value = mailbox.highestModSeq();
                 case "DELETED-STORAGE" -> {

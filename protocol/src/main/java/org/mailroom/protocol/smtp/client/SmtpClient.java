@@ -111,6 +111,25 @@ public final class SmtpClient {
         return new SmtpConnection(this, channel, decoder, handler, address, hostName);
     }
 
+    /**
+     * A TLS client handler for {@code hostName}: SNI always; the certificate judged by {@code check} when a
+     * policy (MTA-STS, DANE) names one, else by the client's own policy (hostname verification under VERIFY).
+     */
+    SslHandler newTlsHandler(Channel channel, String hostName, int port, CertificateCheck check) {
+        if (check != null) {
+            try {
+                // One context per connection: the check records this connection's verdict. Building a JDK
+                // context costs well under a millisecond, small beside a TLS handshake.
+                SslContext context = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                        .protocols(List.of("TLSv1.3", "TLSv1.2")).trustManager(check).build();
+                return context.newHandler(channel.alloc(), hostName, port);
+            } catch (SSLException e) {
+                throw new IllegalStateException("the JDK offers no TLS client", e);
+            }
+        }
+        return newTlsHandler(channel, hostName, port);
+    }
+
     /** A TLS client handler for {@code hostName}: SNI always, hostname verification under VERIFY. */
     SslHandler newTlsHandler(Channel channel, String hostName, int port) {
         boolean verify = settings.tls() == TlsPolicy.VERIFY;

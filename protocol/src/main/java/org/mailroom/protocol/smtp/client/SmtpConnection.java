@@ -138,7 +138,15 @@ public final class SmtpConnection implements AutoCloseable {
      * @throws SmtpClientException of kind TLS when the handshake fails or the server injected plain text
      */
     public SmtpReply startTls() throws SmtpClientException {
-        SslHandler tls = client.newTlsHandler(channel, hostName, address.getPort());
+        return startTls(null);
+    }
+
+    /**
+     * STARTTLS with the certificate judged by {@code check} (MTA-STS or DANE; null for the client's own policy).
+     * A refused certificate fails the handshake: {@link CertificateCheck#failureType()} says why.
+     */
+    public SmtpReply startTls(CertificateCheck check) throws SmtpClientException {
+        SslHandler tls = client.newTlsHandler(channel, hostName, address.getPort(), check);
         decoder.armStartTls(tls);
         command("STARTTLS");
         SmtpReply reply = read(client.settings().replyTimeout());
