@@ -13,6 +13,7 @@ import org.mailroom.core.delivery.RecipientResult;
 import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.mail.Envelope;
 import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
@@ -126,8 +127,7 @@ public final class LocalDelivery implements DeliveryAgent {
                         ? new MailStore.Target(account, SpecialMailboxes.junk(store, account), Set.of())
                         : MailStore.Target.inbox(account));
             }
-            List<MailStore.Placed> placed = targets.isEmpty() ? List.of()
-                    : store.deliver(new MailStore.NewMessage(blobId, size, envelope.received()), targets);
+            List<MailStore.Placed> placed = targets.isEmpty() ? List.of() : storeCounted(blobId, size, envelope, targets);
             for (Map.Entry<MailAddress, RecipientResolver.Resolution> e : resolved.entrySet()) {
                 results.add(new RecipientResult(e.getKey(), RecipientResult.Status.ACCEPTED,
                         where(e.getValue(), placed, targets, queueId)));
@@ -141,6 +141,15 @@ public final class LocalDelivery implements DeliveryAgent {
             }
         }
         return results;
+    }
+
+    /** The durable commit of the mailbox copies, timed and counted for the metrics. */
+    private List<MailStore.Placed> storeCounted(String blobId, long size, Envelope envelope, List<MailStore.Target> targets)
+            throws IOException {
+        long start = System.nanoTime();
+        List<MailStore.Placed> placed = store.deliver(new MailStore.NewMessage(blobId, size, envelope.received()), targets);
+        Metrics.get().storedLocally(placed.size(), System.nanoTime() - start);
+        return placed;
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.mail.MailAddress;
+import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.store.MailQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -316,9 +317,28 @@ public final class QueueRunner implements AutoCloseable {
         }
         Instant next = now.plus(settings.retryInterval(entry.attempts() + 1));
         queue.recordAttempt(entry.id(), recorded, next, lastError, attempts);
+        countResults(recorded);
         if (log.isInfoEnabled()) log.info("queue={} attempt {}: {} delivered, {} failed, {} deferred{}", entry.id(), entry.attempts() + 1,
                 recorded.stream().filter(o -> o.state() == MailQueue.RecipientState.DELIVERED).count(), failed.size(),
                 delayed.size(), delayed.isEmpty() ? "" : " until " + next);
+    }
+
+    /** Per recipient, once its attempt is recorded: delivered, deferred (still pending) or bounced. */
+    private static void countResults(List<MailQueue.Outcome> recorded) {
+        int delivered = 0;
+        int deferred = 0;
+        int bounced = 0;
+        for (MailQueue.Outcome o : recorded) {
+            switch (o.state()) {
+                case DELIVERED: delivered++; break;
+                case PENDING: deferred++; break;
+                default: bounced++;
+            }
+        }
+        Metrics metrics = Metrics.get();
+        if (delivered > 0) metrics.remoteResult(Metrics.RemoteResult.DELIVERED, delivered);
+        if (deferred > 0) metrics.remoteResult(Metrics.RemoteResult.DEFERRED, deferred);
+        if (bounced > 0) metrics.remoteResult(Metrics.RemoteResult.BOUNCED, bounced);
     }
 
     private static String domainOf(String address) {

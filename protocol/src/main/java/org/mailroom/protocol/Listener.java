@@ -14,8 +14,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.mailroom.core.metrics.Metrics;
 
 /**
  * One listening socket of a protocol, on the shared event loops, and the connections it accepted: closing it
@@ -25,12 +27,14 @@ import java.util.function.Consumer;
 public final class Listener implements AutoCloseable {
 
     private final String protocol;
+    private final String metricsName;
     private final ChannelGroup connections;
     private Channel channel;
 
     /** @param protocol for messages: "SMTP", "POP3", "IMAP" */
     public Listener(String protocol) {
         this.protocol = protocol;
+        this.metricsName = protocol.toLowerCase(Locale.ROOT);
         this.connections = new DefaultChannelGroup(protocol, GlobalEventExecutor.INSTANCE);
     }
 
@@ -53,6 +57,9 @@ public final class Listener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        Metrics metrics = Metrics.get();
+                        metrics.connectionOpened(metricsName);
+                        ch.closeFuture().addListener(f -> metrics.connectionClosed(metricsName));
                         pipeline.accept(ch);
                     }
                 });
@@ -71,6 +78,11 @@ public final class Listener implements AutoCloseable {
         BindException same = new BindException(cause.getMessage());
         same.initCause(cause);
         return same;
+    }
+
+    /** Whether the socket is bound and accepting (for the server's readiness check). */
+    public synchronized boolean listening() {
+        return channel != null && channel.isActive();
     }
 
     /** Connections open now. */

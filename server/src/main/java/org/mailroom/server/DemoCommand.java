@@ -43,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
             "listen.submissions", "\"127.0.0.1:2465\"",
             "listen.imap", "\"127.0.0.1:2143\"",
             "listen.imaps", "\"127.0.0.1:2993\"",
-            "listen.pop3s", "\"127.0.0.1:2995\"");
+            "listen.pop3s", "\"127.0.0.1:2995\"",
+            "listen.admin", "\"127.0.0.1:2080\"");
 
     @Mixin
     StoreOptions options;
@@ -146,6 +147,13 @@ final class DemoCommand implements Callable<Integer> {
         if (imaps != null) {
             out.println("IMAPS  " + hostPort(imaps) + "   the same over TLS (self-signed certificate, hence -k):");
             out.println("  curl -s -k imaps://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(imaps) + "/");
+        }
+        InetSocketAddress admin = server.addresses().get("admin");
+        if (admin != null) {
+            out.println("Admin  " + hostPort(admin) + "   health, metrics, and the API with a token (docs/admin-api.md):");
+            out.println("  curl -s http://" + hostPort(admin) + "/metrics | grep mailroom_");
+            out.println("  TOKEN=$(./mailroom admin token add demo --data " + server.dataDir().toAbsolutePath() + " | head -1)");
+            out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" http://" + hostPort(admin) + "/api/users");
         }
         out.println();
         out.println("Mail client: incoming " + (imap == null ? "" : "IMAP " + hostPort(imap) + " or ") + "POP3 " + (pop3 == null ? "-" : hostPort(pop3))

@@ -19,6 +19,7 @@ import org.mailroom.core.delivery.Router;
 import org.mailroom.core.dkim.DkimRotation;
 import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.inbound.SenderOwnership;
+import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.store.Quota;
 import org.mailroom.delivery.Bounces;
 import org.mailroom.delivery.ConnectionCache;
@@ -50,11 +51,15 @@ import org.mailroom.protocol.smtp.SmtpServer;
 import org.mailroom.protocol.smtp.SmtpSettings;
 import org.mailroom.protocol.tls.CertificateSource;
 import org.mailroom.protocol.tls.TlsContext;
+import org.mailroom.server.admin.QueueAdmin;
 import org.mailroom.server.config.AuthSection;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
 import org.mailroom.server.config.OutboundSection;
+import org.mailroom.server.http.AdminHttpServer;
+import org.mailroom.server.http.AdminRoutes;
+import org.mailroom.server.http.PrometheusMetrics;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.embedded.EmbeddedStorage;
 import org.mailroom.storage.postgres.PostgresStorage;
@@ -76,6 +81,9 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private QueueRunner queueRunner;
+    private Bounces bounces;
+    private PrometheusMetrics metrics;
+    private AdminHttpServer admin;
     private TlsReportSender tlsReportSender;
 
     private Server(Config config, Storage storage, EventLoops loops, Router router) {
@@ -101,11 +109,13 @@ public final class Server implements AutoCloseable {
         Router router = new Router(storage.directory(), local, queued, quota);
         Server server = new Server(config, storage, loops, router);
         try {
+            server.startMetrics();
             // One resolver, one cache: the inbound checks (SPF, DKIM keys, DMARC) and the outbound queue (MX).
             DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock,
                     config.dns().dnssec());
             server.startListeners(clock, dns);
             server.startQueueRunner(clock, dns, local, queued);
+            server.startAdmin();
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -246,7 +256,7 @@ public final class Server implements AutoCloseable {
         remote.signWith(new OutboundSigner(storage.directory(), new DkimRotation(storage.directory(), config.dkim().rotation()),
                 new DkimSigner(clock), new ArcSealer(dns, clock), hostname, clock, config.dkim().sign()));
         if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
-        Bounces bounces = new Bounces(router, storage.blobStore(), hostname, clock);
+        bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
                 out.retryIntervals(), out.lifetime(), out.warnAfter(), out.maxConnections(),
@@ -254,6 +264,47 @@ public final class Server implements AutoCloseable {
         queueRunner.start();
         queued.queueThrough(queueRunner);
         local.wakeAfterQueueing(queueRunner::wakeUp);
+    }
+
+    /**
+     * The meters behind {@code /metrics}, installed before the listeners so that their first connection counts.
+     * Without an admin listener nothing is installed and every count is a call to a no-op.
+     */
+    private void startMetrics() {
+        if (config.listen().adminAddress().isEmpty()) return;
+        metrics = new PrometheusMetrics(storage.mailQueue());
+        Metrics.install(metrics);
+    }
+
+    /**
+     * The admin API, /metrics and the health checks (issue 14), started last so that /readyz sees every other
+     * listener. Off loopback it speaks only TLS, with the server's certificate: it carries tokens and passwords.
+     */
+    private void startAdmin() throws IOException {
+        Optional<InetSocketAddress> address = config.listen().adminAddress();
+        if (address.isEmpty()) return;
+        boolean loopback = address.get().getAddress() != null && address.get().getAddress().isLoopbackAddress();
+        TlsContext tls = loopback ? null : tlsContext();
+        List<String> names = List.copyOf(bound.keySet());
+        List<AutoCloseable> started = List.copyOf(listeners);
+        AdminRoutes.Backend backend = new AdminRoutes.Backend(storage.directory(),
+                new QueueAdmin(storage.mailQueue(), bounces, storage.blobStore()), queueRunner::wakeUp, metrics,
+                () -> notListening(names, started));
+        admin = new AdminHttpServer(loops, tls, backend, config.admin().metricsTokenRequired());
+        bound.put("admin", bind("listen.admin", address.get(), () -> admin.start(address.get())));
+    }
+
+    /** The names of the listeners that stopped accepting; names and listeners were added in the same order. */
+    private static List<String> notListening(List<String> names, List<AutoCloseable> started) {
+        List<String> down = new ArrayList<>();
+        for (int i = 0; i < started.size(); i++) {
+            AutoCloseable l = started.get(i);
+            boolean up = l instanceof SmtpServer ? ((SmtpServer) l).listening()
+                    : l instanceof ImapServer ? ((ImapServer) l).listening()
+                    : l instanceof Pop3Server ? ((Pop3Server) l).listening() : true;
+            if (!up) down.add(i < names.size() ? names.get(i) : l.toString());
+        }
+        return down;
     }
 
     /**
@@ -340,6 +391,7 @@ public final class Server implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) admin.close();
         if (queueRunner != null) queueRunner.close();
         if (tlsReportSender != null) tlsReportSender.close();
         for (AutoCloseable listener : listeners) {
@@ -350,6 +402,10 @@ public final class Server implements AutoCloseable {
             }
         }
         loops.close();
+        if (metrics != null) {
+            Metrics.uninstall(metrics);
+            metrics.close();
+        }
         storage.close();
         log.info("mailroom stopped");
     }

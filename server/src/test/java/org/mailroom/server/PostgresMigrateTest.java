@@ -58,6 +58,11 @@ class PostgresMigrateTest {
             d.addAppPassword(ALICE, "phone", appPassword);
             d.addAlias("team@example.test", ALICE);
             d.addAlias("team@example.test", "bob@example.test");
+            // The tables that came later (DKIM keys, quotas, admin tokens) move too.
+            d.addDkimKey(SIGNING);
+            d.addDkimKey(RETIRED);
+            d.setQuota(ALICE, java.util.OptionalLong.of(2L << 30));
+            d.addAdminToken("ops", "ab".repeat(32));
             MailStore store = embedded.mailStore();
             for (int i = 1; i <= 5; i++) {
                 store.deliver(message(embedded.blobStore(), "Subject: " + i + "\r\n\r\nbody " + i + "\r\n"),
@@ -120,6 +125,11 @@ class PostgresMigrateTest {
             assertThat(d.lookup(org.mailroom.core.mail.MailAddress.parse("team@example.test")))
                     .isEqualTo(new Directory.Alias(List.of(ALICE, "bob@example.test")));
             assertThat(pg.mailQueue().list()).containsExactlyElementsOf(queueBefore);
+            assertThat(d.dkimKeys("example.test")).containsExactly(RETIRED, SIGNING);
+            assertThat(d.quota(ALICE)).hasValue(2L << 30);
+            assertThat(d.quota("bob@example.test")).isEmpty();
+            assertThat(d.adminTokens()).extracting(Directory.AdminToken::name, Directory.AdminToken::digest)
+                    .containsExactly(org.assertj.core.api.Assertions.tuple("ops", "ab".repeat(32)));
         }
 
         // A second run refuses: the database is no longer empty.
@@ -128,6 +138,14 @@ class PostgresMigrateTest {
         assertThat(again).isEqualTo(1);
         assertThat(err.toString()).contains("not empty");
     }
+
+    private static final org.mailroom.core.store.DkimKeyRecord SIGNING = new org.mailroom.core.store.DkimKeyRecord(
+            "example.test", "mr20261204r", org.mailroom.core.store.DkimKeyRecord.RSA_SHA256, "UlNBLWtleQ==",
+            Instant.parse("2026-12-04T10:00:00Z"), org.mailroom.core.store.DkimKeyRecord.State.ACTIVE, null);
+    private static final org.mailroom.core.store.DkimKeyRecord RETIRED = new org.mailroom.core.store.DkimKeyRecord(
+            "example.test", "mr20261101r", org.mailroom.core.store.DkimKeyRecord.RSA_SHA256, "b2xkLWtleQ==",
+            Instant.parse("2026-11-01T10:00:00Z"), org.mailroom.core.store.DkimKeyRecord.State.RETIRED,
+            Instant.parse("2026-12-11T10:00:00Z"));
 
     private static NewMessage message(BlobStore blobs, String text) throws Exception {
         try (BlobStore.BlobWriter w = blobs.create()) {

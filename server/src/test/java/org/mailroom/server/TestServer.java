@@ -33,7 +33,7 @@ final class TestServer implements AutoCloseable {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.hostname", "\"mx.example.test\"");
         overrides.put("server.data_dir", org.mailroom.server.admin.StoreOptions.tomlString(dataDir.toString()));
-        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps"}) {
+        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps", "admin"}) {
             overrides.put("listen." + key, "\"127.0.0.1:0\"");
         }
         // Error replies are not slowed down here; SmtpLimitsTest checks the delay.
@@ -57,6 +57,11 @@ final class TestServer implements AutoCloseable {
             d.addAlias("postmaster@example.test", "alice@example.test");
         }
         return t;
+    }
+
+    /** The admin HTTP listener (API, /metrics, health checks). */
+    InetSocketAddress admin() {
+        return server.addresses().get("admin");
     }
 
     InetSocketAddress smtp() {

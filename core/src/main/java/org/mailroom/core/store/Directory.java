@@ -150,6 +150,29 @@ public interface Directory {
         throw new UnsupportedOperationException("app passwords are not supported by this directory");
     }
 
+    // ---- bearer tokens of the admin HTTP API (issue 14) ----
+
+    /**
+     * A token of the admin API. Only the SHA-256 of the token is stored (hex): the token is 256 random bits, so
+     * a fast digest is enough, unlike a password, and a stolen database gives no usable token.
+     */
+    record AdminToken(String name, String digest, Instant created) {}
+
+    /** Adds a token by its digest. @throws MailStoreException.AlreadyExists (name) */
+    default void addAdminToken(String name, String digest) throws IOException {
+        throw new UnsupportedOperationException("admin tokens are not supported by this directory");
+    }
+
+    /** @return false if there is no token of that name */
+    default boolean removeAdminToken(String name) throws IOException {
+        throw new UnsupportedOperationException("admin tokens are not supported by this directory");
+    }
+
+    /** Every token, by name. */
+    default List<AdminToken> adminTokens() throws IOException {
+        throw new UnsupportedOperationException("admin tokens are not supported by this directory");
+    }
+
     // ---- DKIM signing keys (issue 13); defaults so that test fakes need not keep keys ----
 
     /**

@@ -124,4 +124,18 @@ public interface MailQueue {
 
     /** Removes an entry without delivering it. */
     boolean delete(String id) throws IOException;
+
+    /**
+     * How many messages wait and when the oldest was queued, for the metrics: cheap (one aggregate query in the
+     * backends), where {@link #list()} reads every entry. The default reads the list, for test fakes.
+     *
+     * @param oldest when the oldest entry was queued, or null when the queue is empty
+     */
+    record Summary(long messages, Instant oldest) {}
+
+    default Summary summary() throws IOException {
+        List<Entry> entries = list();
+        Instant oldest = entries.stream().map(Entry::created).min(Instant::compareTo).orElse(null);
+        return new Summary(entries.size(), oldest);
+    }
 }

@@ -130,6 +130,11 @@ public final class ImapServer implements AutoCloseable {
         }
     }
 
+    /** Whether this listener is bound and accepting (readiness). */
+    public boolean listening() {
+        return listener.listening();
+    }
+
     /** Stops listening and closes every connection; the shared groups keep running. */
     @Override
     public void close() {

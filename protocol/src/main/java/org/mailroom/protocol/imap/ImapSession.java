@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.mailroom.core.auth.LoginGuard;
+import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.auth.SaslChannel;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
@@ -537,6 +538,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
      * without holding this thread; after the last allowed failure, BYE and close.
      */
     public void loginFailed(Request request, String text) {
+        Metrics.get().loginFailed("imap");
         Duration delay = guard.failed();
         boolean close = guard.exhausted();
         if (close) outcome = "too many login failures";

@@ -166,6 +166,11 @@ public final class Pop3Server implements AutoCloseable {
         }
     }
 
+    /** Whether this listener is bound and accepting (readiness). */
+    public boolean listening() {
+        return listener.listening();
+    }
+
     /**
      * Stops listening and closes every connection. A session closed this way did not say QUIT, so it deletes
      * nothing (RFC 1939 section 6) and releases its maildrop lock. Owned groups are shut down; shared ones not.

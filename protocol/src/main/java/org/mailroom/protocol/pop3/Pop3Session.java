@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.mailroom.core.auth.LoginGuard;
+import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.auth.SaslChannel;
 import org.mailroom.core.auth.SaslExchange;
 import org.mailroom.core.auth.SaslMechanisms;
@@ -458,6 +459,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
      * the reply is scheduled), and the connection closes after the last allowed failure.
      */
     private void loginFailed(ChannelHandlerContext ctx) {
+        Metrics.get().loginFailed("pop3");
         Duration delay = guard.failed();
         boolean close = guard.exhausted();
         if (close) outcome = "too many authentication failures";

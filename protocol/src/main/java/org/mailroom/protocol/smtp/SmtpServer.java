@@ -85,6 +85,11 @@ public final class SmtpServer implements AutoCloseable {
         return limiter.active();
     }
 
+    /** Whether this listener is bound and accepting (readiness). */
+    public boolean listening() {
+        return listener.listening();
+    }
+
     /** Stops accepting and closes the open sessions. */
     @Override
     public void close() {

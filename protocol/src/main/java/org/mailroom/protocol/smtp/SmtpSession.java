@@ -39,6 +39,7 @@ import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.mail.Envelope;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.mail.SmtpPath;
+import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.mailauth.InboundAuthenticator;
 import org.mailroom.protocol.LogText;
@@ -397,6 +398,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 // Wrong password, unknown user, someone else's authzid, bad channel binding: one answer for all,
                 // after a delay that grows with the failures (the guard's, not an error count's).
                 log.info("smtp client={} failed to authenticate as {} with {}", clientIp, LogText.of(login), mechanism);
+                Metrics.get().loginFailed("smtp");
                 replyDelayMillis = guard.failed().toMillis();
                 if (guard.exhausted()) {
                     reply("535 5.7.8 Authentication credentials invalid");
@@ -607,14 +609,17 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 reply("250 2.1.5 Ok");
                 break;
             case UNKNOWN_USER:
+                Metrics.get().messageRefused("550 5.1.1");
                 error("550 5.1.1 <" + rcpt + ">: Recipient address rejected: User unknown");
                 break;
             case RELAY_DENIED:
+                Metrics.get().messageRefused("550 5.7.1");
                 error("550 5.7.1 <" + rcpt + ">: Relay access denied");
                 break;
             case MAILBOX_FULL:
                 // RFC 3463 X.2.2 is a persistent transient failure: the user can make room, the client retries
                 // this recipient later while the others get the message now. Not counted as a client error.
+                Metrics.get().messageRefused("452 4.2.2");
                 reply("452 4.2.2 <" + rcpt + ">: Mailbox full, try again later");
                 break;
         }
@@ -948,7 +953,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         return InetAddress.getLoopbackAddress();
     }
 
+    /** Logs and counts the outcome of one message: called once per message that reached its end of data. */
     private void logMessage(long size, String result) {
+        if (result.startsWith("250")) {
+            Metrics.get().messageAccepted();
+        } else {
+            Metrics.get().messageRefused(result);
+        }
         log.info("id={} client={} from={} to={} size={} result={}", messageId, clientIp,
                 LogText.of(sender == null ? "<>" : "<" + sender + ">"),
                 LogText.of(recipients.stream().map(r -> "<" + r + ">").collect(Collectors.joining(","))),

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
+import org.mailroom.core.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +100,12 @@ public final class TlsContext {
      */
     public SslHandler newHandler(ByteBufAllocator allocator) {
         reloadIfChanged();
-        return current.context().newHandler(allocator);
+        SslHandler handler = current.context().newHandler(allocator);
+        // Counted here because every server-side TLS session, implicit or after STARTTLS, starts here.
+        handler.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) Metrics.get().tlsSession(handler.engine().getSession().getProtocol());
+        });
+        return handler;
     }
 
     /** The certificate new connections get, e.g. for an admin status page or channel binding. */

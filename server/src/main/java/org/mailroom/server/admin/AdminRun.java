@@ -95,9 +95,6 @@ final class AdminRun {
     }
 
     static void requireLocalDomain(Directory directory, String domain) throws IOException, AdminException {
-        if (!directory.isLocalDomain(domain)) {
-            throw new AdminException("domain '" + domain + "' is not a local domain: add it first with 'mailroom domain add "
-                    + domain + "'");
-        }
+        new DirectoryAdmin(directory).requireLocalDomain(domain);
     }
 }

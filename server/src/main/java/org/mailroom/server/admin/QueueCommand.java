@@ -40,6 +40,11 @@ public final class QueueCommand {
         public Opened(MailQueue queue, Bounces bounces, AutoCloseable onClose) {
             this(queue, bounces, onClose, null);
         }
+
+        /** The shared queue actions (also behind the admin API). */
+        QueueAdmin admin() {
+            return new QueueAdmin(queue, bounces, blobs);
+        }
     }
 
     /** The embedded store of {@code server.data_dir}. */
@@ -73,12 +78,11 @@ public final class QueueCommand {
              @Option(names = "--json", description = "One JSON document: an array of the messages.") boolean json,
              @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            QueueListing listing = new QueueListing(domain, sender);
-            List<QueueListing.Item> items = listing.select(o.queue().list(), o.blobs());
+            List<QueueListing.Item> items = o.admin().list(domain, sender);
             if (json) {
-                out.println(listing.json(items));
+                out.println(QueueListing.json(items));
             } else {
-                listing.print(items, out);
+                QueueListing.print(items, out);
             }
         });
     }
@@ -86,7 +90,7 @@ public final class QueueCommand {
     @Command(name = "show", description = "A message's recipients and every delivery attempt.", mixinStandardHelpOptions = true)
     int show(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            MailQueue.Entry e = entry(o, id);
+            MailQueue.Entry e = o.admin().get(id);
             out.println("id:        " + e.id());
             out.println("sender:    <" + (e.sender() == null ? "" : e.sender()) + ">");
             out.println("queued:    " + e.created());
@@ -116,13 +120,11 @@ public final class QueueCommand {
         return run(store, (o, out) -> {
             Instant now = Instant.now();
             if (id != null) {
-                if (!o.queue().flush(id, now)) throw new AdminException("no queued message " + id);
+                o.admin().flush(id, now);
                 out.println(id + " flushed");
                 return;
             }
-            int n = 0;
-            for (MailQueue.Entry e : o.queue().list()) if (o.queue().flush(e.id(), now)) n++;
-            out.println(n + " flushed");
+            out.println(o.admin().flushAll(now) + " flushed");
         });
     }
 
@@ -130,7 +132,7 @@ public final class QueueCommand {
             mixinStandardHelpOptions = true)
     int delete(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            if (!o.queue().delete(id)) throw new AdminException("no queued message " + id);
+            o.admin().delete(id);
             out.println(id + " deleted");
         });
     }
@@ -139,14 +141,9 @@ public final class QueueCommand {
             mixinStandardHelpOptions = true)
     int bounce(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            MailQueue.Entry e = entry(o, id);
-            o.bounces().giveUp(o.queue(), e, "5.0.0", "returned to sender by the administrator");
+            o.admin().bounce(id);
             out.println(id + " bounced");
         });
-    }
-
-    private static MailQueue.Entry entry(Opened o, String id) throws IOException, AdminException {
-        return o.queue().get(id).orElseThrow(() -> new AdminException("no queued message " + id));
     }
 
     private int run(StoreOptions store, Action action) {

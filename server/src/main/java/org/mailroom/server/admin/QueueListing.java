@@ -3,23 +3,26 @@ package org.mailroom.server.admin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailQueue;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What {@code mailroom queue list} shows: every queued message with each recipient and its domain, filtered by
- * recipient domain and sender, as text (one header line per message, then its pending recipients, as Postfix's
- * mailq) or as one JSON array.
+ * What {@code mailroom queue list} and the admin API's {@code GET /api/queue} show: every queued message with each
+ * recipient and its domain, filtered by recipient domain and sender, as text (one header line per message, then
+ * its pending recipients, as Postfix's mailq) or as JSON. {@link #toJson} is the one JSON shape of a queued
+ * message, for {@code queue list --json} and the API alike.
  */
-final class QueueListing {
+public final class QueueListing {
 
     /** One queued message with its size (-1 when its blob cannot be read). */
-    record Item(MailQueue.Entry entry, long size) {}
+    public record Item(MailQueue.Entry entry, long size) {}
 
     private final String domain;
     private final String sender;
@@ -41,13 +44,17 @@ final class QueueListing {
                     .noneMatch(r -> r.state() == MailQueue.RecipientState.PENDING && domainOf(r.address()).equals(domain))) {
                 continue;
             }
-            items.add(new Item(e, sizeOf(blobs, e.blobId())));
+            items.add(item(e, blobs));
         }
         return items;
     }
 
+    static Item item(MailQueue.Entry e, BlobStore blobs) {
+        return new Item(e, sizeOf(blobs, e.blobId()));
+    }
+
     /** A header line per message, then one line per pending recipient, then the count. */
-    void print(List<Item> items, PrintWriter out) {
+    static void print(List<Item> items, PrintWriter out) {
         int recipients = 0;
         for (Item item : items) {
             MailQueue.Entry e = item.entry();
@@ -66,30 +73,41 @@ final class QueueListing {
                 + (recipients == 1 ? " recipient" : " recipients") + " pending");
     }
 
-    /** An array of messages, each with all its recipients and their states. */
-    String json(List<Item> items) {
-        JsonMapper mapper = JsonMapper.builder().build();
-        ArrayNode array = mapper.createArrayNode();
-        for (Item item : items) {
-            MailQueue.Entry e = item.entry();
-            ObjectNode o = array.addObject();
-            o.put("id", e.id());
-            o.put("sender", e.sender() == null ? "" : e.sender());
-            if (item.size() < 0) o.putNull("size"); else o.put("size", item.size());
-            o.put("arrival", e.created().toString());
-            o.put("next_attempt", e.nextAttempt().toString());
-            o.put("attempts", e.attempts());
-            if (e.lastError() == null) o.putNull("last_error"); else o.put("last_error", e.lastError());
-            ArrayNode rcpts = o.putArray("recipients");
-            for (MailQueue.Recipient r : e.recipients()) {
-                ObjectNode ro = rcpts.addObject();
-                ro.put("address", r.address());
-                ro.put("domain", domainOf(r.address()));
-                ro.put("state", r.state().name().toLowerCase(Locale.ROOT));
-                if (r.lastReply() == null) ro.putNull("last_result"); else ro.put("last_result", r.lastReply());
-            }
+    /** An array of messages, pretty-printed, each as {@link #toJson}. */
+    static String json(List<Item> items) {
+        List<Map<String, Object>> array = new ArrayList<>();
+        for (Item item : items) array.add(toJson(item));
+        return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(array);
+    }
+
+    /**
+     * A queued message as JSON (openapi.json's QueueEntry): its envelope, size (null if unknown), times, every
+     * recipient with its state and last reply, and the domains still pending. Null values stay, as null.
+     */
+    public static Map<String, Object> toJson(Item item) {
+        MailQueue.Entry e = item.entry();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", e.id());
+        out.put("sender", e.sender() == null ? "" : e.sender());
+        out.put("size", item.size() < 0 ? null : item.size());
+        out.put("arrival", e.created().toString());
+        out.put("next_attempt", e.nextAttempt().toString());
+        out.put("attempts", e.attempts());
+        out.put("last_error", e.lastError());
+        List<Map<String, Object>> recipients = new ArrayList<>();
+        Set<String> domains = new LinkedHashSet<>();
+        for (MailQueue.Recipient r : e.recipients()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("address", r.address());
+            one.put("domain", domainOf(r.address()));
+            one.put("state", r.state().name().toLowerCase(Locale.ROOT));
+            one.put("last_reply", r.lastReply());
+            recipients.add(one);
+            if (r.state() == MailQueue.RecipientState.PENDING) domains.add(domainOf(r.address()));
         }
-        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array);
+        out.put("recipients", recipients);
+        out.put("domains", List.copyOf(domains)); // of the recipients still pending
+        return out;
     }
 
     private static List<MailQueue.Recipient> pending(MailQueue.Entry e) {

@@ -8,15 +8,11 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.OptionalLong;
 import org.mailroom.core.auth.AppPasswords;
-import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStoreException;
-import org.mailroom.server.config.Sizes;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,17 +64,12 @@ public final class UserCommand {
             @ArgGroup(exclusive = true) PasswordSource source,
             @Mixin StoreOptions store) {
         return AdminRun.run(spec, store, opener, (directory, out) -> {
-            MailAddress address = AdminRun.address(text);
-            String account = address.canonical();
-            AdminRun.requireLocalDomain(directory, address.domain());
-            if (directory.lookup(address) instanceof Directory.Local) {
-                throw new AdminException("account '" + account + "' exists already");
-            }
+            DirectoryAdmin admin = new DirectoryAdmin(directory);
+            // Check before asking, so nobody types a password for nothing.
+            String account = admin.checkNewAccount(text);
             char[] password = readPassword(source, account);
             try {
-                directory.addAccount(account, password);
-            } catch (MailStoreException.AlreadyExists e) {
-                throw new AdminException("account '" + account + "' exists already");
+                admin.addAccount(account, password);
             } finally {
                 Arrays.fill(password, '\0');
             }
@@ -91,15 +82,11 @@ public final class UserCommand {
                @ArgGroup(exclusive = true) PasswordSource source,
                @Mixin StoreOptions store) {
         return AdminRun.run(spec, store, opener, (directory, out) -> {
-            MailAddress address = AdminRun.address(text);
-            String account = address.canonical();
-            // Check before asking, so nobody types a password for nothing.
-            if (!(directory.lookup(address) instanceof Directory.Local)) throw new AdminException("no account '" + account + "'");
+            DirectoryAdmin admin = new DirectoryAdmin(directory);
+            String account = admin.checkAccount(text);
             char[] password = readPassword(source, account);
             try {
-                directory.setPassword(account, password);
-            } catch (MailStoreException.NotFound e) {
-                throw new AdminException("no account '" + account + "'");
+                admin.setPassword(account, password);
             } finally {
                 Arrays.fill(password, '\0');
             }
@@ -109,22 +96,15 @@ public final class UserCommand {
 
     @Command(name = "remove", description = "Delete the account ADDRESS and its mail.", mixinStandardHelpOptions = true)
     int remove(@Parameters(paramLabel = "ADDRESS") String text, @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            String account = AdminRun.address(text).canonical();
-            if (!directory.removeAccount(account)) throw new AdminException("no account '" + account + "'");
-            out.println("account " + account + " removed");
-        });
+        return AdminRun.run(spec, store, opener, (directory, out) ->
+                out.println("account " + new DirectoryAdmin(directory).removeAccount(text) + " removed"));
     }
 
     @Command(name = "list", description = "List accounts, one per line.", mixinStandardHelpOptions = true)
     int list(@Parameters(arity = "0..1", paramLabel = "DOMAIN", description = "Only the accounts of this domain.") String only,
              @Mixin StoreOptions store) {
         return AdminRun.run(spec, store, opener, (directory, out) -> {
-            List<String> accounts = only == null
-                    ? new ArrayList<>(directory.accounts())
-                    : DomainCommand.accountsIn(directory, AdminRun.domain(only));
-            accounts.sort(null);
-            for (String account : accounts) out.println(account);
+            for (String account : new DirectoryAdmin(directory).accounts(only)) out.println(account);
         });
     }
 
@@ -137,31 +117,14 @@ public final class UserCommand {
               @Parameters(index = "1", arity = "0..1", paramLabel = "SIZE|none") String size,
               @Mixin StoreOptions store) {
         return AdminRun.run(spec, store, opener, (directory, out) -> {
+            DirectoryAdmin admin = new DirectoryAdmin(directory);
             String account = AdminRun.address(text).canonical();
-            try {
-                if (size != null) {
-                    OptionalLong limit = parseQuota(size);
-                    directory.setQuota(account, limit);
-                }
-                OptionalLong own = directory.quota(account);
-                long limit = own.orElse(store.config().limits().mailboxQuota());
-                String shown = limit == 0 ? "none" : limit + " bytes";
-                out.println(account + ": " + shown + (own.isPresent() ? " (its own)" : " (the default, limits.mailbox_quota)"));
-            } catch (MailStoreException.NotFound e) {
-                throw new AdminException("no account '" + account + "'");
-            }
+            if (size != null) admin.setQuota(account, DirectoryAdmin.parseQuota(size));
+            OptionalLong own = admin.quota(account);
+            long limit = own.orElse(store.config().limits().mailboxQuota());
+            String shown = limit == 0 ? "none" : limit + " bytes";
+            out.println(account + ": " + shown + (own.isPresent() ? " (its own)" : " (the default, limits.mailbox_quota)"));
         });
-    }
-
-    /** "none" clears the account's own limit; anything else is a size as the configuration reads them. */
-    private static OptionalLong parseQuota(String text) throws AdminException {
-        if (text.equalsIgnoreCase("none")) return OptionalLong.empty();
-        try {
-            return OptionalLong.of(Sizes.parse(text));
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new AdminException("quota: " + (e.getMessage() == null ? "size too large" : e.getMessage())
-                    + ", or none");
-        }
     }
 
     /** The three actions of {@code user app-password}. */

@@ -25,6 +25,7 @@ public record Config(
         OutboundSection outbound,
         LimitsSection limits,
         SmtpSection smtp,
+        AdminSection admin,
         DkimSection dkim,
         AuthSection auth) {
 
@@ -78,7 +79,7 @@ public record Config(
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, dkim, auth);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */

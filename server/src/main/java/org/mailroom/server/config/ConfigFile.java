@@ -39,6 +39,9 @@ public final class ConfigFile {
             new Key("listen", "imaps", "\":993\"", "IMAP over implicit TLS."),
             new Key("listen", "pop3", "\":110\"", "POP3 with STLS."),
             new Key("listen", "pop3s", "\":995\"", "POP3 over implicit TLS."),
+            new Key("listen", "admin", "\"127.0.0.1:8080\"", "Admin HTTP API, /metrics, /healthz, /readyz (docs/admin-api.md); TLS when not loopback."),
+
+            new Key("admin", "metrics_token_required", "false", "Ask for an admin token on /metrics from loopback too (elsewhere it is always asked)."),
 
             new Key("tls", "certificate", "\"\"", "PEM certificate chain; \"\" = a self-signed certificate made on first start."),
             new Key("tls", "private_key", "\"\"", "PEM private key of that certificate."),

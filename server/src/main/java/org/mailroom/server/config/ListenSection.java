@@ -15,7 +15,8 @@ public record ListenSection(
         String imap,
         String imaps,
         String pop3,
-        String pop3s) {
+        String pop3s,
+        String admin) {
 
     public Optional<InetSocketAddress> smtpAddress() {
         return address("listen.smtp", smtp);
@@ -45,6 +46,11 @@ public record ListenSection(
         return address("listen.pop3s", pop3s);
     }
 
+    /** The admin HTTP API, /metrics and the health checks (issue 14); loopback by default. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return address("listen.admin", admin);
+    }
+
     /** Parses every address, so that a bad one stops the start rather than the first bind. */
     void validate() {
         smtpAddress();
@@ -54,6 +60,7 @@ public record ListenSection(
         imapsAddress();
         pop3Address();
         pop3sAddress();
+        adminAddress();
     }
 
     /** @throws ConfigException naming {@code key} when the value is not an address */

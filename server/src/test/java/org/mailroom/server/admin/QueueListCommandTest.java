@@ -139,13 +139,13 @@ class QueueListCommandTest {
             assertThat(bob.get("address").asString()).isEqualTo("bob@Example.ORG");
             assertThat(bob.get("domain").asString()).isEqualTo("example.org");
             assertThat(bob.get("state").asString()).isEqualTo("pending");
-            assertThat(bob.get("last_result").isNull()).isTrue();
+            assertThat(bob.get("last_reply").isNull()).isTrue();
 
             JsonNode second = find(all, tried);
             assertThat(second.get("next_attempt").asString()).isEqualTo("2026-12-04T10:10:00Z");
             assertThat(second.get("recipients").get(0).get("state").asString()).isEqualTo("delivered");
-            assertThat(second.get("recipients").get(0).get("last_result").asString()).isEqualTo("250 2.0.0 ok");
-            assertThat(second.get("recipients").get(1).get("last_result").asString()).isEqualTo("451 4.3.0 try later");
+            assertThat(second.get("recipients").get(0).get("last_reply").asString()).isEqualTo("250 2.0.0 ok");
+            assertThat(second.get("recipients").get(1).get("last_reply").asString()).isEqualTo("451 4.3.0 try later");
             assertThat(find(all, bounce).get("sender").asString()).isEmpty();
 
             JsonNode filtered = JsonMapper.builder().build().readTree(cli("queue", "list", "--json", "--domain", "third.test"));

@@ -104,7 +104,10 @@ final class Schema {
                     "ALTER TABLE mailbox ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 0",
                     "UPDATE mailbox SET recent_uid = uidnext - 1",
                     "ALTER TABLE mailbox ADD COLUMN expunged_floor INTEGER NOT NULL DEFAULT 0",
-                    "ALTER TABLE account ADD COLUMN quota INTEGER"));
+                    "ALTER TABLE account ADD COLUMN quota INTEGER"),
+            // 9 (admin API): bearer tokens by name, only their SHA-256 (hex) stored.
+            List.of(
+                    "CREATE TABLE admin_token (name TEXT PRIMARY KEY, digest TEXT NOT NULL, created INTEGER NOT NULL)"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

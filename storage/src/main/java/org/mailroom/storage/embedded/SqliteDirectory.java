@@ -335,4 +335,28 @@ public final class SqliteDirectory implements Directory {
         String name = domain(domain);
         return db.write(tx -> tx.sql().update("DELETE FROM dkim_key WHERE domain = ? AND selector = ?", name, selector) > 0);
     }
+
+    // ---- admin API tokens ----
+
+    @Override
+    public void addAdminToken(String name, String digest) throws IOException {
+        db.write(tx -> {
+            if (tx.sql().update("INSERT OR IGNORE INTO admin_token (name, digest, created) VALUES (?, ?, ?)",
+                    name, digest, System.currentTimeMillis()) == 0) {
+                throw new MailStoreException.AlreadyExists("admin token exists: " + name);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeAdminToken(String name) throws IOException {
+        return db.write(tx -> tx.sql().update("DELETE FROM admin_token WHERE name = ?", name) > 0);
+    }
+
+    @Override
+    public List<AdminToken> adminTokens() throws IOException {
+        return db.read(sql -> sql.query("SELECT name, digest, created FROM admin_token ORDER BY name",
+                rs -> new AdminToken(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)))));
+    }
 }

@@ -177,6 +177,15 @@ public final class SqliteMailQueue implements MailQueue {
     }
 
     @Override
+    public Summary summary() throws IOException {
+        return db.read(sql -> sql.queryOne("SELECT COUNT(*), MIN(created) FROM queue", rs -> {
+            long messages = rs.getLong(1);
+            long oldest = rs.getLong(2);
+            return new Summary(messages, rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
+        }).orElseThrow());
+    }
+
+    @Override
     public List<Entry> list() throws IOException {
         return db.read(sql -> {
             List<Entry> entries = new ArrayList<>();

@@ -42,7 +42,9 @@ public final class EmbeddedToPostgres {
         TABLES.put("account", "address, domain, password, created, scram_salt, scram_iterations, scram_stored_key,"
                 + " scram_server_key, quota");
         TABLES.put("app_password", "account, name, digest, created");
+        TABLES.put("dkim_key", "domain, selector, algorithm, private_key, created, state, retire_after");
         TABLES.put("alias", "source, target, domain, created");
+        TABLES.put("admin_token", "name, digest, created");
         TABLES.put("mailbox", "id, account, name, uidvalidity, uidnext, highestmodseq, messages, size, special_use,"
                 + " recent_uid, expunged_floor");
         TABLES.put("message", "mailbox_id, uid, blob_id, size, internal_date, flags, modseq");

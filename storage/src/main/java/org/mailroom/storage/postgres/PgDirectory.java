@@ -329,4 +329,28 @@ public final class PgDirectory implements Directory {
         String name = domain(domain);
         return db.write(sql -> sql.update("DELETE FROM dkim_key WHERE domain = ? AND selector = ?", name, selector) > 0);
     }
+
+    // ---- admin API tokens ----
+
+    @Override
+    public void addAdminToken(String name, String digest) throws IOException {
+        db.write(sql -> {
+            if (sql.update("INSERT INTO admin_token (name, digest, created) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    name, digest, System.currentTimeMillis()) == 0) {
+                throw new MailStoreException.AlreadyExists("admin token exists: " + name);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeAdminToken(String name) throws IOException {
+        return db.write(sql -> sql.update("DELETE FROM admin_token WHERE name = ?", name) > 0);
+    }
+
+    @Override
+    public List<AdminToken> adminTokens() throws IOException {
+        return db.read(sql -> sql.query("SELECT name, digest, created FROM admin_token ORDER BY name",
+                rs -> new AdminToken(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)))));
+    }
 }

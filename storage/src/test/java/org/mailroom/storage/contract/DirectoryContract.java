@@ -121,6 +121,22 @@ public abstract class DirectoryContract extends StorageContract {
     }
 
     @Test
+    void adminTokensAreKeptByNameWithTheirDigest() throws Exception {
+        Directory directory = open().directory();
+        assertThat(directory.adminTokens()).isEmpty();
+        directory.addAdminToken("prometheus", "aa".repeat(32));
+        directory.addAdminToken("console", "bb".repeat(32));
+        assertThatThrownBy(() -> directory.addAdminToken("console", "cc".repeat(32)))
+                .isInstanceOf(MailStoreException.AlreadyExists.class);
+        assertThat(directory.adminTokens()).extracting(Directory.AdminToken::name).containsExactly("console", "prometheus");
+        assertThat(directory.adminTokens().get(0).digest()).isEqualTo("bb".repeat(32));
+        assertThat(directory.adminTokens().get(0).created()).isNotNull();
+        assertThat(directory.removeAdminToken("console")).isTrue();
+        assertThat(directory.removeAdminToken("console")).isFalse();
+        assertThat(directory.adminTokens()).extracting(Directory.AdminToken::name).containsExactly("prometheus");
+    }
+
+    @Test
     void aliasesAndLookup() throws Exception {
         Directory directory = open().directory();
         directory.addDomain("example.test");

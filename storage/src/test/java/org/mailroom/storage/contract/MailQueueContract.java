@@ -44,6 +44,19 @@ public abstract class MailQueueContract extends StorageContract {
     }
 
     @Test
+    void summaryCountsEntriesAndNamesTheOldest() throws Exception {
+        StorageBackend backend = open();
+        MailQueue queue = backend.mailQueue();
+        assertThat(queue.summary()).isEqualTo(new MailQueue.Summary(0, null));
+        String blob = writeBlob(backend.blobStore(), "to remote");
+        queue.enqueue(blob, "alice@example.test", List.of("x@remote.test"), T0.plusSeconds(5));
+        String oldest = queue.enqueue(blob, null, List.of("y@remote.test", "z@remote.test"), T0);
+        assertThat(queue.summary()).isEqualTo(new MailQueue.Summary(2, T0));
+        queue.delete(oldest);
+        assertThat(queue.summary()).isEqualTo(new MailQueue.Summary(1, T0.plusSeconds(5)));
+    }
+
+    @Test
     void claimDueLeasesAndAnExpiredLeaseIsDueAgain() throws Exception {
         StorageBackend backend = open();
         MailQueue queue = backend.mailQueue();

@@ -1,0 +1,168 @@
+package org.mailroom.server.http;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mailroom.core.store.Directory;
+import org.mailroom.core.store.Directory.AliasEntry;
+import org.mailroom.core.store.MailQueue;
+import org.mailroom.server.admin.AdminException;
+import org.mailroom.server.admin.DirectoryAdmin;
+import org.mailroom.server.admin.QueueAdmin;
+import org.mailroom.server.admin.QueueListing;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@code /api/...} routes: JSON in and out around the same {@link DirectoryAdmin} and {@link QueueAdmin} that
+ * the command line uses, so a rule (what a valid domain is, what is in the way of removing one) exists once.
+ * The shapes are described in {@code openapi.json}.
+ */
+final class AdminApi {
+
+    private final DirectoryAdmin directory;
+    private final QueueAdmin queue;
+    private final Runnable wakeQueue;
+
+    AdminApi(Directory directory, QueueAdmin queue, Runnable wakeQueue) {
+        this.directory = new DirectoryAdmin(directory);
+        this.queue = queue;
+        this.wakeQueue = wakeQueue;
+    }
+
+    // ---- domains ----
+
+    ApiResponse listDomains(ApiRequest r) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String domain : directory.domains()) out.add(Map.of("name", domain));
+        return ApiResponse.ok(out);
+    }
+
+    ApiResponse addDomain(ApiRequest r) throws IOException, AdminException, ApiError {
+        String domain = directory.addDomain(r.string(r.json(), "name")).name();
+        return ApiResponse.created(Map.of("name", domain));
+    }
+
+    ApiResponse removeDomain(ApiRequest r) throws IOException, AdminException {
+        directory.removeDomain(r.param("domain"));
+        return ApiResponse.noContent();
+    }
+
+    // ---- users ----
+
+    ApiResponse listUsers(ApiRequest r) throws IOException, AdminException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String account : directory.accounts(r.query("domain"))) out.add(Map.of("address", account));
+        return ApiResponse.ok(out);
+    }
+
+    ApiResponse addUser(ApiRequest r) throws IOException, AdminException, ApiError {
+        JsonNode body = r.json();
+        String account = directory.checkNewAccount(r.string(body, "address"));
+        char[] password = r.string(body, "password").toCharArray();
+        try {
+            directory.addAccount(account, password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        return ApiResponse.created(Map.of("address", account));
+    }
+
+    ApiResponse setPassword(ApiRequest r) throws IOException, AdminException, ApiError {
+        JsonNode body = r.json();
+        String account = directory.checkAccount(r.param("address"));
+        char[] password = r.string(body, "password").toCharArray();
+        try {
+            directory.setPassword(account, password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        return ApiResponse.noContent();
+    }
+
+    ApiResponse removeUser(ApiRequest r) throws IOException, AdminException {
+        directory.removeAccount(r.param("address"));
+        return ApiResponse.noContent();
+    }
+
+    // ---- aliases ----
+
+    ApiResponse listAliases(ApiRequest r) throws IOException, AdminException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (AliasEntry alias : directory.aliases(r.query("source"))) out.add(alias(alias));
+        return ApiResponse.ok(out);
+    }
+
+    ApiResponse addAlias(ApiRequest r) throws IOException, AdminException, ApiError {
+        JsonNode body = r.json();
+        return ApiResponse.created(alias(directory.addAlias(r.string(body, "source"), r.string(body, "target"))));
+    }
+
+    ApiResponse removeAlias(ApiRequest r) throws IOException, AdminException {
+        directory.removeAlias(r.param("source"), r.param("target"));
+        return ApiResponse.noContent();
+    }
+
+    private static Map<String, Object> alias(AliasEntry alias) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", alias.source());
+        out.put("target", alias.target());
+        return out;
+    }
+
+    // ---- queue ----
+
+    ApiResponse listQueue(ApiRequest r) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (QueueListing.Item item : queue.list(r.query("domain"), r.query("sender"))) out.add(QueueListing.toJson(item));
+        return ApiResponse.ok(out);
+    }
+
+    ApiResponse showQueued(ApiRequest r) throws IOException, AdminException {
+        return ApiResponse.ok(entry(queue.item(r.param("id"))));
+    }
+
+    ApiResponse flushQueued(ApiRequest r) throws IOException, AdminException {
+        queue.flush(r.param("id"), Instant.now());
+        wakeQueue.run();
+        return ApiResponse.noContent();
+    }
+
+    ApiResponse deleteQueued(ApiRequest r) throws IOException, AdminException {
+        queue.delete(r.param("id"));
+        return ApiResponse.noContent();
+    }
+
+    ApiResponse bounceQueued(ApiRequest r) throws IOException, AdminException {
+        queue.bounce(r.param("id"));
+        return ApiResponse.noContent();
+    }
+
+    /** A queued message as in the list ({@link QueueListing#toJson}), with its DSN parameters and every attempt. */
+    static Map<String, Object> entry(QueueListing.Item item) {
+        MailQueue.Entry e = item.entry();
+        Map<String, Object> out = QueueListing.toJson(item);
+        Map<String, Object> dsn = new LinkedHashMap<>();
+        dsn.put("envid", e.dsn().envid());
+        dsn.put("ret", e.dsn().ret() == null ? null : e.dsn().ret().toString());
+        out.put("dsn", dsn);
+        out.put("delay_notice_sent", e.warned());
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (MailQueue.Attempt a : e.history()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("at", a.at().toString());
+            one.put("destination", a.destination());
+            one.put("dns", a.dns());
+            one.put("host", a.host());
+            one.put("tls", a.tls());
+            one.put("log", a.log());
+            one.put("result", a.result());
+            history.add(one);
+        }
+        out.put("history", history);
+        return out;
+    }
+}

@@ -1,0 +1,68 @@
+package org.mailroom.server.http;
+
+import static io.netty.handler.codec.http.HttpMethod.DELETE;
+import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.POST;
+import static io.netty.handler.codec.http.HttpMethod.PUT;
+import static org.mailroom.server.http.Route.Access.MONITOR;
+import static org.mailroom.server.http.Route.Access.OPEN;
+import static org.mailroom.server.http.Route.Access.TOKEN;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+import java.util.function.Supplier;
+import org.mailroom.core.store.Directory;
+import org.mailroom.server.admin.QueueAdmin;
+
+/**
+ * Every route of the admin listener, on one screen. {@code openapi.json} describes the same list (a test holds
+ * the two together); the web console will add its pages here.
+ */
+public final class AdminRoutes {
+
+    /**
+     * What the routes work on.
+     *
+     * @param wakeQueue        tells the queue runner to look now (after a flush)
+     * @param metrics          the meters behind {@code /metrics}
+     * @param notListening     names of configured listeners that are not accepting (for {@code /readyz})
+     */
+    public record Backend(Directory directory, QueueAdmin queue, Runnable wakeQueue, PrometheusMetrics metrics,
+                          Supplier<List<String>> notListening) {}
+
+    private AdminRoutes() {}
+
+    static List<Route> of(Backend backend) {
+        AdminApi api = new AdminApi(backend.directory(), backend.queue(), backend.wakeQueue());
+        Health health = new Health(backend.directory(), backend.notListening());
+        return List.of(
+                route(GET, "/healthz", OPEN, health::live),
+                route(GET, "/readyz", OPEN, health::ready),
+                route(GET, "/metrics", MONITOR, r -> ApiResponse.text(
+                        "text/plain; version=0.0.4; charset=utf-8", backend.metrics().scrape())),
+                route(GET, "/api/openapi.json", OPEN, r -> OpenApi.document()),
+
+                route(GET, "/api/domains", TOKEN, api::listDomains),
+                route(POST, "/api/domains", TOKEN, api::addDomain),
+                route(DELETE, "/api/domains/{domain}", TOKEN, api::removeDomain),
+
+                route(GET, "/api/users", TOKEN, api::listUsers),
+                route(POST, "/api/users", TOKEN, api::addUser),
+                route(PUT, "/api/users/{address}/password", TOKEN, api::setPassword),
+                route(DELETE, "/api/users/{address}", TOKEN, api::removeUser),
+
+                route(GET, "/api/aliases", TOKEN, api::listAliases),
+                route(POST, "/api/aliases", TOKEN, api::addAlias),
+                route(DELETE, "/api/aliases/{source}/{target}", TOKEN, api::removeAlias),
+
+                route(GET, "/api/queue", TOKEN, api::listQueue),
+                route(GET, "/api/queue/{id}", TOKEN, api::showQueued),
+                route(DELETE, "/api/queue/{id}", TOKEN, api::deleteQueued),
+                route(POST, "/api/queue/{id}/flush", TOKEN, api::flushQueued),
+                route(POST, "/api/queue/{id}/bounce", TOKEN, api::bounceQueued));
+    }
+
+    private static Route route(HttpMethod method, String template, Route.Access access, Route.Handler handler) {
+        return new Route(method, template, access, handler);
+    }
+}
