@@ -254,7 +254,8 @@ public final class Server implements AutoCloseable {
         RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock, ConnectionCache.Limits.DEFAULT, relayLogin);
         // DKIM for our domains' mail and bounces, ARC for forwarded mail (issue 13); keys from the directory.
         remote.signWith(new OutboundSigner(storage.directory(), new DkimRotation(storage.directory(), config.dkim().rotation()),
-                new DkimSigner(clock), new ArcSealer(dns, clock), hostname, clock, config.dkim().sign()));
+                new DkimSigner(clock), new ArcSealer(dns, clock), hostname, config.auth().authservIdOr(hostname), clock,
+                config.dkim().sign()));
         if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
         bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);

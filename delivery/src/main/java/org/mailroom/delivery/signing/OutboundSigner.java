@@ -74,6 +74,7 @@ public final class OutboundSigner {
     private final DkimSigner signer;
     private final ArcSealer sealer;
     private final String hostname;
+    private final String authservId;
     private final Clock clock;
     private final boolean enabled;
     private final Map<String, CachedKeys> keys = new ConcurrentHashMap<>();
@@ -94,15 +95,18 @@ public final class OutboundSigner {
 
     /**
      * @param enabled    {@code dkim.sign}; false gives "" for every message
-     * @param hostname   {@code server.hostname}, also our authserv-id
+     * @param hostname   {@code server.hostname}: whose keys sign our own messages when their From: domain has none
+     * @param authservId our name in Authentication-Results ({@code auth.authserv_id}, shared by the MX hosts of a
+     *                   cluster), by which the ARC sealer finds our own results in a forwarded message
      */
     public OutboundSigner(Directory directory, DkimRotation rotation, DkimSigner signer, ArcSealer sealer,
-                          String hostname, Clock clock, boolean enabled) {
+                          String hostname, String authservId, Clock clock, boolean enabled) {
         this.directory = directory;
         this.rotation = rotation;
         this.signer = signer;
         this.sealer = sealer;
         this.hostname = hostname.toLowerCase(Locale.ROOT);
+        this.authservId = authservId.toLowerCase(Locale.ROOT);
         this.clock = clock;
         this.enabled = enabled;
     }
@@ -156,7 +160,7 @@ public final class OutboundSigner {
                 DkimKeyRecord rsa = rsa(forwarderKeys(entry));
                 if (rsa == null) return "";
                 try (InputStream in = message.open()) {
-                    return sealer.seal(in, decoded(rsa), hostname);
+                    return sealer.seal(in, decoded(rsa), authservId);
                 }
         }
     }
@@ -169,9 +173,10 @@ public final class OutboundSigner {
         for (String field : fields(header)) {
             int colon = field.indexOf(':');
             if (colon < 0 || !field.substring(0, colon).trim().equalsIgnoreCase("Received")) continue;
+            // Not compared with our host name: with several nodes on one database, the node that sends a message
+            // from the queue is often not the one that accepted it.
             Matcher m = OUR_RECEIVED.matcher(field);
-            boolean ours = m.find() && m.group(1).equalsIgnoreCase(hostname);
-            return ours && m.group(2).matches("(?i)(ESMTP|UTF8SMTP)S?A") ? Origin.SUBMITTED : Origin.RECEIVED;
+            return m.find() && m.group(2).matches("(?i)(ESMTP|UTF8SMTP)S?A") ? Origin.SUBMITTED : Origin.RECEIVED;
         }
         return Origin.GENERATED;
     }
@@ -277,7 +282,7 @@ public final class OutboundSigner {
             String value = field.substring(colon + 1).trim();
             int end = 0;
             while (end < value.length() && value.charAt(end) != ';' && !Character.isWhitespace(value.charAt(end))) end++;
-            if (value.substring(0, end).equalsIgnoreCase(hostname)) return true;
+            if (value.substring(0, end).equalsIgnoreCase(authservId)) return true;
         }
         return false;
     }

@@ -14,7 +14,7 @@ import org.mailroom.mailauth.dkim.DkimSigner;
 class OutboundSignerTest {
 
     final OutboundSigner signer = new OutboundSigner((Directory) null, null, new DkimSigner(Clock.systemUTC()),
-            new ArcSealer(null, Clock.systemUTC()), "MX.example.org", Clock.systemUTC(), true);
+            new ArcSealer(null, Clock.systemUTC()), "MX.example.org", "MX.example.org", Clock.systemUTC(), true);
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
@@ -29,9 +29,13 @@ class OutboundSignerTest {
         assertThat(signer.origin(bytes(submitted.replace("ESMTPSA", "UTF8SMTPSA")))).isEqualTo(OutboundSigner.Origin.SUBMITTED);
         // Port 25, no AUTH: even with a From: of ours it is someone else's message.
         assertThat(signer.origin(bytes(submitted.replace("ESMTPSA", "ESMTPS")))).isEqualTo(OutboundSigner.Origin.RECEIVED);
-        // Another host's Received on top (a forged one lower down does not count either).
-        assertThat(signer.origin(bytes("Received: from a by other.test (Mailroom) with ESMTPSA id 1;\r\n\tdate\r\n"
-                + submitted))).isEqualTo(OutboundSigner.Origin.RECEIVED);
+        // Only the top field counts, ours: a forged "ESMTPSA" one lower down does not.
+        assertThat(signer.origin(bytes(submitted.replace("ESMTPSA", "ESMTPS").replace("From: alice@example.org\r\n",
+                "Received: from a by mx.example.org (Mailroom) with ESMTPSA id 1;\r\n\tdate\r\nFrom: alice@example.org\r\n"))))
+                .isEqualTo(OutboundSigner.Origin.RECEIVED);
+        // Several nodes on one database: the node sending from the queue may not be the one that accepted it.
+        assertThat(signer.origin(bytes(submitted.replace("by mx.example.org", "by mx2.example.org"))))
+                .isEqualTo(OutboundSigner.Origin.SUBMITTED);
         assertThat(signer.origin(bytes("From: MAILER-DAEMON@mx.example.org\r\nSubject: x\r\n\r\n")))
                 .isEqualTo(OutboundSigner.Origin.GENERATED);
     }
