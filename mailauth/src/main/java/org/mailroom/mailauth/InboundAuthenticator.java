@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.mailroom.core.auth.TrustedNetworks;
 import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.mime.Address;
 import org.mailroom.core.mime.MessageStructure;
@@ -69,8 +70,18 @@ public final class InboundAuthenticator {
      * @param dmarcReject     honour {@code p=reject} with 550 5.7.1 (else such mail goes to Junk)
      * @param spfReject       refuse mail whose SPF result is fail even without DMARC (off by default: forwarding breaks SPF)
      * @param tempfailOnDnsError answer 451 4.7.0 when a DNS look-up failed (else accept with temperror noted)
+     * @param unenforced      clients whose mail is checked and annotated but never refused, quarantined or deferred:
+     *                        programs on this machine (cron, a web application) sending with a From: of ours
+     *                        through port 25, which no SPF record lists and no DKIM key signs
      */
-    public record Settings(String authservId, boolean dmarcReject, boolean spfReject, boolean tempfailOnDnsError) {}
+    public record Settings(String authservId, boolean dmarcReject, boolean spfReject, boolean tempfailOnDnsError,
+                           TrustedNetworks unenforced) {
+
+        /** Enforced for every client. */
+        public Settings(String authservId, boolean dmarcReject, boolean spfReject, boolean tempfailOnDnsError) {
+            this(authservId, dmarcReject, spfReject, tempfailOnDnsError, TrustedNetworks.none());
+        }
+    }
 
     /** The SMTP facts of one message: the client's address, its EHLO name, the reverse path ("" for {@code <>}). */
     public record Inbound(InetAddress client, String helo, String mailFrom) {}
@@ -186,10 +197,17 @@ public final class InboundAuthenticator {
             reply = "451 4.7.0 Temporary DNS failure while checking the sender, try again later";
         }
 
+        String exempt = "";
+        if (action != Action.ACCEPT && settings.unenforced().contains(inbound.client())) {
+            exempt = " (" + lower(action) + " not enforced: trusted network)";
+            action = Action.ACCEPT;
+            reply = null;
+        }
+
         String summary = "spf=" + lower(spfVerdict.result()) + " dkim=" + dkimSummary(dkimVerdicts)
                 + " dmarc=" + lower(applied.result()) + (applied.fromDomain().isEmpty() ? "" : "(" + applied.fromDomain()
                 + " p=" + lower(applied.policy()) + " dis=" + lower(applied.disposition()) + ")")
-                + " arc=" + lower(arcVerdict.result()) + " action=" + lower(action);
+                + " arc=" + lower(arcVerdict.result()) + " action=" + lower(action) + exempt;
         return new Verdict(action, ar.header(), reply, summary);
     }
 

@@ -226,7 +226,7 @@ public final class Server implements AutoCloseable {
         if (!auth.verify()) return null;
         return new InboundAuthenticator(dns, new InboundAuthenticator.Settings(
                 auth.authservIdOr(config.server().hostname()), auth.dmarcReject(), auth.spfReject(),
-                auth.tempfailOnDnsError()), clock);
+                auth.tempfailOnDnsError(), auth.unenforced()), clock);
     }
 
     /** The server's certificate: the configured PEM files, or a self-signed one kept in the data directory. */

@@ -95,6 +95,8 @@ class InboundAuthEndToEndTest {
     private void start(Map<String, String> extra) throws IOException {
         Map<String, String> o = new HashMap<>();
         o.put("auth.verify", "true");
+        // The clients here send from 127.0.0.1, which the default exempts from enforcement (local programs).
+        o.put("auth.trusted_networks", "[]");
         o.put("dns.servers", "[\"127.0.0.1:" + dns.address().getPort() + "\"]");
         o.putAll(extra);
         server = TestServer.start(data, o);
@@ -144,6 +146,15 @@ class InboundAuthEndToEndTest {
         assertThat(answer).startsWith("550").contains("5.7.1");
         assertThat(inboxCount()).isZero();
         assertThat(blobFiles()).isEqualTo(before);
+    }
+
+    @Test
+    void aLocalProgramIsCheckedButNotRefused() throws Exception {
+        start(Map.of("auth.trusted_networks", "[\"127.0.0.0/8\"]"));
+        String answer = send("forger", "forger.test", "bulk@forger.test", message("Bank <security@bank.test>", "nightly report"), false);
+        assertThat(answer).startsWith("250");
+        String stored = lastMessage("INBOX");
+        assertThat(ourResults(stored)).contains("dmarc=fail");
     }
 
     @Test

@@ -106,7 +106,8 @@ public final class ConfigFile {
             new Key("auth", "dmarc_reject", "true", "Refuse (550 5.7.1) mail that fails DMARC under its domain's p=reject; false = deliver it to Junk."),
             new Key("auth", "spf_reject", "false", "Refuse mail whose SPF result is fail even without DMARC (forwarded mail fails SPF)."),
             new Key("auth", "tempfail_on_dns_error", "false", "Answer 451 4.7.0 when a DNS look-up of the checks fails; false = accept, noting temperror."),
-            new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."));
+            new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."),
+            new Key("auth", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Clients (CIDR) whose mail is checked and annotated but never refused or sent to Junk: programs on this machine."));
 
     private ConfigFile() {}
 

@@ -79,7 +79,7 @@ class ConfigTest {
         assertThat(l.hopCount()).isEqualTo(50);
         assertThat(c.warnings()).isEmpty();
         // Safe for a new server: verify and annotate always, DMARC reject on, SPF alone never rejects.
-        assertThat(c.auth()).isEqualTo(new AuthSection(true, true, false, false, ""));
+        assertThat(c.auth()).isEqualTo(new AuthSection(true, true, false, false, "", java.util.List.of("127.0.0.0/8", "::1/128")));
         assertThat(c.auth().authservIdOr(c.server().hostname())).isEqualTo(c.server().hostname());
     }
 
@@ -249,7 +249,7 @@ class ConfigTest {
     @Test
     void everyKeyCanBeSet() {
         List<String> keys = List.copyOf(ConfigFile.keys());
-        assertThat(keys).hasSize(70);
+        assertThat(keys).hasSize(71);
         for (ConfigFile.Key key : ConfigFile.KEYS) {
             Config c = Config.load(Optional.empty(), Map.of(key.dotted(), key.tomlDefault()));
             assertThat(c).isEqualTo(Config.defaults());
