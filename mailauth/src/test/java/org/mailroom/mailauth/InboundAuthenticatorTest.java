@@ -1,7 +1,8 @@
 package org.mailroom.mailauth;
 
+import org.mailroom.mailauth.testing.MemoryDns;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mailroom.mailauth.MemoryDns.ip;
+import static org.mailroom.mailauth.testing.MemoryDns.ip;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

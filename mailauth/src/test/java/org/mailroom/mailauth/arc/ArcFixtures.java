@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.mailroom.mailauth.dkim.DkimKey;
 import org.mailroom.mailauth.dkim.DkimKeys;
-import org.mailroom.mailauth.testing.ZoneResolver;
+import org.mailroom.mailauth.testing.MemoryDns;
 
 /** Two forwarders' RSA keys, a zone publishing them, and a message as the first forwarder stores it. */
 final class ArcFixtures {
@@ -36,8 +36,8 @@ final class ArcFixtures {
     private ArcFixtures() {
     }
 
-    static ZoneResolver zone() {
-        return new ZoneResolver()
+    static MemoryDns zone() {
+        return new MemoryDns()
                 .txt("arc1._domainkey.lists.example.net", DkimKeys.publicKeyRecord(FIRST_PAIR.getPublic()))
                 .txt("arc2._domainkey.fwd.example.com", DkimKeys.publicKeyRecord(SECOND_PAIR.getPublic()));
     }
@@ -50,7 +50,7 @@ final class ArcFixtures {
         }
     }
 
-    static ArcVerdict verify(ZoneResolver zone, String message) {
+    static ArcVerdict verify(MemoryDns zone, String message) {
         try {
             return new ArcVerifier(zone, CLOCK).verify(stream(message));
         } catch (IOException e) {

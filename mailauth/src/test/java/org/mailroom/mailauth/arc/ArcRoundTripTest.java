@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mailroom.mailauth.arc.ArcVerdict.Result;
 import org.mailroom.mailauth.dkim.DkimKey;
 import org.mailroom.mailauth.dkim.TagList;
-import org.mailroom.mailauth.testing.ZoneResolver;
+import org.mailroom.mailauth.testing.MemoryDns;
 
 class ArcRoundTripTest {
 
@@ -99,10 +99,10 @@ class ArcRoundTripTest {
     @Test
     void dnsTroubleFailsTheChainWithTheReason() {
         String sealed = seal(MESSAGE, FIRST, "mx.lists.example.net");
-        ArcVerdict v = verify(new ZoneResolver().failing("arc1._domainkey.lists.example.net"), sealed);
+        ArcVerdict v = verify(new MemoryDns().failing("arc1._domainkey.lists.example.net"), sealed);
         assertThat(v.result()).isEqualTo(Result.FAIL);
         assertThat(v.reason()).contains("temperror");
-        assertThat(verify(new ZoneResolver(), sealed).reason()).contains("permerror", "no key");
+        assertThat(verify(new MemoryDns(), sealed).reason()).contains("permerror", "no key");
     }
 
     @Test

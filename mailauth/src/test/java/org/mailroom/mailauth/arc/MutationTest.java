@@ -11,7 +11,7 @@ import org.mailroom.mailauth.dkim.DkimKeys;
 import org.mailroom.mailauth.dkim.DkimSigner;
 import org.mailroom.mailauth.dkim.DkimVerdict;
 import org.mailroom.mailauth.dkim.DkimVerifier;
-import org.mailroom.mailauth.testing.ZoneResolver;
+import org.mailroom.mailauth.testing.MemoryDns;
 
 /**
  * A DKIM-signed and ARC-sealed message damaged at random (octets changed, inserted, deleted, cut short) many
@@ -26,7 +26,7 @@ class MutationTest {
         String signed = new DkimSigner(ArcFixtures.CLOCK).sign(ArcFixtures.stream(ArcFixtures.MESSAGE), List.of(author))
                 + ArcFixtures.MESSAGE;
         String sealed = ArcFixtures.seal(signed, ArcFixtures.FIRST, "mx.lists.example.net");
-        ZoneResolver zone = ArcFixtures.zone().txt("ed._domainkey.example.org", DkimKeys.publicKeyRecord(pair.getPublic()));
+        MemoryDns zone = ArcFixtures.zone().txt("ed._domainkey.example.org", DkimKeys.publicKeyRecord(pair.getPublic()));
         DkimVerifier dkim = new DkimVerifier(zone, ArcFixtures.CLOCK);
         ArcVerifier arc = new ArcVerifier(zone, ArcFixtures.CLOCK);
         byte[] original = sealed.getBytes(StandardCharsets.ISO_8859_1);

@@ -15,7 +15,7 @@ import org.mailroom.mailauth.dkim.DkimSigner;
 import org.mailroom.mailauth.dkim.DkimVerdict;
 import org.mailroom.mailauth.dkim.DkimVerifier;
 import org.mailroom.mailauth.dkim.SignedMessage;
-import org.mailroom.mailauth.testing.ZoneResolver;
+import org.mailroom.mailauth.testing.MemoryDns;
 
 /** DKIM and ARC checked in one pass over the message, as InboundAuthenticator does. */
 class OnePassTest {
@@ -27,7 +27,7 @@ class OnePassTest {
         String signed = new DkimSigner(ArcFixtures.CLOCK).sign(ArcFixtures.stream(ArcFixtures.MESSAGE), List.of(author))
                 + ArcFixtures.MESSAGE;
         String sealed = ArcFixtures.seal(signed, ArcFixtures.FIRST, "mx.lists.example.net");
-        ZoneResolver zone = ArcFixtures.zone().txt("ed._domainkey.example.org", DkimKeys.publicKeyRecord(pair.getPublic()));
+        MemoryDns zone = ArcFixtures.zone().txt("ed._domainkey.example.org", DkimKeys.publicKeyRecord(pair.getPublic()));
 
         AtomicInteger reads = new AtomicInteger();
         InputStream counting = new ByteArrayInputStream(sealed.getBytes(StandardCharsets.ISO_8859_1)) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mailroom.mailauth.dkim.DkimVerdict.Result;
-import org.mailroom.mailauth.testing.ZoneResolver;
+import org.mailroom.mailauth.testing.MemoryDns;
 
 /** Malformed signatures and key records: each gives its result, never an exception. */
 class DkimBadInputTest {
@@ -102,7 +102,7 @@ class DkimBadInputTest {
         ";;;",
     })
     void malformedKeyRecordsArePermerror(String record) {
-        ZoneResolver zone = new ZoneResolver().txt("rsa2026._domainkey.example.org", record);
+        MemoryDns zone = new MemoryDns().txt("rsa2026._domainkey.example.org", record);
         DkimVerdict v = verify(zone, sign(MESSAGE, RSA)).get(0);
         assertThat(v.result()).as(v.reason()).isEqualTo(Result.PERMERROR);
     }
@@ -112,9 +112,9 @@ class DkimBadInputTest {
         String record = DkimKeys.publicKeyRecord(DkimFixtures.RSA_PAIR.getPublic());
         String padded = "v=DKIM1; n=" + "x".repeat(10_000 - record.length() - 5) + "; " + record.substring("v=DKIM1; ".length());
         assertThat(padded.length()).isBetween(9_990, 10_010);
-        ZoneResolver zone = new ZoneResolver().txt("rsa2026._domainkey.example.org", padded);
+        MemoryDns zone = new MemoryDns().txt("rsa2026._domainkey.example.org", padded);
         assertThat(verify(zone, sign(MESSAGE, RSA)).get(0).result()).isEqualTo(Result.PASS);
-        ZoneResolver junk = new ZoneResolver().txt("rsa2026._domainkey.example.org", "p=" + "A".repeat(10_000));
+        MemoryDns junk = new MemoryDns().txt("rsa2026._domainkey.example.org", "p=" + "A".repeat(10_000));
         assertThat(verify(junk, sign(MESSAGE, RSA)).get(0).result()).isEqualTo(Result.PERMERROR);
     }
 
@@ -137,7 +137,7 @@ class DkimBadInputTest {
         String signed = sign(MESSAGE, ED);
         String field = signed.substring(0, signed.indexOf("From: Alice"));
         String message = field.repeat(12) + MESSAGE;
-        ZoneResolver zone = zone();
+        MemoryDns zone = zone();
         List<DkimVerdict> verdicts = verify(zone, message);
         assertThat(verdicts).hasSize(12);
         assertThat(verdicts.subList(0, DkimVerifier.MAX_SIGNATURES)).extracting(DkimVerdict::result).containsOnly(Result.PASS);

@@ -9,7 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.mailroom.mailauth.testing.ZoneResolver;
+import org.mailroom.mailauth.testing.MemoryDns;
 
 /** Keys (made once per test run: RSA generation takes a while), a zone publishing them, and messages. */
 final class DkimFixtures {
@@ -40,8 +40,8 @@ final class DkimFixtures {
     private DkimFixtures() {
     }
 
-    static ZoneResolver zone() {
-        return new ZoneResolver()
+    static MemoryDns zone() {
+        return new MemoryDns()
                 .txt("rsa2026._domainkey.example.org", DkimKeys.publicKeyRecord(RSA_PAIR.getPublic()))
                 .txt("ed2026._domainkey.example.org", DkimKeys.publicKeyRecord(ED_PAIR.getPublic()));
     }
@@ -54,11 +54,11 @@ final class DkimFixtures {
         }
     }
 
-    static List<DkimVerdict> verify(ZoneResolver zone, String message) {
+    static List<DkimVerdict> verify(MemoryDns zone, String message) {
         return verify(zone, message, CLOCK);
     }
 
-    static List<DkimVerdict> verify(ZoneResolver zone, String message, Clock clock) {
+    static List<DkimVerdict> verify(MemoryDns zone, String message, Clock clock) {
         try {
             return new DkimVerifier(zone, clock).verify(stream(message));
         } catch (IOException e) {

@@ -7,7 +7,7 @@ import java.security.KeyPair;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mailroom.mailauth.dkim.DkimVerdict.Result;
-import org.mailroom.mailauth.testing.ZoneResolver;
+import org.mailroom.mailauth.testing.MemoryDns;
 
 class DkimKeysTest {
 
@@ -22,7 +22,7 @@ class DkimKeysTest {
             String record = DkimKeys.publicKeyRecord(key);
             assertThat(record).isEqualTo(DkimKeys.publicKeyRecord(pair.getPublic()))
                     .startsWith("v=DKIM1; k=" + algorithm.keyType() + "; p=");
-            ZoneResolver zone = new ZoneResolver().txt("s1._domainkey.example.com", record);
+            MemoryDns zone = new MemoryDns().txt("s1._domainkey.example.com", record);
             String signed = DkimFixtures.sign(DkimFixtures.MESSAGE, key);
             assertThat(DkimFixtures.verify(zone, signed)).extracting(DkimVerdict::result).containsExactly(Result.PASS);
         }

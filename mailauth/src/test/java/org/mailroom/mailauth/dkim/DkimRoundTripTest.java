@@ -14,7 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mailroom.mailauth.dkim.DkimVerdict.Result;
-import org.mailroom.mailauth.testing.ZoneResolver;
+import org.mailroom.mailauth.testing.MemoryDns;
 
 class DkimRoundTripTest {
 
@@ -120,7 +120,7 @@ class DkimRoundTripTest {
         String signed = DkimSigner.signField(field, header, List.of("From"), ED) + MESSAGE;
         assertThat(verify(zone(), signed).get(0).result()).isEqualTo(Result.PASS);
         String record = DkimKeys.publicKeyRecord(DkimFixtures.ED_PAIR.getPublic()).replace("k=ed25519;", "k=ed25519; t=s;");
-        ZoneResolver strict = new ZoneResolver().txt("ed2026._domainkey.example.org", record);
+        MemoryDns strict = new MemoryDns().txt("ed2026._domainkey.example.org", record);
         assertThat(verify(strict, signed).get(0)).extracting(DkimVerdict::result, DkimVerdict::reason)
                 .containsExactly(Result.PERMERROR, "key t=s forbids an i= subdomain");
     }
@@ -128,13 +128,13 @@ class DkimRoundTripTest {
     @Test
     void revokedMissingAndUnreachableKeys() {
         String signed = sign(MESSAGE, ED);
-        ZoneResolver revoked = new ZoneResolver().txt("ed2026._domainkey.example.org", "v=DKIM1; k=ed25519; p=");
+        MemoryDns revoked = new MemoryDns().txt("ed2026._domainkey.example.org", "v=DKIM1; k=ed25519; p=");
         assertThat(verify(revoked, signed).get(0)).extracting(DkimVerdict::result, DkimVerdict::reason)
                 .containsExactly(Result.PERMERROR, "key revoked (empty p=)");
-        assertThat(verify(new ZoneResolver(), signed).get(0).result()).isEqualTo(Result.PERMERROR);
-        assertThat(verify(new ZoneResolver().empty("ed2026._domainkey.example.org"), signed).get(0).result())
+        assertThat(verify(new MemoryDns(), signed).get(0).result()).isEqualTo(Result.PERMERROR);
+        assertThat(verify(new MemoryDns().empty("ed2026._domainkey.example.org"), signed).get(0).result())
                 .isEqualTo(Result.PERMERROR);
-        ZoneResolver failing = new ZoneResolver().failing("ed2026._domainkey.example.org");
+        MemoryDns failing = new MemoryDns().failing("ed2026._domainkey.example.org");
         assertThat(verify(failing, signed).get(0).result()).isEqualTo(Result.TEMPERROR);
     }
 
@@ -143,18 +143,18 @@ class DkimRoundTripTest {
         String signed = sign(MESSAGE, RSA);
         String p = DkimKeys.publicKeyRecord(DkimFixtures.RSA_PAIR.getPublic()).replaceFirst("^.*p=", "");
         String name = "rsa2026._domainkey.example.org";
-        assertThat(verify(new ZoneResolver().txt(name, "v=DKIM1; h=sha1; p=" + p), signed).get(0).result())
+        assertThat(verify(new MemoryDns().txt(name, "v=DKIM1; h=sha1; p=" + p), signed).get(0).result())
                 .isEqualTo(Result.PERMERROR);
-        assertThat(verify(new ZoneResolver().txt(name, "v=DKIM1; s=other; p=" + p), signed).get(0).result())
+        assertThat(verify(new MemoryDns().txt(name, "v=DKIM1; s=other; p=" + p), signed).get(0).result())
                 .isEqualTo(Result.PERMERROR);
-        assertThat(verify(new ZoneResolver().txt(name, "v=DKIM1; k=ed25519; p=" + p), signed).get(0).result())
+        assertThat(verify(new MemoryDns().txt(name, "v=DKIM1; k=ed25519; p=" + p), signed).get(0).result())
                 .isEqualTo(Result.PERMERROR);
-        assertThat(verify(new ZoneResolver().txt(name, "k=rsa; v=DKIM1; p=" + p), signed).get(0).result())
+        assertThat(verify(new MemoryDns().txt(name, "k=rsa; v=DKIM1; p=" + p), signed).get(0).result())
                 .as("v= not first").isEqualTo(Result.PERMERROR);
-        assertThat(verify(new ZoneResolver().txt(name, "v=DKIM1; h=sha1:sha256; s=email:*; t=y:s; p=" + p), signed).get(0))
+        assertThat(verify(new MemoryDns().txt(name, "v=DKIM1; h=sha1:sha256; s=email:*; t=y:s; p=" + p), signed).get(0))
                 .extracting(DkimVerdict::result, DkimVerdict::reason).containsExactly(Result.PASS, "2048-bit key, testing");
         // several TXT records: the one that is a key is used
-        assertThat(verify(new ZoneResolver().txt(name, "google-site-verification=xyz", "v=DKIM1; p=" + p), signed)
+        assertThat(verify(new MemoryDns().txt(name, "google-site-verification=xyz", "v=DKIM1; p=" + p), signed)
                 .get(0).result()).isEqualTo(Result.PASS);
     }
 
@@ -165,7 +165,7 @@ class DkimRoundTripTest {
         java.security.KeyPair small = g.generateKeyPair();
         DkimKey key = new DkimKey("example.org", "small", DkimKey.Algorithm.RSA_SHA256, small.getPrivate());
         String signed = sign(MESSAGE, key);
-        ZoneResolver zone = new ZoneResolver().txt("small._domainkey.example.org", DkimKeys.publicKeyRecord(small.getPublic()));
+        MemoryDns zone = new MemoryDns().txt("small._domainkey.example.org", DkimKeys.publicKeyRecord(small.getPublic()));
         assertThat(verify(zone, signed).get(0)).extracting(DkimVerdict::result, DkimVerdict::reason)
                 .containsExactly(Result.POLICY, "512-bit RSA key is too short");
     }
@@ -176,20 +176,20 @@ class DkimRoundTripTest {
         byte[] spki = DkimFixtures.RSA_PAIR.getPublic().getEncoded();
         byte[] pkcs1 = java.util.Arrays.copyOfRange(spki, 24, spki.length); // 2048-bit SPKI: 24-octet prefix
         String record = "v=DKIM1; p=" + java.util.Base64.getEncoder().encodeToString(pkcs1);
-        ZoneResolver zone = new ZoneResolver().txt("rsa2026._domainkey.example.org", record);
+        MemoryDns zone = new MemoryDns().txt("rsa2026._domainkey.example.org", record);
         assertThat(verify(zone, sign(MESSAGE, RSA)).get(0).result()).isEqualTo(Result.PASS);
     }
 
     @Test
     void noSignatureGivesNoVerdictAndNoDnsQuestion() {
-        ZoneResolver zone = zone();
+        MemoryDns zone = zone();
         assertThat(verify(zone, MESSAGE)).isEmpty();
         assertThat(zone.queries()).isZero();
     }
 
     @Test
     void aBadBodyHashAsksNoDnsQuestion() {
-        ZoneResolver zone = zone();
+        MemoryDns zone = zone();
         verify(zone, sign(MESSAGE, RSA).replace("noon", "one"));
         assertThat(zone.queries()).isZero();
     }

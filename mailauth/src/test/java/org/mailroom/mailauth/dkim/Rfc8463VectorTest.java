@@ -14,7 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mailroom.mailauth.dkim.DkimVerdict.Result;
-import org.mailroom.mailauth.testing.ZoneResolver;
+import org.mailroom.mailauth.testing.MemoryDns;
 
 /**
  * RFC 8463 appendix A: the signed example message (A.3) with its two keys (A.2), the Ed25519 one being RFC 8032
@@ -28,8 +28,8 @@ class Rfc8463VectorTest {
     static final String RFC8032_SECRET = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
     static final String RFC8032_PUBLIC = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 
-    static ZoneResolver zone() {
-        return new ZoneResolver()
+    static MemoryDns zone() {
+        return new MemoryDns()
                 .txt("brisbane._domainkey.football.example.com", ED_RECORD)
                 .txt("test._domainkey.football.example.com", RSA_RECORD);
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.mailroom.mailauth.MemoryDns;
+import org.mailroom.mailauth.testing.MemoryDns;
 import org.mailroom.mailauth.dkim.DkimVerdict;
 import org.mailroom.mailauth.dmarc.DmarcVerdict.Policy;
 import org.mailroom.mailauth.dmarc.DmarcVerdict.Result;

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.mailroom.mailauth.MemoryDns;
+import org.mailroom.mailauth.testing.MemoryDns;
 import tools.jackson.databind.ObjectMapper;
 
 /**

@@ -1,7 +1,7 @@
 package org.mailroom.mailauth.spf;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mailroom.mailauth.MemoryDns.ip;
+import static org.mailroom.mailauth.testing.MemoryDns.ip;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.mailroom.core.dns.DnsResolver;
-import org.mailroom.mailauth.MemoryDns;
+import org.mailroom.mailauth.testing.MemoryDns;
 import org.mailroom.mailauth.spf.SpfVerdict.Result;
 
 class SpfEvaluatorTest {

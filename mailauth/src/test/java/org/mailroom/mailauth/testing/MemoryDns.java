@@ -1,14 +1,13 @@
-package org.mailroom.mailauth;
+package org.mailroom.mailauth.testing;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mailroom.core.dns.DnsResolver;
@@ -20,13 +19,13 @@ import org.mailroom.core.dns.DnsResolver;
  */
 public final class MemoryDns implements DnsResolver {
 
-    private final Map<String, List<String>> txt = new HashMap<>();
-    private final Map<String, List<InetAddress>> addresses = new HashMap<>();
-    private final Map<String, List<Mx>> mx = new HashMap<>();
-    private final Map<String, String> cname = new HashMap<>();
-    private final Map<String, List<String>> ptr = new HashMap<>();
-    private final Set<String> exists = new HashSet<>();
-    private final Set<String> timeouts = new HashSet<>(); // "name" or "name TYPE"
+    private final Map<String, List<String>> txt = new ConcurrentHashMap<>();
+    private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
+    private final Map<String, List<Mx>> mx = new ConcurrentHashMap<>();
+    private final Map<String, String> cname = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> ptr = new ConcurrentHashMap<>();
+    private final Set<String> exists = ConcurrentHashMap.newKeySet();
+    private final Set<String> timeouts = ConcurrentHashMap.newKeySet(); // "name" or "name TYPE"
     /** How many questions were asked, for tests of the limits. */
     public final AtomicInteger questions = new AtomicInteger();
 
@@ -85,6 +84,21 @@ public final class MemoryDns implements DnsResolver {
         exists.add(key(name));
         timeouts.add(key(name) + " " + type.toUpperCase(Locale.ROOT));
         return this;
+    }
+
+    /** A name that exists without records (NOERROR, empty answer): as {@link #exists}. */
+    public MemoryDns empty(String name) {
+        return exists(name);
+    }
+
+    /** A name whose every question fails temporarily (SERVFAIL or timeout): as {@link #timeout(String)}. */
+    public MemoryDns failing(String name) {
+        return timeout(name);
+    }
+
+    /** How many questions were asked so far. */
+    public int queries() {
+        return questions.get();
     }
 
     /** Makes a name exist without records of any type asked here. */
