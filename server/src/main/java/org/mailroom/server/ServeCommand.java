@@ -39,7 +39,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            // SIGTERM or SIGINT: the JVM then exits with 128 + the signal's number (143, 130) once this ends.
+            server.shutdown(config.server().shutdownGrace());
             stopped.countDown();
         }, "shutdown"));
         if (ready != null) ready.ready(server);

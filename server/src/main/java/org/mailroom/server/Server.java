@@ -390,6 +390,30 @@ public final class Server implements AutoCloseable {
         return tlsReportSender;
     }
 
+    /**
+     * A graceful stop (SIGTERM): the SMTP listeners stop taking mail at once (421 4.3.2 to new and idle
+     * sessions), transactions in flight get up to {@code grace} to finish, then {@link #close()} ends the rest.
+     * A message whose data a client was still sending when the grace ran out is not acknowledged, so the client
+     * keeps it and retries: nothing acknowledged is lost.
+     */
+    public void shutdown(Duration grace) {
+        List<SmtpServer> smtp = new ArrayList<>();
+        for (AutoCloseable l : listeners) if (l instanceof SmtpServer) smtp.add((SmtpServer) l);
+        log.info("mailroom stopping: finishing transactions in flight (at most {})", grace);
+        smtp.forEach(SmtpServer::stopAccepting);
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            while (System.nanoTime() < deadline && smtp.stream().anyMatch(s -> s.activeSessions() > 0)) {
+                Thread.sleep(50); // a stop happens once; polling the session counts is simpler than a latch
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int left = smtp.stream().mapToInt(SmtpServer::activeSessions).sum();
+        if (left > 0) log.warn("grace of {} over: closing {} SMTP sessions still in a transaction", grace, left);
+        close();
+    }
+
     @Override
     public void close() {
         if (admin != null) admin.close();

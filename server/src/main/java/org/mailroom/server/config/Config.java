@@ -65,6 +65,9 @@ public record Config(
         if (server.hostname().isBlank() || server.hostname().contains(" ")) {
             throw ConfigException.badValue("server.hostname", "expected a host name, got \"" + server.hostname() + "\"");
         }
+        if (server.shutdownGrace().isNegative()) {
+            throw ConfigException.badValue("server.shutdown_grace", "must not be negative");
+        }
         listen.validate();
         tls.validate();
         store.validate();
@@ -78,7 +81,8 @@ public record Config(
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
-        ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport());
+        ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport(),
+                server.shutdownGrace());
         return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth);
     }
 

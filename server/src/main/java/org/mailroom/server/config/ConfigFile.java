@@ -31,6 +31,7 @@ public final class ConfigFile {
             new Key("server", "hostname", "\"\"", "Name in the SMTP greeting, EHLO and Received headers; \"\" = this machine's name."),
             new Key("server", "data_dir", "\"./data\"", "Data directory: mailboxes, queue, accounts, TLS key (relative to the working directory)."),
             new Key("server", "native_transport", "true", "Linux epoll for the sockets where it loads (fewer system calls); false = Java NIO."),
+            new Key("server", "shutdown_grace", "\"30s\"", "On SIGTERM/SIGINT: new SMTP sessions get 421 at once; transactions in flight may take this long to finish."),
 
             new Key("listen", "smtp", "\":25\"", "SMTP from other servers. \"host:port\", \":port\" (every address) or \"[::1]:port\"; \"\" = off."),
             new Key("listen", "submission", "\":587\"", "Submission from mail clients, STARTTLS and AUTH (RFC 6409)."),
