@@ -30,6 +30,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Starts the server, runs {@code ready} once it listens, and blocks until the JVM is asked to stop. */
     static int runUntilStopped(Config config, ServerReady ready) throws Exception {
+        LogFormat.apply(config.log());
         Server server;
         try {
             server = Server.start(config);

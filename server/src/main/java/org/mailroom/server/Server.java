@@ -352,6 +352,11 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** "30s", "1m30s": as the configuration writes durations. */
+    private static String show(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static String show(InetSocketAddress a) {
         return a.getHostString() + ":" + a.getPort();
     }
@@ -399,7 +404,7 @@ public final class Server implements AutoCloseable {
     public void shutdown(Duration grace) {
         List<SmtpServer> smtp = new ArrayList<>();
         for (AutoCloseable l : listeners) if (l instanceof SmtpServer) smtp.add((SmtpServer) l);
-        log.info("mailroom stopping: finishing transactions in flight (at most {})", grace);
+        log.info("mailroom stopping: finishing transactions in flight (at most {})", show(grace));
         smtp.forEach(SmtpServer::stopAccepting);
         long deadline = System.nanoTime() + grace.toNanos();
         try {
@@ -410,7 +415,7 @@ public final class Server implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         int left = smtp.stream().mapToInt(SmtpServer::activeSessions).sum();
-        if (left > 0) log.warn("grace of {} over: closing {} SMTP sessions still in a transaction", grace, left);
+        if (left > 0) log.warn("grace of {} over: closing {} SMTP sessions still in a transaction", show(grace), left);
         close();
     }
 

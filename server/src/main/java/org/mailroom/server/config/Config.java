@@ -27,7 +27,8 @@ public record Config(
         SmtpSection smtp,
         AdminSection admin,
         DkimSection dkim,
-        AuthSection auth) {
+        AuthSection auth,
+        LogSection log) {
 
     /**
      * Reads the configuration.
@@ -77,13 +78,14 @@ public record Config(
         smtp.validate();
         dkim.validate();
         auth.validate();
+        log.validate();
     }
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport(),
                 server.shutdownGrace());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth, log);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */

@@ -108,7 +108,9 @@ public final class ConfigFile {
             new Key("auth", "spf_reject", "false", "Refuse mail whose SPF result is fail even without DMARC (forwarded mail fails SPF)."),
             new Key("auth", "tempfail_on_dns_error", "false", "Answer 451 4.7.0 when a DNS look-up of the checks fails; false = accept, noting temperror."),
             new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."),
-            new Key("auth", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Clients (CIDR) whose mail is checked and annotated but never refused or sent to Junk: programs on this machine."));
+            new Key("auth", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Clients (CIDR) whose mail is checked and annotated but never refused or sent to Junk: programs on this machine."),
+
+            new Key("log", "format", "\"text\"", "Log on stdout: \"text\" (one readable line per event) or \"json\" (one JSON object per line)."));
 
     private ConfigFile() {}
 
