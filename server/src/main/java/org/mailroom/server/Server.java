@@ -397,7 +397,8 @@ public final class Server implements AutoCloseable {
 
     /**
      * A graceful stop (SIGTERM): the SMTP listeners stop taking mail at once (421 4.3.2 to new and idle
-     * sessions), transactions in flight get up to {@code grace} to finish, then {@link #close()} ends the rest.
+     * sessions), IMAP and POP3 say BYE and -ERR to new sessions and end the others between two commands,
+     * SMTP transactions in flight get up to {@code grace} to finish, then {@link #close()} ends the rest.
      * A message whose data a client was still sending when the grace ran out is not acknowledged, so the client
      * keeps it and retries: nothing acknowledged is lost.
      */
@@ -406,6 +407,10 @@ public final class Server implements AutoCloseable {
         for (AutoCloseable l : listeners) if (l instanceof SmtpServer) smtp.add((SmtpServer) l);
         log.info("mailroom stopping: finishing transactions in flight (at most {})", show(grace));
         smtp.forEach(SmtpServer::stopAccepting);
+        for (AutoCloseable l : listeners) {
+            if (l instanceof ImapServer) ((ImapServer) l).stopAccepting();
+            if (l instanceof Pop3Server) ((Pop3Server) l).stopAccepting();
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         try {
             while (System.nanoTime() < deadline && smtp.stream().anyMatch(s -> s.activeSessions() > 0)) {

@@ -33,8 +33,8 @@ import org.mailroom.storage.embedded.EmbeddedStorage;
 /**
  * SIGTERM under load (issue 14): ten SMTP clients send without pause, the server in its own JVM gets SIGTERM,
  * and then every message that got 250 is stored exactly once and whole, the clients were told 421 4.3.2 rather
- * than cut off, a connection opened after the signal is turned away, and the JVM exits with 143 (128 + SIGTERM)
- * well within the grace.
+ * than cut off, a connection opened after the signal is turned away, idle IMAP and POP3 sessions are told BYE and
+ * -ERR, and the JVM exits with 143 (128 + SIGTERM) well within the grace.
  */
 class GracefulStopTest {
 
@@ -50,8 +50,11 @@ class GracefulStopTest {
             storage.directory().addDomain("example.test");
             storage.directory().addAccount("alice@example.test", "x".toCharArray());
         }
+        int imapPort = TestPorts.freeBelowEphemeralRange();
+        int pop3Port = TestPorts.freeBelowEphemeralRange();
         Process server = ServerJvm.start(data, null, "server.hostname=mx.example.test",
-                "server.shutdown_grace=\"" + GRACE.toSeconds() + "s\"");
+                "server.shutdown_grace=\"" + GRACE.toSeconds() + "s\"",
+                "listen.imap=127.0.0.1:" + imapPort, "listen.pop3=127.0.0.1:" + pop3Port);
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         AtomicInteger toldShuttingDown = new AtomicInteger();
         List<Thread> clients = new ArrayList<>();
@@ -64,9 +67,22 @@ class GracefulStopTest {
                 thread.start();
                 clients.add(thread);
             }
+            // An IMAP and a POP3 client, idle between commands when the signal comes.
+            Socket imap = new Socket("127.0.0.1", imapPort);
+            Socket pop3 = new Socket("127.0.0.1", pop3Port);
+            BufferedReader imapIn = reader(imap);
+            BufferedReader pop3In = reader(pop3);
+            assertThat(imapIn.readLine()).startsWith("* OK ");
+            assertThat(pop3In.readLine()).startsWith("+OK ");
             await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= 100);
             long signal = System.nanoTime();
             server.destroy(); // SIGTERM
+            try (imap; pop3) {
+                assertThat(imapIn.readLine()).isEqualTo("* BYE Server shutting down");
+                assertThat(imapIn.readLine()).isNull();
+                assertThat(pop3In.readLine()).isEqualTo("-ERR server shutting down");
+                assertThat(pop3In.readLine()).isNull();
+            }
             // A session opened after the signal: 421 4.3.2, or refused once the listener has closed.
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
                     .until(() -> turnedAway(port));
@@ -96,6 +112,11 @@ class GracefulStopTest {
         assertThat(seen.values()).allMatch(n -> n == 1);
         System.out.printf("graceful stop: %d messages accepted, %d stored, %d clients told 421, exit after %d ms%n",
                 accepted.size(), seen.size(), toldShuttingDown.get(), exitMillis);
+    }
+
+    private static BufferedReader reader(Socket s) throws IOException {
+        s.setSoTimeout(30_000);
+        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
     }
 
     /** Whether a new connection is refused or greeted with 421 4.3.2; a 220 means the stop has not begun yet. */
