@@ -26,6 +26,14 @@ import org.mailroom.core.metrics.Metrics;
  */
 public final class Listener implements AutoCloseable {
 
+    /** The user event {@link #signalStopping()} sends down every open connection's pipeline. */
+    public static final Object STOPPING = new Object() {
+        @Override
+        public String toString() {
+            return "STOPPING";
+        }
+    };
+
     private final String protocol;
     private final String metricsName;
     private final ChannelGroup connections;
@@ -88,6 +96,11 @@ public final class Listener implements AutoCloseable {
     /** Connections open now. */
     public int connections() {
         return connections.size();
+    }
+
+    /** Tells each open connection's handlers that the server is stopping (the {@link #STOPPING} user event). */
+    public void signalStopping() {
+        for (Channel ch : connections) ch.pipeline().fireUserEventTriggered(STOPPING);
     }
 
     /** Stops accepting and closes the open connections. */

@@ -30,6 +30,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Starts the server, runs {@code ready} once it listens, and blocks until the JVM is asked to stop. */
     static int runUntilStopped(Config config, ServerReady ready) throws Exception {
+        LogFormat.apply(config.log());
         Server server;
         try {
             server = Server.start(config);
@@ -39,7 +40,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            // SIGTERM or SIGINT: the JVM then exits with 128 + the signal's number (143, 130) once this ends.
+            server.shutdown(config.server().shutdownGrace());
             stopped.countDown();
         }, "shutdown"));
         if (ready != null) ready.ready(server);

@@ -352,6 +352,11 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** "30s", "1m30s": as the configuration writes durations. */
+    private static String show(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static String show(InetSocketAddress a) {
         return a.getHostString() + ":" + a.getPort();
     }
@@ -388,6 +393,35 @@ public final class Server implements AutoCloseable {
     /** Sends the TLS reports (RFC 8460) of the days before today now; null when outbound.tls_reports is off. */
     public TlsReportSender tlsReportSender() {
         return tlsReportSender;
+    }
+
+    /**
+     * A graceful stop (SIGTERM): the SMTP listeners stop taking mail at once (421 4.3.2 to new and idle
+     * sessions), IMAP and POP3 say BYE and -ERR to new sessions and end the others between two commands,
+     * SMTP transactions in flight get up to {@code grace} to finish, then {@link #close()} ends the rest.
+     * A message whose data a client was still sending when the grace ran out is not acknowledged, so the client
+     * keeps it and retries: nothing acknowledged is lost.
+     */
+    public void shutdown(Duration grace) {
+        List<SmtpServer> smtp = new ArrayList<>();
+        for (AutoCloseable l : listeners) if (l instanceof SmtpServer) smtp.add((SmtpServer) l);
+        log.info("mailroom stopping: finishing transactions in flight (at most {})", show(grace));
+        smtp.forEach(SmtpServer::stopAccepting);
+        for (AutoCloseable l : listeners) {
+            if (l instanceof ImapServer) ((ImapServer) l).stopAccepting();
+            if (l instanceof Pop3Server) ((Pop3Server) l).stopAccepting();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            while (System.nanoTime() < deadline && smtp.stream().anyMatch(s -> s.activeSessions() > 0)) {
+                Thread.sleep(50); // a stop happens once; polling the session counts is simpler than a latch
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int left = smtp.stream().mapToInt(SmtpServer::activeSessions).sum();
+        if (left > 0) log.warn("grace of {} over: closing {} SMTP sessions still in a transaction", show(grace), left);
+        close();
     }
 
     @Override

@@ -55,6 +55,8 @@ public final class ImapServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final EventExecutorGroup blocking;
     private final Listener listener = new Listener("IMAP");
+    /** Set by {@link #stopAccepting()}. */
+    private volatile boolean stopping;
     private final AtomicInteger open = new AtomicInteger();
     private final Quota quota;
 
@@ -104,8 +106,9 @@ public final class ImapServer implements AutoCloseable {
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline pipeline = channel.pipeline();
         if (implicitTls) pipeline.addLast(StartTls.HANDLER_NAME, tls.newHandler(channel.alloc()));
-        if (count > settings.maxConnections()) {
-            pipeline.addLast("refuse", new TooManyConnections());
+        if (stopping || count > settings.maxConnections()) {
+            pipeline.addLast("refuse", new TooManyConnections(stopping
+                    ? "* BYE [UNAVAILABLE] Server shutting down" : "* BYE [UNAVAILABLE] Too many connections"));
             return;
         }
         // observeOutput: a client slowly reading a long FETCH is not idle.
@@ -118,10 +121,16 @@ public final class ImapServer implements AutoCloseable {
 
     /** RFC 9051 section 7.1.5: BYE at once when the server will not serve the client. */
     private static final class TooManyConnections extends ChannelInboundHandlerAdapter {
+        private final String bye;
+
+        TooManyConnections(String bye) {
+            this.bye = bye;
+        }
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(Unpooled.copiedBuffer("* BYE [UNAVAILABLE] Too many connections\r\n",
-                    StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Unpooled.copiedBuffer(bye + "\r\n", StandardCharsets.US_ASCII))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override
@@ -139,5 +148,14 @@ public final class ImapServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
+    }
+
+    /**
+     * The first step of a graceful stop: new connections are turned away with one line, and each session ends
+     * with the same line between two commands ({@link Listener#STOPPING}). {@link #close()} ends the rest.
+     */
+    public void stopAccepting() {
+        stopping = true;
+        listener.signalStopping();
     }
 }

@@ -195,6 +195,16 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == org.mailroom.protocol.Listener.STOPPING) {
+            // Between two commands (this handler runs them one at a time): RFC 9051 section 7.1.5 allows BYE
+            // at any time. A literal half received is not acknowledged, so the client still has it.
+            if (this.ctx != null && state != State.LOGOUT) {
+                outcome = "server stopping";
+                send("* BYE Server shutting down");
+                closeAfterWrite();
+            }
+            return;
+        }
         if (event instanceof IdleStateEvent) {
             outcome = "idle timeout";
             send("* BYE Autologout; idle for too long");

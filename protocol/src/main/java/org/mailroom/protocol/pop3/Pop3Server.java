@@ -54,6 +54,8 @@ public final class Pop3Server implements AutoCloseable {
     private final EventExecutorGroup blocking;
     private final boolean ownsGroups;
     private final Listener listener = new Listener("POP3");
+    /** Set by {@link #stopAccepting()}. */
+    private volatile boolean stopping;
     private final AtomicInteger open = new AtomicInteger();
     private TlsContext tls;
     private boolean implicitTls;
@@ -140,9 +142,10 @@ public final class Pop3Server implements AutoCloseable {
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline pipeline = channel.pipeline();
         if (implicitTls) pipeline.addLast(StartTls.HANDLER_NAME, tls.newHandler(channel.alloc()));
-        if (count > settings.maxConnections()) {
+        if (stopping || count > settings.maxConnections()) {
             pipeline.addLast("encoder", ENCODER);
-            pipeline.addLast("refuse", new TooManyConnections());
+            pipeline.addLast("refuse", new TooManyConnections(stopping
+                    ? "-ERR [SYS/TEMP] server shutting down" : "-ERR [SYS/TEMP] too many connections"));
             return;
         }
         // observeOutput: a client slowly reading a long RETR is not idle.
@@ -155,9 +158,15 @@ public final class Pop3Server implements AutoCloseable {
 
     /** Connections beyond {@link Pop3Settings#maxConnections()}: one reply, then close (RFC 2449 section 8.2). */
     private static final class TooManyConnections extends ChannelInboundHandlerAdapter {
+        private final String refusal;
+
+        TooManyConnections(String refusal) {
+            this.refusal = refusal;
+        }
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush("-ERR [SYS/TEMP] too many connections").addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override
@@ -169,6 +178,15 @@ public final class Pop3Server implements AutoCloseable {
     /** Whether this listener is bound and accepting (readiness). */
     public boolean listening() {
         return listener.listening();
+    }
+
+    /**
+     * The first step of a graceful stop: new connections are turned away with one line, and each session ends
+     * with the same line between two commands ({@link Listener#STOPPING}). {@link #close()} ends the rest.
+     */
+    public void stopAccepting() {
+        stopping = true;
+        listener.signalStopping();
     }
 
     /**

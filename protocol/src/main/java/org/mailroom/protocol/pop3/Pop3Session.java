@@ -153,6 +153,16 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == org.mailroom.protocol.Listener.STOPPING) {
+            // Between two commands; a message being sent is left to finish (the server closes it at the end of
+            // its grace). Closing without QUIT never enters UPDATE: no message is deleted.
+            if (sessionCtx != null && transfer == null && !closing) {
+                outcome = "server stopping";
+                closing = true;
+                ctx.writeAndFlush("-ERR server shutting down").addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
         if (event instanceof IdleStateEvent) {
             // RFC 1939 section 3: the autologout timer closes the connection without entering UPDATE.
             outcome = "idle timeout";

@@ -32,6 +32,8 @@ public final class SmtpServer implements AutoCloseable {
     private final SmtpAuth auth;
     private final InboundChecks checks;
     private final Listener listener = new Listener("SMTP");
+    /** Set by {@link #stopAccepting()}: new sessions get 421, sessions end once no transaction is under way. */
+    private volatile boolean stopping;
 
     /**
      * @param tls         offered with STARTTLS, or null for none
@@ -76,7 +78,8 @@ public final class SmtpServer implements AutoCloseable {
             p.addLast("limits", limiter);
             p.addLast("idle", new IdleStateHandler(settings.commandTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             p.addLast("decoder", decoder);
-            p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth, checks));
+            p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth, checks,
+                    () -> stopping));
         });
     }
 
@@ -88,6 +91,16 @@ public final class SmtpServer implements AutoCloseable {
     /** Whether this listener is bound and accepting (readiness). */
     public boolean listening() {
         return listener.listening();
+    }
+
+    /**
+     * The first step of a graceful stop: new connections are greeted with {@code 421 4.3.2} and closed, idle
+     * sessions get the same, and a session in a mail transaction gets it right after its reply to the data (a
+     * 250 only once the message is durable). {@link #close()} then ends whatever is left.
+     */
+    public void stopAccepting() {
+        stopping = true;
+        listener.signalStopping();
     }
 
     /** Stops accepting and closes the open sessions. */

@@ -42,6 +42,7 @@ import org.mailroom.core.mail.SmtpPath;
 import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.mailauth.InboundAuthenticator;
+import org.mailroom.protocol.Listener;
 import org.mailroom.protocol.LogText;
 import org.mailroom.protocol.tls.ChannelBinding;
 import org.mailroom.protocol.tls.StartTls;
@@ -106,6 +107,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private final SmtpAuth auth;
     /** Port 25 with authentication checks on; null on submission (our users' mail) or with the checks off. */
     private final InboundChecks checks;
+    /** True once the server is stopping: no new transaction starts, the one in flight finishes. */
+    private final java.util.function.BooleanSupplier stopping;
 
     private ChannelHandlerContext ctx;
     private LoginGuard.Connection guard;
@@ -145,7 +148,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private long chunkedSize;
 
     SmtpSession(SmtpSettings settings, Router router, BlobStore blobs, SmtpDecoder decoder, Clock clock,
-                TlsContext tls, SmtpAuth auth, InboundChecks checks) {
+                TlsContext tls, SmtpAuth auth, InboundChecks checks, java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
         this.auth = auth;
         this.checks = auth == null ? checks : null;
         this.settings = settings;
@@ -163,6 +167,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress) {
             clientIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
             if (auth != null) guard = auth.guard().connection(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        }
+        if (stopping.getAsBoolean()) {
+            fatal(shuttingDown());
+            return;
         }
         sessionTimer = ctx.executor().schedule(() -> fatal("421 4.4.2 " + settings.hostname()
                 + " Error: session time limit exceeded"), settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -1013,6 +1021,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     /** Reads the next command, after the error delay if one applies. */
     private void next() {
         if (state == State.CLOSING || state == State.DATA || state == State.TLS_HANDSHAKE) return;
+        if (stopping.getAsBoolean() && betweenTransactions()) {
+            fatal(shuttingDown());
+            return;
+        }
         if (replyDelayMillis > 0) {
             ctx.executor().schedule(() -> decoder.resume(SmtpDecoder.Mode.COMMAND), replyDelayMillis, TimeUnit.MILLISECONDS);
         } else {
@@ -1053,8 +1065,24 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         return Unpooled.copiedBuffer(text + "\r\n", StandardCharsets.UTF_8);
     }
 
+    /** No transaction under way: a stopping server can end the session without losing a message. */
+    private boolean betweenTransactions() {
+        return state == State.CONNECTED || state == State.READY || state == State.AUTH;
+    }
+
+    private String shuttingDown() {
+        return "421 4.3.2 " + settings.hostname() + " Service shutting down";
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == Listener.STOPPING) {
+            // Sent once when the server starts to stop: a session waiting for a command ends now; one in a
+            // transaction ends after its reply to the data (see next()). ctx is null before channelActive,
+            // which checks the flag itself.
+            if (this.ctx != null && betweenTransactions()) fatal(shuttingDown());
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             fatal("421 4.4.2 " + settings.hostname() + " Error: timeout exceeded");
         }

@@ -27,7 +27,8 @@ public record Config(
         SmtpSection smtp,
         AdminSection admin,
         DkimSection dkim,
-        AuthSection auth) {
+        AuthSection auth,
+        LogSection log) {
 
     /**
      * Reads the configuration.
@@ -65,6 +66,9 @@ public record Config(
         if (server.hostname().isBlank() || server.hostname().contains(" ")) {
             throw ConfigException.badValue("server.hostname", "expected a host name, got \"" + server.hostname() + "\"");
         }
+        if (server.shutdownGrace().isNegative()) {
+            throw ConfigException.badValue("server.shutdown_grace", "must not be negative");
+        }
         listen.validate();
         tls.validate();
         store.validate();
@@ -74,12 +78,14 @@ public record Config(
         smtp.validate();
         dkim.validate();
         auth.validate();
+        log.validate();
     }
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
-        ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth);
+        ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport(),
+                server.shutdownGrace());
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth, log);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */

@@ -31,6 +31,7 @@ public final class ConfigFile {
             new Key("server", "hostname", "\"\"", "Name in the SMTP greeting, EHLO and Received headers; \"\" = this machine's name."),
             new Key("server", "data_dir", "\"./data\"", "Data directory: mailboxes, queue, accounts, TLS key (relative to the working directory)."),
             new Key("server", "native_transport", "true", "Linux epoll for the sockets where it loads (fewer system calls); false = Java NIO."),
+            new Key("server", "shutdown_grace", "\"30s\"", "On SIGTERM/SIGINT: new SMTP sessions get 421 at once; transactions in flight may take this long to finish."),
 
             new Key("listen", "smtp", "\":25\"", "SMTP from other servers. \"host:port\", \":port\" (every address) or \"[::1]:port\"; \"\" = off."),
             new Key("listen", "submission", "\":587\"", "Submission from mail clients, STARTTLS and AUTH (RFC 6409)."),
@@ -107,7 +108,9 @@ public final class ConfigFile {
             new Key("auth", "spf_reject", "false", "Refuse mail whose SPF result is fail even without DMARC (forwarded mail fails SPF)."),
             new Key("auth", "tempfail_on_dns_error", "false", "Answer 451 4.7.0 when a DNS look-up of the checks fails; false = accept, noting temperror."),
             new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."),
-            new Key("auth", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Clients (CIDR) whose mail is checked and annotated but never refused or sent to Junk: programs on this machine."));
+            new Key("auth", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Clients (CIDR) whose mail is checked and annotated but never refused or sent to Junk: programs on this machine."),
+
+            new Key("log", "format", "\"text\"", "Log on stdout: \"text\" (one readable line per event) or \"json\" (one JSON object per line)."));
 
     private ConfigFile() {}
 

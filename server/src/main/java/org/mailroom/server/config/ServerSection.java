@@ -10,5 +10,7 @@ import java.nio.file.Path;
  * @param dataDir  the data directory (relative paths are relative to the working directory)
  * @param nativeTransport Linux epoll for every socket where its native library loads (else Java NIO): fewer
  *                 system calls and cheaper wake-ups per command; false forces NIO
+ * @param shutdownGrace on SIGTERM, how long SMTP transactions in flight may take to finish before the rest
+ *                 is closed (new sessions are refused at once)
  */
-public record ServerSection(String hostname, Path dataDir, boolean nativeTransport) {}
+public record ServerSection(String hostname, Path dataDir, boolean nativeTransport, java.time.Duration shutdownGrace) {}
