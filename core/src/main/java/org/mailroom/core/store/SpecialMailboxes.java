@@ -13,7 +13,7 @@ import java.util.TreeMap;
  */
 public final class SpecialMailboxes {
 
-    /** Name to special-use attribute; the same set as IMAP's first login. */
+    /** Name to special-use attribute. */
     public static final Map<String, String> DEFAULTS = Map.of(
             "Drafts", "\\Drafts", "Sent", "\\Sent", "Trash", "\\Trash", "Junk", "\\Junk", "Archive", "\\Archive");
 
@@ -30,18 +30,27 @@ public final class SpecialMailboxes {
             if (use.getValue().equalsIgnoreCase("\\Junk")) return use.getKey();
         }
         if (uses.isEmpty()) {
-            Set<String> names = new HashSet<>();
-            for (Mailbox m : store.listMailboxes(account)) names.add(m.name());
-            if (!names.contains(Mailbox.INBOX)) create(store, account, Mailbox.INBOX, null);
-            for (Map.Entry<String, String> special : new TreeMap<>(DEFAULTS).entrySet()) {
-                if (names.contains(special.getKey())) continue;
-                create(store, account, special.getKey(), special.getValue());
-                store.addSubscription(account, special.getKey());
-            }
+            ensure(store, account);
         } else {
             create(store, account, "Junk", "\\Junk");
         }
         return "Junk";
+    }
+
+    /**
+     * At an account's first use (no special-use mailbox yet): INBOX if missing, and the default set, subscribed.
+     * Later calls leave alone what the user deleted or renamed. IMAP calls this at every login.
+     */
+    public static void ensure(MailStore store, String account) throws IOException {
+        if (!store.specialUses(account).isEmpty()) return;
+        Set<String> names = new HashSet<>();
+        for (Mailbox m : store.listMailboxes(account)) names.add(m.name());
+        if (!names.contains(Mailbox.INBOX)) create(store, account, Mailbox.INBOX, null);
+        for (Map.Entry<String, String> special : new TreeMap<>(DEFAULTS).entrySet()) {
+            if (names.contains(special.getKey())) continue;
+            create(store, account, special.getKey(), special.getValue());
+            store.addSubscription(account, special.getKey());
+        }
     }
 
     private static void create(MailStore store, String account, String name, String specialUse) throws IOException {

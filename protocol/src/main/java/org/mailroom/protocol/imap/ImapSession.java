@@ -30,6 +30,7 @@ import org.mailroom.core.auth.SaslChannel;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.SpecialMailboxes;
 import org.mailroom.core.store.MailStoreException;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MailboxEvent;
@@ -61,10 +62,6 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     /** RFC 9051 section 3. */
     public enum State { NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT }
-
-    /** Created for each account at its first login (RFC 6154), with their special-use attribute. */
-    private static final Map<String, String> SPECIAL_MAILBOXES = Map.of(
-            "Drafts", "\\Drafts", "Sent", "\\Sent", "Trash", "\\Trash", "Junk", "\\Junk", "Archive", "\\Archive");
 
     private final ImapSettings settings;
     private final MailStore store;
@@ -528,7 +525,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         ImapDecoder decoder = ctx.pipeline().get(ImapDecoder.class);
         if (decoder != null) decoder.loggedIn();
         outcome = "logged out";
-        ensureSpecialMailboxes();
+        SpecialMailboxes.ensure(store, account); // RFC 6154 set at the first login
         // Events come on the store's thread; handle them on ours, in order with the commands.
         storeSubscription = store.subscribe(account, event -> {
             if (ctx != null) ctx.executor().execute(() -> onMailboxEvent(event));
@@ -673,30 +670,6 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             } catch (IOException e) {
                 LOG.warn("IMAP IDLE update failed for {}", account, e);
             }
-        }
-    }
-
-    /**
-     * At an account's first IMAP login (it has no special-use mailbox yet): INBOX if missing, and Drafts, Sent,
-     * Trash, Junk and Archive, subscribed. Later logins leave alone what the user deleted or renamed.
-     */
-    private void ensureSpecialMailboxes() throws IOException {
-        if (!store.specialUses(account).isEmpty()) return;
-        Set<String> names = new java.util.HashSet<>();
-        for (Mailbox m : store.listMailboxes(account)) names.add(m.name());
-        if (!names.contains(Mailbox.INBOX)) create(Mailbox.INBOX, null);
-        for (Map.Entry<String, String> special : new java.util.TreeMap<>(SPECIAL_MAILBOXES).entrySet()) {
-            if (names.contains(special.getKey())) continue;
-            create(special.getKey(), special.getValue());
-            store.addSubscription(account, special.getKey());
-        }
-    }
-
-    private void create(String name, String specialUse) throws IOException {
-        try {
-            store.createMailbox(account, name, specialUse);
-        } catch (MailStoreException.AlreadyExists raced) {
-            // Another session of the same account made it first.
         }
     }
 
