@@ -307,46 +307,7 @@ public final class InboundAuthenticator {
      * such a field was forged or left by a previous hop under our name, and is removed (RFC 8601 section 5).
      */
     public boolean claimsOurId(String headerValue) {
-        String id = authservId(headerValue);
+        String id = AuthenticationResults.authservId(headerValue);
         return id != null && id.equalsIgnoreCase(settings.authservId());
-    }
-
-    /** The authserv-id: the first token or quoted string after any CFWS (comments may nest), or null. */
-    static String authservId(String value) {
-        if (value == null) return null;
-        int i = 0;
-        int n = value.length();
-        while (i < n) {
-            char c = value.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                i++;
-            } else if (c == '(') {
-                int depth = 0;
-                while (i < n) {
-                    char d = value.charAt(i);
-                    if (d == '\\') i++;
-                    else if (d == '(') depth++;
-                    else if (d == ')' && --depth == 0) { i++; break; }
-                    i++;
-                }
-            } else {
-                break;
-            }
-        }
-        if (i >= n) return null;
-        StringBuilder id = new StringBuilder();
-        if (value.charAt(i) == '"') {
-            for (i++; i < n && value.charAt(i) != '"'; i++) {
-                if (value.charAt(i) == '\\' && i + 1 < n) i++;
-                id.append(value.charAt(i));
-            }
-        } else {
-            for (; i < n; i++) {
-                char c = value.charAt(i);
-                if (c == ';' || c == '(' || c == ' ' || c == '\t' || c == '\r' || c == '\n') break;
-                id.append(c);
-            }
-        }
-        return id.length() == 0 ? null : id.toString();
     }
 }

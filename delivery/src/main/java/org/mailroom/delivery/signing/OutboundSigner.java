@@ -23,6 +23,7 @@ import org.mailroom.core.mime.MessageStructure;
 import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
+import org.mailroom.mailauth.AuthenticationResults;
 import org.mailroom.mailauth.arc.ArcSealer;
 import org.mailroom.mailauth.dkim.DkimKey;
 import org.mailroom.mailauth.dkim.DkimSigner;
@@ -279,10 +280,7 @@ public final class OutboundSigner {
         for (String field : fields(header)) {
             int colon = field.indexOf(':');
             if (colon < 0 || !field.substring(0, colon).trim().equalsIgnoreCase("Authentication-Results")) continue;
-            String value = field.substring(colon + 1).trim();
-            int end = 0;
-            while (end < value.length() && value.charAt(end) != ';' && !Character.isWhitespace(value.charAt(end))) end++;
-            if (value.substring(0, end).equalsIgnoreCase(authservId)) return true;
+            if (authservId.equalsIgnoreCase(AuthenticationResults.authservId(field.substring(colon + 1)))) return true;
         }
         return false;
     }
