@@ -50,6 +50,25 @@ class SieveScriptTest {
         throw new AssertionError("compiled");
     }
 
+    /** Every prefix of every corpus script either compiles or is a syntax error with a line: nothing else escapes. */
+    @Test
+    void everyPrefixOfEveryCorpusScriptCompilesOrIsASyntaxError() throws Exception {
+        SieveCompiler compiler = new SieveCompiler();
+        int errors = 0;
+        for (CorpusCase c : SieveCorpusTest.cases().toList()) {
+            String text = c.script();
+            for (int n = 0; n <= text.length(); n++) {
+                try {
+                    compiler.compile("prefix", text.substring(0, n));
+                } catch (SieveSyntaxException e) {
+                    assertThat(e.line()).isBetween(1, (int) text.chars().filter(ch -> ch == '\n').count() + 1);
+                    errors++;
+                }
+            }
+        }
+        assertThat(errors).isGreaterThan(1000);
+    }
+
     @Test
     void unreadableMessageKeeps() throws Exception {
         SieveScript s = new SieveCompiler().compile("t", "require \"fileinto\";\nif header :is \"subject\" \"x\" { fileinto \"X\"; }\n");

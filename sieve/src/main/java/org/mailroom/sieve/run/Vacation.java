@@ -65,7 +65,7 @@ final class Vacation {
         String subject = c.has("subject") ? in.expand(c.tagString("subject"), f) : null;
         String from = c.has("from") ? in.expand(c.tagString("from"), f) : null;
         long seconds = c.has("seconds") ? Math.max(0, c.tagNumber("seconds", 0))
-                : Math.max(1, c.tagNumber("days", DEFAULT_DAYS)) * 86_400L;
+                : Math.min(Math.max(1, c.tagNumber("days", DEFAULT_DAYS)), 365) * 86_400L;
         String handle = c.has("handle") ? in.expand(c.tagString("handle"), f)
                 : defaultHandle(reason, subject, from, c.has("mime"));
         String key = "vacation:" + handle.length() + ":" + handle + ":" + sender.toLowerCase(Locale.ROOT);

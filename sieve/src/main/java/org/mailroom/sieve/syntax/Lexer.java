@@ -153,6 +153,7 @@ final class Lexer {
             long m = u == 'K' ? 1024L : u == 'M' ? 1024L * 1024 : u == 'G' ? 1024L * 1024 * 1024 : 1;
             if (m > 1) {
                 pos++;
+                if (v > Long.MAX_VALUE / m) throw new SieveSyntaxException(at, "number too large");
                 v *= m;
             }
         }
