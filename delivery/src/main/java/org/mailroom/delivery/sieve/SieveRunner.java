@@ -108,9 +108,10 @@ public final class SieveRunner {
     public Optional<Decision> run(String account, String envelopeFrom, String envelopeTo, String blobId, long size)
             throws IOException {
         String domainOwner = "@" + account.substring(account.lastIndexOf('@') + 1);
-        Loaded before = load(domainOwner, SieveScripts.BEFORE);
-        Loaded personal = load(account, null);
-        Loaded after = load(domainOwner, SieveScripts.AFTER);
+        long domainVersion = scripts.version(domainOwner); // one read per owner and message
+        Loaded before = load(domainOwner, domainVersion, SieveScripts.BEFORE);
+        Loaded personal = load(account, scripts.version(account), null);
+        Loaded after = load(domainOwner, domainVersion, SieveScripts.AFTER);
         if (before == NONE && personal == NONE && after == NONE) return Optional.empty();
 
         BlobMessage message = new BlobMessage(blobs, blobId, size, envelopeFrom, envelopeTo);
@@ -161,8 +162,7 @@ public final class SieveRunner {
      * The owner's script of that name (null: the active one), compiled, from the cache when its version is
      * current. {@link #NONE} when there is none.
      */
-    private Loaded load(String owner, String name) throws IOException {
-        long version = scripts.version(owner);
+    private Loaded load(String owner, long version, String name) throws IOException {
         Compiled compiled = cache.get(owner);
         if (compiled == null || compiled.version() != version) {
             if (cache.size() >= CACHE_MAX) cache.clear();
