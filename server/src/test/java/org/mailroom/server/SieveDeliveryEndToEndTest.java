@@ -99,9 +99,9 @@ class SieveDeliveryEndToEndTest {
 
     @Test
     void fileintoWithFlagsIsSeenOverImap() throws Exception {
-        script("alice@a.test", "require [\"fileinto\", \"imap4flags\"];\n"
+        script("alice@a.test", "require [\"fileinto\", \"imap4flags\", \"mailbox\"];\n"
                 + "if header :contains \"subject\" \"report\" {\n"
-                + "  fileinto :flags [\"\\\\Seen\", \"$Report\"] \"Reports\";\n"
+                + "  fileinto :create :flags [\"\\\\Seen\", \"$Report\"] \"Reports\";\n"
                 + "}\n");
         assertThat(send("carol@c.test", "alice@a.test", message("carol@c.test", "alice@a.test", "weekly report", "")))
                 .startsWith("250");
