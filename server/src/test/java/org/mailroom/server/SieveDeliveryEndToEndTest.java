@@ -56,14 +56,14 @@ class SieveDeliveryEndToEndTest {
     void start() throws Exception {
         dns = TestDnsServer.start();
         dns.mx("b.test", 10, "mx.b.test").mx("c.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.1");
-        nodeB = node(dirB, "mx.b.test", 25, false);
+        nodeB = node(dirB, "mx.b.test", 25, false, Map.of());
         Directory b = nodeB.storage().directory();
         b.addDomain("b.test");
         b.addDomain("c.test");
         for (String user : List.of("bob@b.test", "carol@c.test", "erin@c.test", "frank@c.test")) {
             b.addAccount(user, "secret".toCharArray());
         }
-        nodeA = node(dirA, "mx.a.test", nodeB.addresses().get("smtp").getPort(), true);
+        nodeA = node(dirA, "mx.a.test", nodeB.addresses().get("smtp").getPort(), true, storeOfA());
         Directory a = nodeA.storage().directory();
         a.addDomain("a.test");
         a.addAccount("alice@a.test", "secret".toCharArray());
@@ -77,7 +77,13 @@ class SieveDeliveryEndToEndTest {
         dns.close();
     }
 
-    private Server node(Path dir, String hostname, int outboundPort, boolean imap) throws IOException {
+    /** Node A's store settings: the embedded default here; {@link SieveDeliveryPostgresTest} gives PostgreSQL. */
+    Map<String, String> storeOfA() {
+        return Map.of();
+    }
+
+    private Server node(Path dir, String hostname, int outboundPort, boolean imap, Map<String, String> store)
+            throws IOException {
         Map<String, String> o = new HashMap<>();
         o.put("server.hostname", "\"" + hostname + "\"");
         o.put("server.data_dir", StoreOptions.tomlString(dir.toString()));
@@ -92,6 +98,7 @@ class SieveDeliveryEndToEndTest {
         o.put("outbound.tls_reports", "false");
         o.put("outbound.mta_sts", "false");
         o.put("limits.error_delay", "\"0s\"");
+        o.putAll(store);
         return Server.start(Config.load(Optional.empty(), o));
     }
 
