@@ -1,6 +1,10 @@
 package org.mailroom.sieve;
 
 import java.util.Set;
+import org.mailroom.sieve.run.CompiledScript;
+import org.mailroom.sieve.script.Checker;
+import org.mailroom.sieve.script.Grammar;
+import org.mailroom.sieve.syntax.Parser;
 
 /**
  * Turns Sieve text into a {@link SieveScript}. Compiling checks everything that can be checked without a message
@@ -16,7 +20,7 @@ public final class SieveCompiler {
      * its SIEVE capability.
      */
     public static Set<String> extensions() {
-        throw new UnsupportedOperationException("being written");
+        return Grammar.EXTENSIONS;
     }
 
     /**
@@ -25,6 +29,6 @@ public final class SieveCompiler {
      * @throws SieveSyntaxException with the line of the first problem found
      */
     public SieveScript compile(String name, String text) throws SieveSyntaxException {
-        throw new UnsupportedOperationException("being written");
+        return new CompiledScript(Checker.check(name, Parser.parse(text)));
     }
 }

@@ -32,4 +32,14 @@ public interface SieveEnvironment {
 
     /** Now, in the server's time zone (the currentdate test, the date test's default zone). */
     ZonedDateTime now();
+
+    /** At most this many redirects per run (issue 15: forwarding must not multiply mail); more is a run-time error. */
+    default int maxRedirects() {
+        return 4;
+    }
+
+    /** At most this many actions per run (keep, fileinto, redirect, reject, vacation); more is a run-time error. */
+    default int maxActions() {
+        return 32;
+    }
 }
