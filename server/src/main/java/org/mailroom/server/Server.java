@@ -16,6 +16,7 @@ import org.mailroom.core.auth.Authenticator;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
+import org.mailroom.core.delivery.Srs;
 import org.mailroom.core.dkim.DkimRotation;
 import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.inbound.SenderOwnership;
@@ -29,6 +30,9 @@ import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.delivery.QueueRunner;
 import org.mailroom.delivery.RemoteDelivery;
 import org.mailroom.delivery.dns.DnsjavaResolver;
+import org.mailroom.delivery.sieve.SieveDelivery;
+import org.mailroom.delivery.sieve.SieveRunner;
+import org.mailroom.sieve.SieveCompiler;
 import org.mailroom.delivery.signing.OutboundSigner;
 import org.mailroom.mailauth.arc.ArcSealer;
 import org.mailroom.mailauth.dkim.DkimSigner;
@@ -57,6 +61,7 @@ import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
 import org.mailroom.server.config.OutboundSection;
+import org.mailroom.server.config.SieveSection;
 import org.mailroom.server.http.AdminHttpServer;
 import org.mailroom.server.http.AdminRoutes;
 import org.mailroom.server.http.PrometheusMetrics;
@@ -259,12 +264,33 @@ public final class Server implements AutoCloseable {
         if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
         bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
+        startSieve(clock, local);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
                 out.retryIntervals(), out.lifetime(), out.warnAfter(), out.maxConnections(),
                 out.maxConnectionsPerDestination(), out.pollInterval(), out.lease()), clock);
         queueRunner.start();
         queued.queueThrough(queueRunner);
         local.wakeAfterQueueing(queueRunner::wakeUp);
+    }
+
+    /**
+     * Sieve at local delivery (issue 15) and SRS: forwarded copies (redirects, aliases to other hosts) leave with
+     * an SRS reverse path, and the router takes the bounces to those addresses back to the original senders.
+     */
+    private void startSieve(Clock clock, LocalDelivery local) throws IOException {
+        SieveSection settings = config.sieve();
+        Srs srs = new Srs(SrsSecret.load(settings.srsSecret(), config.server().dataDir()));
+        router.reverseSrsWith(srs, clock);
+        local.rewriteForwardsWith(srs, clock);
+        if (!settings.enabled()) return;
+        SieveCompiler compiler = new SieveCompiler();
+        SieveRunner runner = new SieveRunner(storage.sieveScripts(), storage.directory(), storage.mailStore(),
+                storage.blobStore(), compiler::compile, clock,
+                new SieveRunner.VacationPeriods(settings.vacationMinPeriod(), settings.vacationMaxPeriod()));
+        SieveDelivery sieve = new SieveDelivery(runner, router, storage.mailStore(), storage.blobStore(),
+                storage.directory(), srs, config.server().hostname(), settings.maxRedirects(), clock);
+        sieve.sendNoticesWith(bounces);
+        local.runSieveWith(sieve);
     }
 
     /**

@@ -110,6 +110,12 @@ public final class ConfigFile {
             new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."),
             new Key("auth", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Clients (CIDR) whose mail is checked and annotated but never refused or sent to Junk: programs on this machine."),
 
+            new Key("sieve", "enabled", "true", "Run the users' Sieve filters (and their domain's before/after scripts) at local delivery."),
+            new Key("sieve", "max_redirects", "4", "Redirects a script run may send; more are logged and dropped."),
+            new Key("sieve", "srs_secret", "\"\"", "Key of SRS reverse paths of forwarded mail; \"\" = made once in the data directory (set the same value on every node with postgresql)."),
+            new Key("sieve", "vacation_min_period", "\"1d\"", "Shortest wait between two vacation replies to one sender, whatever a script asks."),
+            new Key("sieve", "vacation_max_period", "\"365d\"", "Longest wait between two vacation replies to one sender."),
+
             new Key("log", "format", "\"text\"", "Log on stdout: \"text\" (one readable line per event) or \"json\" (one JSON object per line)."));
 
     private ConfigFile() {}
