@@ -152,9 +152,11 @@ final class DemoCommand implements Callable<Integer> {
         InetSocketAddress managesieve = server.addresses().get("managesieve");
         if (managesieve != null) {
             out.println("ManageSieve " + hostPort(managesieve) + "   upload and activate a filter (Debian's sieve-connect):");
-            out.println("  printf 'require \"fileinto\";\\nif header :contains \"subject\" \"hello\" { fileinto :create \"Hello\"; }\\n' > /tmp/demo.sieve");
-            out.println("  echo " + PASSWORD + " | sieve-connect --notlsverify -s " + managesieve.getAddress().getHostAddress()
-                    + " -p " + managesieve.getPort() + " -u alice@" + DOMAIN + " --passwordfd 0 --upload --localsieve /tmp/demo.sieve --remotesieve demo");
+            out.println("  printf 'require [\"fileinto\", \"mailbox\"];\\nif header :contains \"subject\" \"hello\" { fileinto :create \"Hello\"; }\\n' > /tmp/demo.sieve");
+            String connect = "  echo " + PASSWORD + " | sieve-connect --notlsverify -s " + managesieve.getAddress().getHostAddress()
+                    + " -p " + managesieve.getPort() + " -u alice@" + DOMAIN + " --passwordfd 0";
+            out.println(connect + " --upload --localsieve /tmp/demo.sieve --remotesieve demo");
+            out.println(connect + " --activate --remotesieve demo");
             out.println("  ./mailroom sieve list alice@" + DOMAIN + " --data " + server.dataDir().toAbsolutePath());
         }
         InetSocketAddress admin = server.addresses().get("admin");
