@@ -258,6 +258,32 @@ class ManageSieveServerTest {
         }
     }
 
+    /** SCRAM-SHA-256 by an independent python3 client: the server signature comes in OK (SASL "...") (RFC 5804 2.1). */
+    @Test
+    void scramWithTheServerSignatureInTheOkResponse() throws Exception {
+        InetSocketAddress address = start();
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("scram", ".py");
+        try {
+            try (var in = getClass().getResourceAsStream("/managesieve/scram_managesieve.py")) {
+                java.nio.file.Files.write(script, in.readAllBytes());
+            }
+            for (String[] run : new String[][] {{"secret", "0"}, {"wrong", "1"}}) {
+                Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "127.0.0.1",
+                        String.valueOf(address.getPort()), ALICE, run[0]).redirectErrorStream(true).start();
+                assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(p.exitValue()).as(out).isEqualTo(Integer.parseInt(run[1]));
+                if (run[1].equals("0")) {
+                    assertThat(out).contains("scram offered True", "server signature verified True", "listscripts OK");
+                } else {
+                    assertThat(out).contains("outcome NO");
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(script);
+        }
+    }
+
     @Test
     void authenticationCanBeCancelled() throws Exception {
         InetSocketAddress address = start();
