@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * put the message in the outbound queue. If the store fails, every local recipient fails temporarily, so
  * the sender retries and nobody gets the message twice.
  *
+ * <p>Sieve (when {@link #runSieveWith} was called): each account's scripts decide its copies (mailboxes and
+ * flags, an edited header, redirects, replies); see {@link SieveDelivery}. Copies of the same bytes still share
+ * one deliver call; an account whose script edited the header has its own blob and call. Alias forwards to other
+ * hosts leave with an SRS reverse path ({@link #rewriteForwardsWith}).
+ *
  * <p>Quota: an account the message would take past its limit gets no copy. A recipient left with no account and
  * no forward fails temporarily ({@link RecipientResult#mailboxFull}, 452 4.2.2), since its user can make room;
  * the router refuses recipients already at their limit at RCPT TO, so this happens only when this message is
