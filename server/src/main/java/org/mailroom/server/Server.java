@@ -48,6 +48,9 @@ import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
 import org.mailroom.protocol.imap.ImapSettings;
 import org.mailroom.protocol.imap.StoredMessageStructure;
+import org.mailroom.protocol.managesieve.ManageSieveServer;
+import org.mailroom.protocol.managesieve.ManageSieveSettings;
+import org.mailroom.protocol.managesieve.ScriptCompiler;
 import org.mailroom.protocol.pop3.Pop3Server;
 import org.mailroom.protocol.pop3.Pop3Settings;
 import org.mailroom.protocol.smtp.SmtpAuth;
@@ -223,6 +226,20 @@ public final class Server implements AutoCloseable {
             listeners.add(server);
             bound.put("imaps", bind("listen.imaps", imaps.get(), () -> server.start(imaps.get())));
         }
+        // ManageSieve on 4190 with STARTTLS (RFC 5804): the users' Sieve scripts, compiled before they are stored.
+        Optional<InetSocketAddress> managesieve = config.listen().managesieveAddress();
+        if (managesieve.isPresent()) {
+            SieveSection sieve = config.sieve();
+            ManageSieveSettings settings = new ManageSieveSettings(hostname, limits.imapIdleTimeout(),
+                    ManageSieveSettings.DEFAULT_MAX_LINE_LENGTH, (int) sieve.maxScriptSize(), sieve.maxScripts(),
+                    sieve.maxRedirects(), limits.authFailures(), limits.connections(), false,
+                    config.tls().plaintextAuthFromLoopback());
+            ManageSieveServer server = new ManageSieveServer(settings, storage.sieveScripts(),
+                    ScriptCompiler.of(new SieveCompiler()), mechanisms, guard, tls, loops.boss(), loops.workers(),
+                    loops.blocking());
+            listeners.add(server);
+            bound.put("managesieve", bind("listen.managesieve", managesieve.get(), () -> server.start(managesieve.get())));
+        }
     }
 
     /** SPF, DKIM, ARC and DMARC of mail on port 25 ({@code [auth]}), or null when {@code auth.verify} is off. */
@@ -328,7 +345,8 @@ public final class Server implements AutoCloseable {
             AutoCloseable l = started.get(i);
             boolean up = l instanceof SmtpServer ? ((SmtpServer) l).listening()
                     : l instanceof ImapServer ? ((ImapServer) l).listening()
-                    : l instanceof Pop3Server ? ((Pop3Server) l).listening() : true;
+                    : l instanceof Pop3Server ? ((Pop3Server) l).listening()
+                    : l instanceof ManageSieveServer ? ((ManageSieveServer) l).listening() : true;
             if (!up) down.add(i < names.size() ? names.get(i) : l.toString());
         }
         return down;
@@ -436,6 +454,7 @@ public final class Server implements AutoCloseable {
         for (AutoCloseable l : listeners) {
             if (l instanceof ImapServer) ((ImapServer) l).stopAccepting();
             if (l instanceof Pop3Server) ((Pop3Server) l).stopAccepting();
+            if (l instanceof ManageSieveServer) ((ManageSieveServer) l).stopAccepting();
         }
         long deadline = System.nanoTime() + grace.toNanos();
         try {

@@ -88,7 +88,7 @@ class SieveDeliveryEndToEndTest {
         o.put("server.hostname", "\"" + hostname + "\"");
         o.put("server.data_dir", StoreOptions.tomlString(dir.toString()));
         o.put("listen.smtp", "\"127.0.0.1:0\"");
-        for (String key : new String[] {"pop3", "submission", "submissions", "imaps", "pop3s", "admin"}) {
+        for (String key : new String[] {"pop3", "submission", "submissions", "imaps", "pop3s", "managesieve", "admin"}) {
             o.put("listen." + key, "\"\"");
         }
         o.put("listen.imap", imap ? "\"127.0.0.1:0\"" : "\"\"");

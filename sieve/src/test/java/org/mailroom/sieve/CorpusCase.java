@@ -76,8 +76,7 @@ record CorpusCase(String file, String name, String script, byte[] message, Strin
         for (Map.Entry<String, StringBuilder> e : sections.entrySet()) {
             String key = e.getKey();
             if (key.startsWith("message:")) {
-                message = Files.readString(messages.resolve(key.substring(8).trim()), StandardCharsets.UTF_8)
-                        .replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+                message = messageFile(messages.resolve(key.substring(8).trim()));
             } else if (key.equals("message")) {
                 message = e.getValue().toString().getBytes(StandardCharsets.UTF_8);
             } else if (key.startsWith("include ")) {
@@ -85,8 +84,7 @@ record CorpusCase(String file, String name, String script, byte[] message, Strin
             }
         }
         if (message == null) {
-            message = Files.readString(messages.resolve("plain.eml"), StandardCharsets.UTF_8).replace("\r\n", "\n")
-                    .replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+            message = messageFile(messages.resolve("plain.eml"));
         }
         Map<String, String> envelope = pairs(sections.get("envelope"));
         Map<String, String> env = pairs(sections.get("env"));
@@ -95,6 +93,12 @@ record CorpusCase(String file, String name, String script, byte[] message, Strin
         return new CorpusCase(file.getFileName().toString(), name, script, message,
                 envelope.getOrDefault("from", "bob@example.net"), envelope.getOrDefault("to", "alice@example.org"),
                 env, includes, expect);
+    }
+
+    /** A message file as bytes (8-bit headers stay as written), with CRLF line ends. */
+    private static byte[] messageFile(Path p) throws IOException {
+        String latin1 = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+        return latin1.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static String text(StringBuilder b) {

@@ -60,8 +60,14 @@ final class Addresses {
         int route = a.lastIndexOf(':');
         if (angle != null && route >= 0) a = a.substring(route + 1); // <@relay:user@host>
         a = a.strip();
-        if (angle == null) a = a.replaceAll("\\s+", "");
+        if (angle == null && (a.indexOf(' ') >= 0 || a.indexOf('\t') >= 0)) a = withoutWhiteSpace(a);
         if (!a.isEmpty() || angle != null) out.add(a);
+    }
+
+    private static String withoutWhiteSpace(String a) {
+        StringBuilder b = new StringBuilder(a.length());
+        for (int i = 0; i < a.length(); i++) if (a.charAt(i) != ' ' && a.charAt(i) != '\t') b.append(a.charAt(i));
+        return b.toString();
     }
 
     static String localPart(String address) {

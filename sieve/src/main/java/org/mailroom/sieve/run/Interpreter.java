@@ -41,6 +41,8 @@ public final class Interpreter {
     static final int MAX_VALUE = 1 << 20;
     /** RFC 7352 leaves the default period of duplicate to the implementation. */
     static final Duration DUPLICATE_DEFAULT = Duration.ofDays(7);
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
     /** RFC 5293 section 6: these trace and loop-prevention fields are not for scripts to change. */
     private static final Set<String> PROTECTED = Set.of("received", "auto-submitted");
@@ -301,7 +303,7 @@ public final class Interpreter {
                 List<String> values = new ArrayList<>();
                 for (String name : expandAll(t.strings(0), f)) {
                     for (MessageView.Field x : select(view.fields(name), t)) {
-                        for (String a : Addresses.parse(x.value)) addPart(values, t, a);
+                        for (String a : x.addresses()) addPart(values, t, a);
                     }
                 }
                 return compare(t, f, values, t.strings(1));
@@ -489,11 +491,11 @@ public final class Interpreter {
             out.append(s, i, start);
             int close = s.indexOf('}', start + 2);
             String name = close < 0 ? null : s.substring(start + 2, close);
-            if (name != null && name.matches("[0-9]+")) {
+            if (name != null && DIGITS.matcher(name).matches()) {
                 int n = Integer.parseInt(name.length() > 3 ? "999" : name);
                 out.append(n < f.matchVariables.size() ? f.matchVariables.get(n) : "");
                 i = close + 1;
-            } else if (name != null && name.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*")) {
+            } else if (name != null && VARIABLE.matcher(name).matches()) {
                 out.append(variable(f, name));
                 i = close + 1;
             } else {

@@ -1,6 +1,5 @@
 package org.mailroom.sieve.run;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,6 +29,7 @@ final class MessageView {
         final String name;
         final String value;
         private String decoded;
+        private List<String> addresses;
 
         Field(String name, String value) {
             this.name = name;
@@ -39,6 +39,12 @@ final class MessageView {
         String decoded() {
             if (decoded == null) decoded = value.contains("=?") ? EncodedWords.decode(value) : value;
             return decoded;
+        }
+
+        /** The addr-specs of the value, parsed when first asked for (address tests, vacation). */
+        List<String> addresses() {
+            if (addresses == null) addresses = Addresses.parse(value);
+            return addresses;
         }
     }
 
@@ -96,47 +102,53 @@ final class MessageView {
     }
 
     private List<Field> readHeader() {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(4096);
+        byte[] buf = new byte[8192];
+        int n = 0;
+        int scanned = 0;
         try (InputStream in = message.open()) {
-            byte[] chunk = new byte[4096];
-            int scanned = 0;
-            while (buf.size() < MAX_HEADER) {
-                int n = in.read(chunk);
-                if (n < 0) break;
-                buf.write(chunk, 0, n);
-                int end = headerEnd(buf.toByteArray(), Math.max(0, scanned - 3));
-                if (end >= 0) {
-                    return parse(buf.toByteArray(), end);
-                }
-                scanned = buf.size();
+            while (n < MAX_HEADER) {
+                if (n == buf.length) buf = java.util.Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_HEADER));
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) break;
+                n += r;
+                int end = headerEnd(buf, n, Math.max(0, scanned - 3));
+                if (end >= 0) return parse(buf, end);
+                scanned = n;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        byte[] b = buf.toByteArray();
-        return parse(b, Math.min(b.length, MAX_HEADER));
+        return parse(buf, n);
     }
 
     /** Offset of the blank line that ends the header (LF LF or LF CR LF), or -1. */
-    private static int headerEnd(byte[] b, int from) {
-        if (b.length > 0 && (b[0] == '\n' || b.length > 1 && b[0] == '\r' && b[1] == '\n')) return 0;
-        for (int i = from; i < b.length - 1; i++) {
-            if (b[i] == '\n' && (b[i + 1] == '\n' || b[i + 1] == '\r' && i + 2 < b.length && b[i + 2] == '\n')) return i + 1;
+    private static int headerEnd(byte[] b, int length, int from) {
+        if (length > 0 && (b[0] == '\n' || length > 1 && b[0] == '\r' && b[1] == '\n')) return 0;
+        for (int i = from; i < length - 1; i++) {
+            if (b[i] == '\n' && (b[i + 1] == '\n' || b[i + 1] == '\r' && i + 2 < length && b[i + 2] == '\n')) return i + 1;
         }
         return -1;
     }
 
     static List<Field> parse(byte[] b, int length) {
         String text = decode(b, length);
-        List<Field> out = new ArrayList<>();
+        List<Field> out = new ArrayList<>(32);
         StringBuilder current = null;
-        for (String line : text.split("\r?\n", -1)) {
-            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
-                if (current != null) current.append(line);
-                continue;
+        int i = 0;
+        while (i < text.length()) {
+            int nl = text.indexOf('\n', i);
+            int end = nl < 0 ? text.length() : nl;
+            int next = nl < 0 ? text.length() : nl + 1;
+            if (end > i && text.charAt(end - 1) == '\r') end--;
+            if (end > i && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+                if (current != null) current.append(text, i, end); // a continuation line: unfold
+            } else {
+                if (current != null) out.add(field(current));
+                if (end == i) return out; // the blank line that ends the header
+                int colon = text.indexOf(':', i);
+                current = colon > i && colon < end ? new StringBuilder(end - i).append(text, i, end) : null;
             }
-            if (current != null) out.add(field(current));
-            current = line.indexOf(':') > 0 ? new StringBuilder(line) : null;
+            i = next;
         }
         if (current != null) out.add(field(current));
         return out;

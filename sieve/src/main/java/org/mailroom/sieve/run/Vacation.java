@@ -54,7 +54,7 @@ final class Vacation {
         String addressedTo = null;
         for (String field : RECIPIENT_FIELDS) {
             for (MessageView.Field x : view.fields(field)) {
-                for (String a : Addresses.parse(x.value)) {
+                for (String a : x.addresses()) {
                     if (addressedTo == null && mine.contains(a.toLowerCase(Locale.ROOT))) addressedTo = a;
                 }
             }

@@ -1,7 +1,5 @@
 package org.mailroom.sieve.script;
 
-import java.util.Locale;
-
 /**
  * The comparators of RFC 4790 that Sieve requires or that clients ask for: i;octet (exact), i;ascii-casemap
  * (the default, ASCII letters fold) and i;ascii-numeric (RFC 4790 section 9.1: the leading digits as a number,
@@ -24,7 +22,7 @@ public enum Comparator {
     public boolean equal(String a, String b) {
         return switch (this) {
             case OCTET -> a.equals(b);
-            case ASCII_CASEMAP -> fold(a).equals(fold(b));
+            case ASCII_CASEMAP -> a.length() == b.length() && fold(a).equals(fold(b));
             case ASCII_NUMERIC -> compare(a, b) == 0;
         };
     }
@@ -46,7 +44,7 @@ public enum Comparator {
     public static String fold(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c >= 'A' && c <= 'Z') return s.toLowerCase(Locale.ROOT).equals(s) ? s : asciiLower(s);
+            if (c >= 'A' && c <= 'Z') return asciiLower(s);
         }
         return s;
     }
