@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.mailroom.core.store.Directory;
@@ -52,10 +53,10 @@ final class DeliveryEnvironment implements SieveEnvironment {
     public Set<String> addresses() {
         if (addresses == null) {
             Set<String> mine = new LinkedHashSet<>();
-            mine.add(account);
+            mine.add(account.toLowerCase(Locale.ROOT));
             try {
                 for (Directory.AliasEntry alias : directory.aliases()) {
-                    if (alias.target().equalsIgnoreCase(account)) mine.add(alias.source());
+                    if (alias.target().equalsIgnoreCase(account)) mine.add(alias.source().toLowerCase(Locale.ROOT));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
