@@ -23,6 +23,7 @@ public final class Bench implements Runnable {
                 .addSubcommand(new IdleMemory(out))
                 .addSubcommand(new CorpusCommand(out))
                 .addSubcommand(new PasswordHashCommand(out))
+                .addSubcommand(new SieveScriptsCommand(out))
                 .addSubcommand(new SignedCorpusDns(out));
     }
 

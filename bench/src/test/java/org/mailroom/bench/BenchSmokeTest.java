@@ -41,7 +41,7 @@ class BenchSmokeTest {
         overrides.put("listen.smtp", "\"127.0.0.1:0\"");
         overrides.put("listen.pop3", "\"127.0.0.1:0\"");
         overrides.put("auth.verify", "false"); // no inbound checks: they would ask the machine's resolvers
-        for (String key : new String[] {"submission", "submissions", "imap", "imaps", "pop3s", "admin"}) {
+        for (String key : new String[] {"submission", "submissions", "imap", "imaps", "pop3s", "managesieve", "admin"}) {
             overrides.put("listen." + key, "\"\"");
         }
         overrides.putAll(extra);

@@ -1,15 +1,18 @@
 package org.mailroom.delivery;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.mailroom.core.delivery.DeliveryAgent;
 import org.mailroom.core.delivery.RecipientResolver;
 import org.mailroom.core.delivery.RecipientResult;
+import org.mailroom.core.delivery.Srs;
 import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.mail.Envelope;
 import org.mailroom.core.mail.MailAddress;
@@ -19,6 +22,7 @@ import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.Quota;
 import org.mailroom.core.store.SpecialMailboxes;
+import org.mailroom.delivery.sieve.SieveDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * account reached twice (directly and through an alias) gets one copy. Aliases that point to other hosts
  * put the message in the outbound queue. If the store fails, every local recipient fails temporarily, so
  * the sender retries and nobody gets the message twice.
+ *
+ * <p>Sieve (when {@link #runSieveWith} was called): each account's scripts decide its copies (mailboxes and
+ * flags, an edited header, redirects, replies); see {@link SieveDelivery}. Copies of the same bytes still share
+ * one deliver call; an account whose script edited the header has its own blob and call. Alias forwards to other
+ * hosts leave with an SRS reverse path ({@link #rewriteForwardsWith}).
  *
  * <p>Quota: an account the message would take past its limit gets no copy. A recipient left with no account and
  * no forward fails temporarily ({@link RecipientResult#mailboxFull}, 452 4.2.2), since its user can make room;
@@ -48,6 +57,12 @@ public final class LocalDelivery implements DeliveryAgent {
     private volatile Bounces notices;
     private final Quota quota;
     private volatile Runnable afterQueueing = () -> { };
+    /** Null: no Sieve (the admin commands; tests of plain delivery). */
+    private volatile SieveDelivery sieve;
+    /** Reverse paths of alias forwards to other hosts; null: forwarded with the sender as it is. */
+    private volatile Srs srs;
+    private volatile Clock clock = Clock.systemUTC();
+    private final Directory directory;
 
     public LocalDelivery(MailStore store, MailQueue queue, Directory directory) {
         this(store, queue, directory, new Quota(store, 0));
@@ -58,6 +73,23 @@ public final class LocalDelivery implements DeliveryAgent {
         this.queue = queue;
         this.resolver = new RecipientResolver(directory);
         this.quota = quota;
+        this.directory = directory;
+    }
+
+    /**
+     * From now on, each account's Sieve scripts run on its copy (see {@link SieveDelivery}), except on
+     * quarantined mail: that goes to Junk as before, since a user's rules were written for mail that passed the
+     * checks (a "fileinto Work" for a spoofed colleague would undo the quarantine). Pigeonhole runs them anyway;
+     * we choose the quarantine.
+     */
+    public void runSieveWith(SieveDelivery sieve) {
+        this.sieve = sieve;
+    }
+
+    /** Alias forwards to other hosts leave with an SRS reverse path in the alias's domain (see {@link Srs}). */
+    public void rewriteForwardsWith(Srs srs, Clock clock) {
+        this.clock = clock;
+        this.srs = srs;
     }
 
     /**
@@ -116,31 +148,82 @@ public final class LocalDelivery implements DeliveryAgent {
             return results;
         }
         if (resolved.isEmpty()) return results;
+        List<SieveDelivery.Plan> plans = new ArrayList<>();
+        SieveDelivery filters = envelope.quarantined() ? null : sieve;
         try {
-            String queueId = forwards.isEmpty() ? null
-                    : queue.enqueue(blobId, envelope.isNullSender() ? null : envelope.sender().toString(),
-                                    List.copyOf(forwards),
-                                    new Dsn(envelope.dsn().envid(), envelope.dsn().ret(), forwardDsn), envelope.received());
-            List<MailStore.Target> targets = new ArrayList<>();
+            String queueId = forwards.isEmpty() ? null : queueForwards(envelope, blobId, forwards, forwardDsn);
+            // One deliver call per blob: the message as received, and each account's edited copy (editheader).
+            Map<String, List<MailStore.Target>> targetsByBlob = new LinkedHashMap<>();
+            Map<String, Long> sizes = new LinkedHashMap<>();
+            sizes.put(blobId, size);
+            Map<String, SieveDelivery.Plan> planOf = new LinkedHashMap<>();
             for (String account : accounts) {
-                targets.add(envelope.quarantined()
-                        ? new MailStore.Target(account, SpecialMailboxes.junk(store, account), Set.of())
-                        : MailStore.Target.inbox(account));
+                Optional<SieveDelivery.Plan> plan = filters == null ? Optional.empty()
+                        : filters.plan(envelope, account, firstRecipient(resolved, account), blobId, size);
+                if (plan.isEmpty()) {
+                    MailStore.Target target = envelope.quarantined()
+                            ? new MailStore.Target(account, SpecialMailboxes.junk(store, account), Set.of())
+                            : MailStore.Target.inbox(account);
+                    targetsByBlob.computeIfAbsent(blobId, b -> new ArrayList<>()).add(target);
+                    continue;
+                }
+                plans.add(plan.get());
+                SieveDelivery.Plan p = filters.redirect(envelope, plan.get());
+                planOf.put(account, p);
+                sizes.put(p.blobId(), p.size());
+                for (SieveDelivery.Copy copy : p.copies()) {
+                    targetsByBlob.computeIfAbsent(p.blobId(), b -> new ArrayList<>())
+                            .add(new MailStore.Target(account, copy.mailbox(), copy.flags()));
+                }
             }
-            List<MailStore.Placed> placed = targets.isEmpty() ? List.of() : storeCounted(blobId, size, envelope, targets);
+            List<MailStore.Target> targets = new ArrayList<>();
+            List<MailStore.Placed> placed = new ArrayList<>();
+            for (Map.Entry<String, List<MailStore.Target>> group : targetsByBlob.entrySet()) {
+                placed.addAll(storeCounted(group.getKey(), sizes.get(group.getKey()), envelope, group.getValue()));
+                targets.addAll(group.getValue());
+            }
             for (Map.Entry<MailAddress, RecipientResolver.Resolution> e : resolved.entrySet()) {
                 results.add(new RecipientResult(e.getKey(), RecipientResult.Status.ACCEPTED,
-                        where(e.getValue(), placed, targets, queueId)));
+                        where(e.getValue(), placed, targets, queueId, planOf)));
             }
             if (queueId != null) afterQueueing.run();
             noticeOfDelivery(envelope, blobId, resolved);
+            for (SieveDelivery.Plan p : planOf.values()) {
+                filters.afterStored(envelope, p, recipientOf(resolved, p.account()));
+            }
         } catch (IOException | RuntimeException e) {
             log.warn("id={} local delivery failed: {}", envelope.id(), e.toString());
+            if (filters != null) plans.forEach(filters::discard);
             for (MailAddress rcpt : resolved.keySet()) {
                 results.add(new RecipientResult(rcpt, RecipientResult.Status.TEMPORARY_FAILURE, "store: " + e.getMessage()));
             }
         }
         return results;
+    }
+
+    /** Queues the copies that aliases forward to other hosts, with an SRS reverse path when it is on. */
+    private String queueForwards(Envelope envelope, String blobId, Set<String> forwards,
+                                 Map<String, Dsn.RecipientDsn> forwardDsn) throws IOException {
+        MailAddress sender = envelope.sender();
+        if (sender != null && srs != null) {
+            // The alias's domain forwards it; with several aliases, the first recipient's domain speaks for all.
+            String domain = envelope.recipients().isEmpty() ? null : envelope.recipients().get(0).domain();
+            if (domain != null) sender = SieveDelivery.forwardingSender(srs, directory, sender, domain, clock.instant());
+        }
+        return queue.enqueue(blobId, sender == null ? null : sender.toString(), List.copyOf(forwards),
+                new Dsn(envelope.dsn().envid(), envelope.dsn().ret(), forwardDsn), envelope.received());
+    }
+
+    /** The recipient, as given at RCPT TO, through which the account was reached (the first, if several). */
+    private static String firstRecipient(Map<MailAddress, RecipientResolver.Resolution> resolved, String account) {
+        return recipientOf(resolved, account).toString();
+    }
+
+    private static MailAddress recipientOf(Map<MailAddress, RecipientResolver.Resolution> resolved, String account) {
+        for (Map.Entry<MailAddress, RecipientResolver.Resolution> e : resolved.entrySet()) {
+            if (e.getValue().accounts().contains(account)) return e.getKey();
+        }
+        return MailAddress.parse(account);
     }
 
     /** The durable commit of the mailbox copies, timed and counted for the metrics. */
@@ -189,11 +272,16 @@ public final class LocalDelivery implements DeliveryAgent {
 
     /** For the log: {@code alice@example.test/INBOX uid 7}, plus the queue id of forwarded copies. */
     private static String where(RecipientResolver.Resolution r, List<MailStore.Placed> placed,
-                                List<MailStore.Target> targets, String queueId) {
+                                List<MailStore.Target> targets, String queueId,
+                                Map<String, SieveDelivery.Plan> plans) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < placed.size(); i++) {
             MailStore.Placed p = placed.get(i);
             if (r.accounts().contains(p.account())) parts.add(p.account() + "/" + targets.get(i).mailbox() + " uid " + p.uid());
+        }
+        for (String account : r.accounts()) {
+            SieveDelivery.Plan plan = plans.get(account);
+            if (plan != null && !plan.summary().isEmpty()) parts.add(account + ": " + plan.summary());
         }
         if (!r.forwards().isEmpty()) parts.add("forwarded via queue " + queueId);
         return String.join(", ", parts);

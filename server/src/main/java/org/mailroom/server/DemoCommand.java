@@ -28,7 +28,7 @@ import picocli.CommandLine.Mixin;
  * {@code mailroom demo}: the real server on loopback and unprivileged ports, with a fresh data directory,
  * the domain example.test, two users and a welcome message each, so a new user can try every protocol.
  */
-@Command(name = "demo", description = "Run a demo server on 127.0.0.1 (SMTP 2525, submission 2587/2465, POP3 2110/2995, IMAP 2143/2993) with example users.")
+@Command(name = "demo", description = "Run a demo server on 127.0.0.1 (SMTP 2525, submission 2587/2465, POP3 2110/2995, IMAP 2143/2993, ManageSieve 2190) with example users.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String DOMAIN = "example.test";
@@ -44,6 +44,7 @@ final class DemoCommand implements Callable<Integer> {
             "listen.imap", "\"127.0.0.1:2143\"",
             "listen.imaps", "\"127.0.0.1:2993\"",
             "listen.pop3s", "\"127.0.0.1:2995\"",
+            "listen.managesieve", "\"127.0.0.1:2190\"",
             "listen.admin", "\"127.0.0.1:2080\"");
 
     @Mixin
@@ -147,6 +148,16 @@ final class DemoCommand implements Callable<Integer> {
         if (imaps != null) {
             out.println("IMAPS  " + hostPort(imaps) + "   the same over TLS (self-signed certificate, hence -k):");
             out.println("  curl -s -k imaps://alice%40" + DOMAIN + ":" + PASSWORD + "@" + hostPort(imaps) + "/");
+        }
+        InetSocketAddress managesieve = server.addresses().get("managesieve");
+        if (managesieve != null) {
+            out.println("ManageSieve " + hostPort(managesieve) + "   upload and activate a filter (Debian's sieve-connect):");
+            out.println("  printf 'require [\"fileinto\", \"mailbox\"];\\nif header :contains \"subject\" \"hello\" { fileinto :create \"Hello\"; }\\n' > /tmp/demo.sieve");
+            String connect = "  echo " + PASSWORD + " | sieve-connect --notlsverify -s " + managesieve.getAddress().getHostAddress()
+                    + " -p " + managesieve.getPort() + " -u alice@" + DOMAIN + " --passwordfd 0";
+            out.println(connect + " --upload --localsieve /tmp/demo.sieve --remotesieve demo");
+            out.println(connect + " --activate --remotesieve demo");
+            out.println("  ./mailroom sieve list alice@" + DOMAIN + " --data " + server.dataDir().toAbsolutePath());
         }
         InetSocketAddress admin = server.addresses().get("admin");
         if (admin != null) {

@@ -33,6 +33,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new DkimCommand(STORE))
                 .addSubcommand(new DnsCommand(STORE))
                 .addSubcommand(new org.mailroom.server.admin.QueueCommand(org.mailroom.server.admin.QueueCommand.FROM_CONFIG))
+                .addSubcommand(new org.mailroom.server.admin.SieveCommand(org.mailroom.server.admin.SieveCommand.FROM_CONFIG))
                 .addSubcommand(new org.mailroom.server.admin.AdminCommand(STORE))
                 .addSubcommand(new ConfigCommand())
                 .addSubcommand(new org.mailroom.server.admin.MigrateCommand());

@@ -16,6 +16,7 @@ import org.mailroom.core.auth.Authenticator;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.delivery.Router;
+import org.mailroom.core.delivery.Srs;
 import org.mailroom.core.dkim.DkimRotation;
 import org.mailroom.core.dns.DnsResolver;
 import org.mailroom.core.inbound.SenderOwnership;
@@ -29,6 +30,9 @@ import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.delivery.QueueRunner;
 import org.mailroom.delivery.RemoteDelivery;
 import org.mailroom.delivery.dns.DnsjavaResolver;
+import org.mailroom.delivery.sieve.SieveDelivery;
+import org.mailroom.delivery.sieve.SieveRunner;
+import org.mailroom.sieve.SieveCompiler;
 import org.mailroom.delivery.signing.OutboundSigner;
 import org.mailroom.mailauth.arc.ArcSealer;
 import org.mailroom.mailauth.dkim.DkimSigner;
@@ -44,6 +48,9 @@ import org.mailroom.protocol.smtp.client.SmtpClient;
 import org.mailroom.protocol.imap.ImapServer;
 import org.mailroom.protocol.imap.ImapSettings;
 import org.mailroom.protocol.imap.StoredMessageStructure;
+import org.mailroom.protocol.managesieve.ManageSieveServer;
+import org.mailroom.protocol.managesieve.ManageSieveSettings;
+import org.mailroom.protocol.managesieve.ScriptCompiler;
 import org.mailroom.protocol.pop3.Pop3Server;
 import org.mailroom.protocol.pop3.Pop3Settings;
 import org.mailroom.protocol.smtp.SmtpAuth;
@@ -57,6 +64,7 @@ import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
 import org.mailroom.server.config.OutboundSection;
+import org.mailroom.server.config.SieveSection;
 import org.mailroom.server.http.AdminHttpServer;
 import org.mailroom.server.http.AdminRoutes;
 import org.mailroom.server.http.PrometheusMetrics;
@@ -218,6 +226,20 @@ public final class Server implements AutoCloseable {
             listeners.add(server);
             bound.put("imaps", bind("listen.imaps", imaps.get(), () -> server.start(imaps.get())));
         }
+        // ManageSieve on 4190 with STARTTLS (RFC 5804): the users' Sieve scripts, compiled before they are stored.
+        Optional<InetSocketAddress> managesieve = config.listen().managesieveAddress();
+        if (managesieve.isPresent()) {
+            SieveSection sieve = config.sieve();
+            ManageSieveSettings settings = new ManageSieveSettings(hostname, limits.imapIdleTimeout(),
+                    ManageSieveSettings.DEFAULT_MAX_LINE_LENGTH, (int) sieve.maxScriptSize(), sieve.maxScripts(),
+                    sieve.maxRedirects(), limits.authFailures(), limits.connections(), false,
+                    config.tls().plaintextAuthFromLoopback());
+            ManageSieveServer server = new ManageSieveServer(settings, storage.sieveScripts(),
+                    ScriptCompiler.of(new SieveCompiler()), mechanisms, guard, tls, loops.boss(), loops.workers(),
+                    loops.blocking());
+            listeners.add(server);
+            bound.put("managesieve", bind("listen.managesieve", managesieve.get(), () -> server.start(managesieve.get())));
+        }
     }
 
     /** SPF, DKIM, ARC and DMARC of mail on port 25 ({@code [auth]}), or null when {@code auth.verify} is off. */
@@ -259,12 +281,33 @@ public final class Server implements AutoCloseable {
         if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
         bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
+        startSieve(clock, local);
         queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
                 out.retryIntervals(), out.lifetime(), out.warnAfter(), out.maxConnections(),
                 out.maxConnectionsPerDestination(), out.pollInterval(), out.lease()), clock);
         queueRunner.start();
         queued.queueThrough(queueRunner);
         local.wakeAfterQueueing(queueRunner::wakeUp);
+    }
+
+    /**
+     * Sieve at local delivery (issue 15) and SRS: forwarded copies (redirects, aliases to other hosts) leave with
+     * an SRS reverse path, and the router takes the bounces to those addresses back to the original senders.
+     */
+    private void startSieve(Clock clock, LocalDelivery local) throws IOException {
+        SieveSection settings = config.sieve();
+        Srs srs = new Srs(SrsSecret.load(settings.srsSecret(), config.server().dataDir()));
+        router.reverseSrsWith(srs, clock);
+        local.rewriteForwardsWith(srs, clock);
+        if (!settings.enabled()) return;
+        SieveCompiler compiler = new SieveCompiler();
+        SieveRunner runner = new SieveRunner(storage.sieveScripts(), storage.directory(), storage.mailStore(),
+                storage.blobStore(), compiler::compile, clock,
+                new SieveRunner.VacationPeriods(settings.vacationMinPeriod(), settings.vacationMaxPeriod()));
+        SieveDelivery sieve = new SieveDelivery(runner, router, storage.mailStore(), storage.blobStore(),
+                storage.directory(), srs, config.server().hostname(), settings.maxRedirects(), clock);
+        sieve.sendNoticesWith(bounces);
+        local.runSieveWith(sieve);
     }
 
     /**
@@ -302,7 +345,8 @@ public final class Server implements AutoCloseable {
             AutoCloseable l = started.get(i);
             boolean up = l instanceof SmtpServer ? ((SmtpServer) l).listening()
                     : l instanceof ImapServer ? ((ImapServer) l).listening()
-                    : l instanceof Pop3Server ? ((Pop3Server) l).listening() : true;
+                    : l instanceof Pop3Server ? ((Pop3Server) l).listening()
+                    : l instanceof ManageSieveServer ? ((ManageSieveServer) l).listening() : true;
             if (!up) down.add(i < names.size() ? names.get(i) : l.toString());
         }
         return down;
@@ -410,6 +454,7 @@ public final class Server implements AutoCloseable {
         for (AutoCloseable l : listeners) {
             if (l instanceof ImapServer) ((ImapServer) l).stopAccepting();
             if (l instanceof Pop3Server) ((Pop3Server) l).stopAccepting();
+            if (l instanceof ManageSieveServer) ((ManageSieveServer) l).stopAccepting();
         }
         long deadline = System.nanoTime() + grace.toNanos();
         try {

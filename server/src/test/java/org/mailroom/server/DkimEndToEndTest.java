@@ -76,7 +76,7 @@ class DkimEndToEndTest {
         o.put("server.hostname", "\"" + HOST + "\"");
         o.put("server.data_dir", StoreOptions.tomlString(data.toString()));
         for (String key : new String[] {"smtp", "submission"}) o.put("listen." + key, "\"127.0.0.1:0\"");
-        for (String key : new String[] {"submissions", "pop3", "pop3s", "imap", "imaps", "admin"}) o.put("listen." + key, "\"\"");
+        for (String key : new String[] {"submissions", "pop3", "pop3s", "imap", "imaps", "managesieve", "admin"}) o.put("listen." + key, "\"\"");
         o.put("dns.servers", "[\"127.0.0.1:" + dns.address().getPort() + "\"]");
         o.put("outbound.port", String.valueOf(mx.port()));
         o.put("limits.auth_delay", "\"0s\"");

@@ -66,7 +66,7 @@ class LoginRateEndToEndTest {
         Map<String, String> o = new HashMap<>();
         o.put("server.hostname", "\"mx.example.test\"");
         o.put("server.data_dir", org.mailroom.server.admin.StoreOptions.tomlString(data.toString()));
-        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps", "admin"}) {
+        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps", "managesieve", "admin"}) {
             o.put("listen." + key, "\"127.0.0.1:0\"");
         }
         o.put("smtp.submission_plaintext_auth", "true");

@@ -63,7 +63,7 @@ class MailroomSignsMailroomVerifiesTest {
         Map<String, String> o = new HashMap<>();
         o.put("server.hostname", "\"" + hostname + "\"");
         o.put("server.data_dir", StoreOptions.tomlString(dir.toString()));
-        for (String key : new String[] {"smtp", "pop3", "submission", "submissions", "imap", "imaps", "pop3s", "admin"}) {
+        for (String key : new String[] {"smtp", "pop3", "submission", "submissions", "imap", "imaps", "pop3s", "managesieve", "admin"}) {
             o.put("listen." + key, "\"\"");
         }
         o.put("listen.smtp", "\"127.0.0.1:0\"");

@@ -80,7 +80,7 @@ class OutboundEndToEndTest {
         o.put("server.hostname", "\"" + hostname + "\"");
         o.put("server.data_dir", StoreOptions.tomlString(dir.toString()));
         o.put("listen.smtp", "\"127.0.0.1:0\"");
-        for (String key : new String[] {"pop3", "submission", "submissions", "imap", "imaps", "pop3s", "admin"}) {
+        for (String key : new String[] {"pop3", "submission", "submissions", "imap", "imaps", "pop3s", "managesieve", "admin"}) {
             o.put("listen." + key, "\"\"");
         }
         o.put("dns.servers", "[\"127.0.0.1:" + dns.address().getPort() + "\"]");

@@ -70,7 +70,7 @@ class PostfixInteropTest {
         o.put("server.data_dir", StoreOptions.tomlString(data.toString()));
         o.put("listen.smtp", "\"127.0.0.1:0\"");
         o.put("listen.imap", "\"127.0.0.1:0\"");
-        for (String key : new String[] {"pop3", "submission", "submissions", "imaps", "pop3s", "admin"}) {
+        for (String key : new String[] {"pop3", "submission", "submissions", "imaps", "pop3s", "managesieve", "admin"}) {
             o.put("listen." + key, "\"\"");
         }
         o.put("dns.servers", "[\"127.0.0.1:" + dns.address().getPort() + "\"]");

@@ -50,6 +50,7 @@ class PostgresMigrateTest {
         List<MessageRecord> archiveBefore;
         List<MailQueue.Entry> queueBefore;
         String scramBefore;
+        long sieveVersionBefore;
         try (EmbeddedStorage embedded = EmbeddedStorage.open(dataDir)) {
             Directory d = embedded.directory();
             d.addDomain("example.test");
@@ -63,6 +64,12 @@ class PostgresMigrateTest {
             d.addDkimKey(RETIRED);
             d.setQuota(ALICE, java.util.OptionalLong.of(2L << 30));
             d.addAdminToken("ops", "ab".repeat(32));
+            embedded.sieveScripts().put(ALICE, "work", "keep;");
+            embedded.sieveScripts().put(ALICE, "away", "discard;");
+            embedded.sieveScripts().activate(ALICE, "away");
+            embedded.sieveScripts().put("@example.test", org.mailroom.core.store.SieveScripts.BEFORE, "stop;");
+            embedded.sieveScripts().seenBefore(ALICE, "vacation bob", java.time.Duration.ofDays(7), Instant.now());
+            sieveVersionBefore = embedded.sieveScripts().version(ALICE);
             MailStore store = embedded.mailStore();
             for (int i = 1; i <= 5; i++) {
                 store.deliver(message(embedded.blobStore(), "Subject: " + i + "\r\n\r\nbody " + i + "\r\n"),
@@ -130,6 +137,17 @@ class PostgresMigrateTest {
             assertThat(d.quota("bob@example.test")).isEmpty();
             assertThat(d.adminTokens()).extracting(Directory.AdminToken::name, Directory.AdminToken::digest)
                     .containsExactly(org.assertj.core.api.Assertions.tuple("ops", "ab".repeat(32)));
+            // Sieve scripts, the active one, global scripts, vacation marks; versions keep growing.
+            var sieve = pg.sieveScripts();
+            assertThat(sieve.list(ALICE)).extracting(s -> s.name(), s -> s.active())
+                    .containsExactly(org.assertj.core.api.Assertions.tuple("away", true),
+                            org.assertj.core.api.Assertions.tuple("work", false));
+            assertThat(sieve.active(ALICE).orElseThrow().text()).isEqualTo("discard;");
+            assertThat(sieve.get("@example.test", org.mailroom.core.store.SieveScripts.BEFORE)).isPresent();
+            assertThat(sieve.seenBefore(ALICE, "vacation bob", java.time.Duration.ofDays(7), Instant.now())).isTrue();
+            assertThat(sieve.version(ALICE)).isEqualTo(sieveVersionBefore);
+            sieve.put(ALICE, "work", "stop;");
+            assertThat(sieve.version(ALICE)).isGreaterThan(sieveVersionBefore);
         }
 
         // A second run refuses: the database is no longer empty.

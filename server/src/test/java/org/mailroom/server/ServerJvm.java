@@ -38,7 +38,7 @@ final class ServerJvm {
                 "--set", "listen.smtp=127.0.0.1:0",
                 // No inbound checks: they would ask the machine's resolvers (see TestServer).
                 "--set", "auth.verify=false"));
-        for (String off : List.of("submission", "submissions", "imap", "imaps", "pop3", "pop3s", "admin")) {
+        for (String off : List.of("submission", "submissions", "imap", "imaps", "pop3", "pop3s", "managesieve", "admin")) {
             command.add("--set");
             command.add("listen." + off + "=\"\"");
         }

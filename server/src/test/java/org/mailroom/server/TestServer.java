@@ -33,7 +33,7 @@ final class TestServer implements AutoCloseable {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("server.hostname", "\"mx.example.test\"");
         overrides.put("server.data_dir", org.mailroom.server.admin.StoreOptions.tomlString(dataDir.toString()));
-        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps", "admin"}) {
+        for (String key : new String[] {"smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps", "managesieve", "admin"}) {
             overrides.put("listen." + key, "\"127.0.0.1:0\"");
         }
         // Error replies are not slowed down here; SmtpLimitsTest checks the delay.
@@ -74,6 +74,10 @@ final class TestServer implements AutoCloseable {
 
     InetSocketAddress submissions() {
         return server.addresses().get("submissions");
+    }
+
+    InetSocketAddress managesieve() {
+        return server.addresses().get("managesieve");
     }
 
     InetSocketAddress pop3s() {

@@ -4,9 +4,10 @@ import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.SieveScripts;
 
 /**
- * One open storage backend with its four stores: {@link org.mailroom.storage.embedded.EmbeddedStorage} (one
+ * One open storage backend with its stores: {@link org.mailroom.storage.embedded.EmbeddedStorage} (one
  * machine, a data directory) or {@link org.mailroom.storage.postgres.PostgresStorage} (several nodes, one
  * PostgreSQL database). The server and the admin commands hold this type and never ask which one it is.
  */
@@ -19,6 +20,9 @@ public interface Storage extends AutoCloseable {
     Directory directory();
 
     MailQueue mailQueue();
+
+    /** Every account's Sieve scripts and the marks of vacation and the duplicate test. */
+    SieveScripts sieveScripts();
 
     /** Finishes pending writes and releases connections, files and locks. */
     @Override

@@ -41,6 +41,19 @@ public final class StoreValues {
         return account.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Sieve script owners are accounts or {@code "@" + domain} (a domain's global scripts), lower case like
+     * accounts; script names are kept as given, never empty (RFC 5804 section 1.6 leaves the rest to ManageSieve).
+     */
+    public static String sieveOwner(String owner) throws MailStoreException {
+        return account(owner);
+    }
+
+    public static String sieveName(String name) throws MailStoreException {
+        if (name == null || name.isEmpty()) throw new MailStoreException("empty script name");
+        return name;
+    }
+
     /** INBOX in any case is INBOX (RFC 9051 section 5.1); other names are kept as given. */
     public static String mailboxName(String name) throws MailStoreException {
         if (name == null || name.isBlank()) throw new MailStoreException("empty mailbox name");

@@ -15,7 +15,7 @@ import org.mailroom.core.store.Directory;
  * argon2id hashes).
  * Domains and aliases are not needed by POP3 and throw UnsupportedOperationException.
  */
-final class InMemoryDirectory implements Directory {
+public final class InMemoryDirectory implements Directory {
 
     private final Map<String, String> passwords = new ConcurrentHashMap<>();
     private final Map<String, ScramCredentials> scram = new ConcurrentHashMap<>();

@@ -28,7 +28,8 @@ public record Config(
         AdminSection admin,
         DkimSection dkim,
         AuthSection auth,
-        LogSection log) {
+        LogSection log,
+        SieveSection sieve) {
 
     /**
      * Reads the configuration.
@@ -79,13 +80,14 @@ public record Config(
         dkim.validate();
         auth.validate();
         log.validate();
+        sieve.validate();
     }
 
     private Config withMachineHostname() {
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport(),
                 server.shutdownGrace());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth, log);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth, log, sieve);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */

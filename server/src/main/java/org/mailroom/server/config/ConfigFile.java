@@ -40,6 +40,7 @@ public final class ConfigFile {
             new Key("listen", "imaps", "\":993\"", "IMAP over implicit TLS."),
             new Key("listen", "pop3", "\":110\"", "POP3 with STLS."),
             new Key("listen", "pop3s", "\":995\"", "POP3 over implicit TLS."),
+            new Key("listen", "managesieve", "\":4190\"", "ManageSieve (RFC 5804), STARTTLS: users upload their Sieve filters."),
             new Key("listen", "admin", "\"127.0.0.1:8080\"", "Admin HTTP API, /metrics, /healthz, /readyz (docs/admin-api.md); TLS when not loopback."),
 
             new Key("admin", "metrics_token_required", "false", "Ask for an admin token on /metrics from loopback too (elsewhere it is always asked)."),
@@ -109,6 +110,14 @@ public final class ConfigFile {
             new Key("auth", "tempfail_on_dns_error", "false", "Answer 451 4.7.0 when a DNS look-up of the checks fails; false = accept, noting temperror."),
             new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."),
             new Key("auth", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Clients (CIDR) whose mail is checked and annotated but never refused or sent to Junk: programs on this machine."),
+
+            new Key("sieve", "enabled", "true", "Run the users' Sieve filters (and their domain's before/after scripts) at local delivery."),
+            new Key("sieve", "max_redirects", "4", "Redirects a script run may send; more are logged and dropped."),
+            new Key("sieve", "srs_secret", "\"\"", "Key of SRS reverse paths of forwarded mail; \"\" = made once in the data directory (set the same value on every node with postgresql)."),
+            new Key("sieve", "vacation_min_period", "\"1d\"", "Shortest wait between two vacation replies to one sender, whatever a script asks."),
+            new Key("sieve", "vacation_max_period", "\"365d\"", "Longest wait between two vacation replies to one sender."),
+            new Key("sieve", "max_script_size", "65536", "Largest Sieve script a user may upload over ManageSieve (bytes, or \"64KiB\")."),
+            new Key("sieve", "max_scripts", "16", "Sieve scripts one account may keep."),
 
             new Key("log", "format", "\"text\"", "Log on stdout: \"text\" (one readable line per event) or \"json\" (one JSON object per line)."));
 

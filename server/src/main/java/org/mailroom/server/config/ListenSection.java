@@ -16,6 +16,7 @@ public record ListenSection(
         String imaps,
         String pop3,
         String pop3s,
+        String managesieve,
         String admin) {
 
     public Optional<InetSocketAddress> smtpAddress() {
@@ -46,6 +47,11 @@ public record ListenSection(
         return address("listen.pop3s", pop3s);
     }
 
+    /** ManageSieve (RFC 5804) with STARTTLS. */
+    public Optional<InetSocketAddress> managesieveAddress() {
+        return address("listen.managesieve", managesieve);
+    }
+
     /** The admin HTTP API, /metrics and the health checks (issue 14); loopback by default. */
     public Optional<InetSocketAddress> adminAddress() {
         return address("listen.admin", admin);
@@ -60,6 +66,7 @@ public record ListenSection(
         imapsAddress();
         pop3Address();
         pop3sAddress();
+        managesieveAddress();
         adminAddress();
     }
 

@@ -7,13 +7,15 @@ import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.SieveScripts;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
 
 /**
  * The default storage of one machine, in one data directory:
  * <pre>
- *   mailroom.db (+ -wal, -shm)   SQLite: mailboxes, messages, directory, queue, and small messages' bytes
+ *   mailroom.db (+ -wal, -shm)   SQLite: mailboxes, messages, directory, queue, Sieve scripts, and small
+ *                                messages' bytes
  *   blobs/ab/cd/abcd...          bytes of large messages (and of every message stored before version 6
  *                                of the schema), one file each
  *   blobs/tmp/                   blob files being written
@@ -28,6 +30,7 @@ public final class EmbeddedStorage implements Storage {
     private final SqliteMailStore mailStore;
     private final SqliteDirectory directory;
     private final SqliteMailQueue mailQueue;
+    private final SqliteSieveScripts sieveScripts;
 
     private EmbeddedStorage(EmbeddedBlobStore blobStore, SqliteDatabase database, int expungedKept) {
         this.blobStore = blobStore;
@@ -35,6 +38,7 @@ public final class EmbeddedStorage implements Storage {
         this.mailStore = new SqliteMailStore(database, blobStore, expungedKept);
         this.directory = new SqliteDirectory(database);
         this.mailQueue = new SqliteMailQueue(database, blobStore);
+        this.sieveScripts = new SqliteSieveScripts(database);
     }
 
     /** Opens the storage in {@code dataDir} with the default size limit of blobs kept in the database. */
@@ -89,6 +93,11 @@ public final class EmbeddedStorage implements Storage {
     @Override
     public MailQueue mailQueue() {
         return mailQueue;
+    }
+
+    @Override
+    public SieveScripts sieveScripts() {
+        return sieveScripts;
     }
 
     /** Finishes pending writes (blobs that nothing named yet too), then closes the database. */

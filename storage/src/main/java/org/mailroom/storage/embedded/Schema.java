@@ -107,7 +107,20 @@ final class Schema {
                     "ALTER TABLE account ADD COLUMN quota INTEGER"),
             // 9 (admin API): bearer tokens by name, only their SHA-256 (hex) stored.
             List.of(
-                    "CREATE TABLE admin_token (name TEXT PRIMARY KEY, digest TEXT NOT NULL, created INTEGER NOT NULL)"));
+                    "CREATE TABLE admin_token (name TEXT PRIMARY KEY, digest TEXT NOT NULL, created INTEGER NOT NULL)"),
+            // 10 (Sieve, issue 15): each owner's scripts (an account, or "@domain" for its global scripts), at most
+            // one active (the partial unique index says so); the owner's version, taken from one counter in meta on
+            // every write so that it never repeats, even for an account removed and made again; the marks of
+            // vacation and the duplicate test, pruned once expired (epoch ms).
+            List.of(
+                    "CREATE TABLE sieve_script (owner TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL,"
+                            + " active INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (owner, name)) WITHOUT ROWID",
+                    "CREATE UNIQUE INDEX sieve_script_active ON sieve_script (owner) WHERE active = 1",
+                    "CREATE TABLE sieve_version (owner TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID",
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('sieve_version', 0)",
+                    "CREATE TABLE sieve_seen (owner TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL,"
+                            + " expires INTEGER NOT NULL, PRIMARY KEY (owner, key)) WITHOUT ROWID",
+                    "CREATE INDEX sieve_seen_expires ON sieve_seen (expires)"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

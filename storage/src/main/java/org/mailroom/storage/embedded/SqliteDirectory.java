@@ -64,6 +64,7 @@ public final class SqliteDirectory implements Directory {
                 throw new MailStoreException("domain " + name + " still has accounts or aliases");
             }
             sql.update("DELETE FROM dkim_key WHERE domain = ?", name);
+            SqliteSieveScripts.removeOwner(sql, "@" + name);
             return sql.update("DELETE FROM domain WHERE name = ?", name) > 0;
         });
     }
@@ -96,7 +97,11 @@ public final class SqliteDirectory implements Directory {
     @Override
     public boolean removeAccount(String address) throws IOException {
         String account = canonical(address);
-        return db.write(tx -> tx.sql().update("DELETE FROM account WHERE address = ?", account) > 0);
+        return db.write(tx -> {
+            if (tx.sql().update("DELETE FROM account WHERE address = ?", account) == 0) return false;
+            SqliteSieveScripts.removeOwner(tx.sql(), account);
+            return true;
+        });
     }
 
     @Override

@@ -45,6 +45,9 @@ public final class EmbeddedToPostgres {
         TABLES.put("dkim_key", "domain, selector, algorithm, private_key, created, state, retire_after");
         TABLES.put("alias", "source, target, domain, created");
         TABLES.put("admin_token", "name, digest, created");
+        TABLES.put("sieve_script", "owner, name, text, active");
+        TABLES.put("sieve_version", "owner, version");
+        TABLES.put("sieve_seen", "owner, key, at, expires");
         TABLES.put("mailbox", "id, account, name, uidvalidity, uidnext, highestmodseq, messages, size, special_use,"
                 + " recent_uid, expunged_floor");
         TABLES.put("message", "mailbox_id, uid, blob_id, size, internal_date, flags, modseq");
@@ -114,6 +117,11 @@ public final class EmbeddedToPostgres {
                     s.execute("SELECT setval(pg_get_serial_sequence('mailbox', 'id'),"
                             + " GREATEST((SELECT COALESCE(MAX(id), 0) FROM mailbox), 1))");
                 }
+                try (Statement s = to.createStatement()) {
+                    // Versions of Sieve scripts continue after the copied ones: a number never repeats.
+                    s.execute("SELECT setval('sieve_version_seq',"
+                            + " GREATEST((SELECT COALESCE(MAX(version), 0) FROM sieve_version), 1))");
+                }
                 long uidValidity = 0;
                 try (Statement s = from.createStatement(); ResultSet rs = s.executeQuery(
                         "SELECT value FROM meta WHERE key = 'uidvalidity'")) {
@@ -149,7 +157,7 @@ public final class EmbeddedToPostgres {
                 for (int i = 1; i <= n; i++) {
                     String column = meta.getColumnName(i);
                     Object value = rs.getObject(i);
-                    if (column.equals("warned")) insert.setBoolean(i, value != null && ((Number) value).longValue() != 0);
+                    if (column.equals("warned") || column.equals("active")) insert.setBoolean(i, value != null && ((Number) value).longValue() != 0);
                     else if (value instanceof Integer || value instanceof Long) insert.setLong(i, ((Number) value).longValue());
                     else insert.setObject(i, value);
                 }

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL database shared by the four stores: Flyway migrations, then a HikariCP pool, and transactions
+ * The PostgreSQL database shared by the stores: Flyway migrations, then a HikariCP pool, and transactions
  * run as units of work.
  *
  * <h2>Transactions</h2>

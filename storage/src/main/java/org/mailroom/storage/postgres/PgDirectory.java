@@ -60,6 +60,7 @@ public final class PgDirectory implements Directory {
                 throw new MailStoreException("domain " + name + " still has accounts or aliases");
             }
             sql.update("DELETE FROM dkim_key WHERE domain = ?", name);
+            PgSieveScripts.removeOwner(sql, "@" + name);
             return sql.update("DELETE FROM domain WHERE name = ?", name) > 0;
         });
     }
@@ -91,7 +92,11 @@ public final class PgDirectory implements Directory {
     @Override
     public boolean removeAccount(String address) throws IOException {
         String account = canonical(address);
-        return db.write(sql -> sql.update("DELETE FROM account WHERE address = ?", account) > 0);
+        return db.write(sql -> {
+            if (sql.update("DELETE FROM account WHERE address = ?", account) == 0) return false;
+            PgSieveScripts.removeOwner(sql, account);
+            return true;
+        });
     }
 
     @Override

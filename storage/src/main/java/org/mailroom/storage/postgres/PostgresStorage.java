@@ -7,6 +7,7 @@ import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.SieveScripts;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
 
@@ -29,6 +30,7 @@ public final class PostgresStorage implements Storage {
     private final PgMailStore mailStore;
     private final PgDirectory directory;
     private final PgMailQueue mailQueue;
+    private final PgSieveScripts sieveScripts;
 
     private PostgresStorage(PgDatabase database, Path tmp, int expungedKept) {
         this.database = database;
@@ -38,6 +40,7 @@ public final class PostgresStorage implements Storage {
         this.mailStore = new PgMailStore(database, events, maildropLocks, blobStore, expungedKept);
         this.directory = new PgDirectory(database);
         this.mailQueue = new PgMailQueue(database);
+        this.sieveScripts = new PgSieveScripts(database);
     }
 
     /**
@@ -77,6 +80,11 @@ public final class PostgresStorage implements Storage {
     @Override
     public MailQueue mailQueue() {
         return mailQueue;
+    }
+
+    @Override
+    public SieveScripts sieveScripts() {
+        return sieveScripts;
     }
 
     /** Whether this node hears other nodes' changes right now (the listener connection is up). */

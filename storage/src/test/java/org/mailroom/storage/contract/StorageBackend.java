@@ -4,6 +4,7 @@ import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.SieveScripts;
 
 /** One open instance of a storage backend, as the contract suites see it. */
 public interface StorageBackend extends AutoCloseable {
@@ -15,6 +16,8 @@ public interface StorageBackend extends AutoCloseable {
     Directory directory();
 
     MailQueue mailQueue();
+
+    SieveScripts sieveScripts();
 
     @Override
     void close() throws Exception;

@@ -6,6 +6,7 @@ import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.core.store.SieveScripts;
 import org.mailroom.storage.contract.StorageBackend;
 
 /** {@link EmbeddedStorage} as the contract suites see it. */
@@ -49,6 +50,11 @@ final class EmbeddedBackend implements StorageBackend {
     @Override
     public MailQueue mailQueue() {
         return storage.mailQueue();
+    }
+
+    @Override
+    public SieveScripts sieveScripts() {
+        return storage.sieveScripts();
     }
 
     @Override
