@@ -9,6 +9,10 @@ import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
+import org.mailroom.storage.sql.MailboxListeners;
+import org.mailroom.storage.sql.SqlDirectory;
+import org.mailroom.storage.sql.SqlMailQueue;
+import org.mailroom.storage.sql.SqlMailStore;
 
 /**
  * The default storage of one machine, in one data directory:
@@ -25,16 +29,18 @@ public final class EmbeddedStorage implements Storage {
 
     private final EmbeddedBlobStore blobStore;
     private final SqliteDatabase database;
-    private final SqliteMailStore mailStore;
-    private final SqliteDirectory directory;
-    private final SqliteMailQueue mailQueue;
+    private final SqlMailStore mailStore;
+    private final SqlDirectory directory;
+    private final SqlMailQueue mailQueue;
 
     private EmbeddedStorage(EmbeddedBlobStore blobStore, SqliteDatabase database, int expungedKept) {
         this.blobStore = blobStore;
         this.database = database;
-        this.mailStore = new SqliteMailStore(database, blobStore, expungedKept);
-        this.directory = new SqliteDirectory(database);
-        this.mailQueue = new SqliteMailQueue(database, blobStore);
+        SqliteTransactions transactions = new SqliteTransactions(database, blobStore);
+        this.mailStore = new SqlMailStore(transactions, SqliteDialect.INSTANCE, blobStore, new MailboxListeners(),
+                new InProcessMaildropLocks(), expungedKept);
+        this.directory = new SqlDirectory(transactions, SqliteDialect.INSTANCE);
+        this.mailQueue = new SqlMailQueue(transactions, SqliteDialect.INSTANCE);
     }
 
     /** Opens the storage in {@code dataDir} with the default size limit of blobs kept in the database. */

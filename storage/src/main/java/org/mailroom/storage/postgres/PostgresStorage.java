@@ -9,6 +9,9 @@ import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
+import org.mailroom.storage.sql.SqlDirectory;
+import org.mailroom.storage.sql.SqlMailQueue;
+import org.mailroom.storage.sql.SqlMailStore;
 
 /**
  * Storage for several nodes: everything in one PostgreSQL database, which the operator backs up and replicates
@@ -26,18 +29,20 @@ public final class PostgresStorage implements Storage {
     private final PgEvents events;
     private final PgMaildropLocks maildropLocks;
     private final PgBlobStore blobStore;
-    private final PgMailStore mailStore;
-    private final PgDirectory directory;
-    private final PgMailQueue mailQueue;
+    private final SqlMailStore mailStore;
+    private final SqlDirectory directory;
+    private final SqlMailQueue mailQueue;
 
     private PostgresStorage(PgDatabase database, Path tmp, int expungedKept) {
         this.database = database;
         this.events = new PgEvents(database, UUID.randomUUID().toString());
         this.maildropLocks = new PgMaildropLocks(database);
         this.blobStore = new PgBlobStore(database, tmp);
-        this.mailStore = new PgMailStore(database, events, maildropLocks, blobStore, expungedKept);
-        this.directory = new PgDirectory(database);
-        this.mailQueue = new PgMailQueue(database);
+        PgTransactions transactions = new PgTransactions(database);
+        this.mailStore = new SqlMailStore(transactions, PgDialect.INSTANCE, blobStore, events, maildropLocks,
+                expungedKept);
+        this.directory = new SqlDirectory(transactions, PgDialect.INSTANCE);
+        this.mailQueue = new SqlMailQueue(transactions, PgDialect.INSTANCE);
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.mailroom.storage.postgres;
+package org.mailroom.storage.sql;
 
 import static org.mailroom.storage.StoreValues.canonical;
 import static org.mailroom.storage.StoreValues.domain;
@@ -20,17 +20,25 @@ import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.MailStoreException;
 
 /**
- * Domains, accounts and aliases in PostgreSQL, the same for every node. As in the embedded store
- * ({@code SqliteDirectory}) nothing is cached: every question is a query, so a change made by the admin CLI or
- * on another node is seen at once. Password hashing (argon2id, PBKDF2 for the SCRAM keys) happens before the
- * transaction opens, so no connection is held while it runs.
+ * Domains, accounts and aliases, in SQLite or PostgreSQL. Nothing is cached: every question is a query
+ * (microseconds on an indexed table), which is how a change by the admin CLI (another process) or on another
+ * node is seen by the running server at once.
+ *
+ * <p>Password hashing (tens of milliseconds) always happens on the caller's thread, never inside the
+ * write work, so it neither holds up SQLite's group commit of other writers nor holds a PostgreSQL connection.
+ * The same holds for the SCRAM keys (PBKDF2) stored with every password.
  */
-public final class PgDirectory implements Directory {
+public final class SqlDirectory implements Directory {
 
-    private final PgDatabase db;
+    private final Transactions db;
+    private final Dialect dialect;
+    /** An address's alias targets, in the order they were added (asked for every recipient: built once). */
+    private final String aliasTargets;
 
-    PgDirectory(PgDatabase db) {
+    public SqlDirectory(Transactions db, Dialect dialect) {
         this.db = db;
+        this.dialect = dialect;
+        this.aliasTargets = "SELECT target FROM alias WHERE source = ? ORDER BY " + dialect.aliasOrder();
     }
 
     @Override
@@ -47,7 +55,7 @@ public final class PgDirectory implements Directory {
     @Override
     public boolean addDomain(String domain) throws IOException {
         String name = domain(domain);
-        return db.write(sql -> sql.update("INSERT INTO domain (name, created) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        return db.write(sql -> sql.update(dialect.insertOrIgnore("INSERT INTO domain (name, created) VALUES (?, ?)"),
                 name, System.currentTimeMillis()) > 0);
     }
 
@@ -201,8 +209,8 @@ public final class PgDirectory implements Directory {
             if (!sql.exists("SELECT 1 FROM account WHERE address = ?", account)) {
                 throw new MailStoreException.NotFound("no account " + account);
             }
-            if (sql.update("INSERT INTO app_password (account, name, digest, created) VALUES (?, ?, ?, ?)"
-                    + " ON CONFLICT DO NOTHING",
+            if (sql.update(dialect.insertOrIgnore("INSERT INTO app_password (account, name, digest, created)"
+                    + " VALUES (?, ?, ?, ?)"),
                     account, name, digest, System.currentTimeMillis()) == 0) {
                 throw new MailStoreException.AlreadyExists("app password exists: " + name);
             }
@@ -241,8 +249,8 @@ public final class PgDirectory implements Directory {
             if (sql.exists("SELECT 1 FROM account WHERE address = ?", from)) {
                 throw new MailStoreException.AlreadyExists("an account of that name exists: " + from);
             }
-            if (sql.update("INSERT INTO alias (source, target, domain, created) VALUES (?, ?, ?, ?)"
-                    + " ON CONFLICT DO NOTHING",
+            if (sql.update(dialect.insertOrIgnore("INSERT INTO alias (source, target, domain, created)"
+                    + " VALUES (?, ?, ?, ?)"),
                     from, to, parsed.domain(), System.currentTimeMillis()) == 0) {
                 throw new MailStoreException.AlreadyExists("alias exists: " + from + " -> " + to);
             }
@@ -259,7 +267,7 @@ public final class PgDirectory implements Directory {
 
     @Override
     public List<AliasEntry> aliases() throws IOException {
-        return db.read(sql -> sql.query("SELECT source, target FROM alias ORDER BY source, seq",
+        return db.read(sql -> sql.query("SELECT source, target FROM alias ORDER BY source, " + dialect.aliasOrder(),
                 rs -> new AliasEntry(rs.getString(1), rs.getString(2))));
     }
 
@@ -278,10 +286,9 @@ public final class PgDirectory implements Directory {
                 ? Optional.of(lookup(sql, key)) : Optional.<Lookup>empty());
     }
 
-    private static Lookup lookup(PgSql sql, String key) throws SQLException {
+    private Lookup lookup(Sql sql, String key) throws SQLException {
         if (sql.exists("SELECT 1 FROM account WHERE address = ?", key)) return new Local(key);
-        List<String> targets = sql.query("SELECT target FROM alias WHERE source = ? ORDER BY seq",
-                rs -> rs.getString(1), key);
+        List<String> targets = sql.query(aliasTargets, rs -> rs.getString(1), key);
         return targets.isEmpty() ? new Unknown() : new Alias(targets);
     }
 
@@ -305,8 +312,8 @@ public final class PgDirectory implements Directory {
             if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", name)) {
                 throw new MailStoreException.NotFound("not a local domain: " + name);
             }
-            if (sql.update("INSERT INTO dkim_key (domain, selector, algorithm, private_key, created, state, retire_after)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            if (sql.update(dialect.insertOrIgnore("INSERT INTO dkim_key (domain, selector, algorithm, private_key,"
+                    + " created, state, retire_after) VALUES (?, ?, ?, ?, ?, ?, ?)"),
                     name, key.selector(), key.algorithm(), key.privateKey(), key.created().toEpochMilli(),
                     key.state().text(), key.retireAfter() == null ? null : key.retireAfter().toEpochMilli()) == 0) {
                 throw new MailStoreException.AlreadyExists("DKIM selector exists: " + key.selector() + " of " + name);
@@ -335,7 +342,7 @@ public final class PgDirectory implements Directory {
     @Override
     public void addAdminToken(String name, String digest) throws IOException {
         db.write(sql -> {
-            if (sql.update("INSERT INTO admin_token (name, digest, created) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            if (sql.update(dialect.insertOrIgnore("INSERT INTO admin_token (name, digest, created) VALUES (?, ?, ?)"),
                     name, digest, System.currentTimeMillis()) == 0) {
                 throw new MailStoreException.AlreadyExists("admin token exists: " + name);
             }
