@@ -3,16 +3,10 @@ package org.mailroom.storage.embedded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.mailroom.core.store.BlobStore;
-import org.mailroom.core.store.Directory;
-import org.mailroom.core.store.MailQueue;
-import org.mailroom.core.store.MailStore;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
 import org.mailroom.storage.sql.MailboxListeners;
-import org.mailroom.storage.sql.SqlDirectory;
-import org.mailroom.storage.sql.SqlMailQueue;
-import org.mailroom.storage.sql.SqlMailStore;
+import org.mailroom.storage.sql.SqlStores;
 
 /**
  * The default storage of one machine, in one data directory:
@@ -29,18 +23,13 @@ public final class EmbeddedStorage implements Storage {
 
     private final EmbeddedBlobStore blobStore;
     private final SqliteDatabase database;
-    private final SqlMailStore mailStore;
-    private final SqlDirectory directory;
-    private final SqlMailQueue mailQueue;
+    private final Stores stores;
 
     private EmbeddedStorage(EmbeddedBlobStore blobStore, SqliteDatabase database, int expungedKept) {
         this.blobStore = blobStore;
         this.database = database;
-        SqliteTransactions transactions = new SqliteTransactions(database, blobStore);
-        this.mailStore = new SqlMailStore(transactions, SqliteDialect.INSTANCE, blobStore, new MailboxListeners(),
-                new InProcessMaildropLocks(), expungedKept);
-        this.directory = new SqlDirectory(transactions, SqliteDialect.INSTANCE);
-        this.mailQueue = new SqlMailQueue(transactions, SqliteDialect.INSTANCE);
+        this.stores = SqlStores.of(blobStore, new SqliteTransactions(database, blobStore), SqliteDialect.INSTANCE,
+                new MailboxListeners(), new InProcessMaildropLocks(), expungedKept);
     }
 
     /** Opens the storage in {@code dataDir} with the default size limit of blobs kept in the database. */
@@ -78,23 +67,8 @@ public final class EmbeddedStorage implements Storage {
     }
 
     @Override
-    public BlobStore blobStore() {
-        return blobStore;
-    }
-
-    @Override
-    public MailStore mailStore() {
-        return mailStore;
-    }
-
-    @Override
-    public Directory directory() {
-        return directory;
-    }
-
-    @Override
-    public MailQueue mailQueue() {
-        return mailQueue;
+    public Stores stores() {
+        return stores;
     }
 
     /** Finishes pending writes (blobs that nothing named yet too), then closes the database. */

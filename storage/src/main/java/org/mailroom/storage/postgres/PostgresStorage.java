@@ -3,15 +3,9 @@ package org.mailroom.storage.postgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.mailroom.core.store.BlobStore;
-import org.mailroom.core.store.Directory;
-import org.mailroom.core.store.MailQueue;
-import org.mailroom.core.store.MailStore;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
-import org.mailroom.storage.sql.SqlDirectory;
-import org.mailroom.storage.sql.SqlMailQueue;
-import org.mailroom.storage.sql.SqlMailStore;
+import org.mailroom.storage.sql.SqlStores;
 
 /**
  * Storage for several nodes: everything in one PostgreSQL database, which the operator backs up and replicates
@@ -29,20 +23,15 @@ public final class PostgresStorage implements Storage {
     private final PgEvents events;
     private final PgMaildropLocks maildropLocks;
     private final PgBlobStore blobStore;
-    private final SqlMailStore mailStore;
-    private final SqlDirectory directory;
-    private final SqlMailQueue mailQueue;
+    private final Stores stores;
 
     private PostgresStorage(PgDatabase database, Path tmp, int expungedKept) {
         this.database = database;
         this.events = new PgEvents(database, UUID.randomUUID().toString());
         this.maildropLocks = new PgMaildropLocks(database);
         this.blobStore = new PgBlobStore(database, tmp);
-        PgTransactions transactions = new PgTransactions(database);
-        this.mailStore = new SqlMailStore(transactions, PgDialect.INSTANCE, blobStore, events, maildropLocks,
+        this.stores = SqlStores.of(blobStore, new PgTransactions(database), PgDialect.INSTANCE, events, maildropLocks,
                 expungedKept);
-        this.directory = new SqlDirectory(transactions, PgDialect.INSTANCE);
-        this.mailQueue = new SqlMailQueue(transactions, PgDialect.INSTANCE);
     }
 
     /**
@@ -65,23 +54,8 @@ public final class PostgresStorage implements Storage {
     }
 
     @Override
-    public BlobStore blobStore() {
-        return blobStore;
-    }
-
-    @Override
-    public MailStore mailStore() {
-        return mailStore;
-    }
-
-    @Override
-    public Directory directory() {
-        return directory;
-    }
-
-    @Override
-    public MailQueue mailQueue() {
-        return mailQueue;
+    public Stores stores() {
+        return stores;
     }
 
     /** Whether this node hears other nodes' changes right now (the listener connection is up). */
