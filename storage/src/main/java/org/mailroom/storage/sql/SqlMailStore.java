@@ -47,6 +47,7 @@ public final class SqlMailStore implements MailStore {
     private final UidAllocation uids;
     private final ExpungeRules expunges;
     private final StructureCache structures;
+    private final String recentLocked;
 
     public SqlMailStore(Transactions db, Dialect dialect, BlobStore blobs, MailboxEvents events,
                         MaildropLocks maildropLocks, int expungedKept) {
@@ -58,6 +59,7 @@ public final class SqlMailStore implements MailStore {
         this.uids = new UidAllocation(mailboxes);
         this.expunges = new ExpungeRules(dialect, expungedKept);
         this.structures = new StructureCache(db, dialect, blobs);
+        this.recentLocked = "SELECT recent_uid FROM mailbox WHERE id = ?" + dialect.forUpdate();
     }
 
     @Override
@@ -334,8 +336,7 @@ public final class SqlMailStore implements MailStore {
         long mark = recentMark(mailboxId);
         if (mark >= upToUid) return mark;
         return db.writeUnsynced(tx -> {
-            Optional<Long> before = tx.queryLong("SELECT recent_uid FROM mailbox WHERE id = ?" + dialect.forUpdate(),
-                    mailboxId);
+            Optional<Long> before = tx.queryLong(recentLocked, mailboxId);
             if (before.isEmpty()) return upToUid; // deleted meanwhile: nothing to claim
             if (before.get() < upToUid) tx.update("UPDATE mailbox SET recent_uid = ? WHERE id = ?", upToUid, mailboxId);
             return before.get();
