@@ -13,13 +13,27 @@ import org.mailroom.core.store.SieveScripts;
  */
 public interface Storage extends AutoCloseable {
 
-    BlobStore blobStore();
+    /** The four stores of one backend, built together when it opens. */
+    record Stores(BlobStore blobStore, MailStore mailStore, Directory directory, MailQueue mailQueue) {
+    }
 
-    MailStore mailStore();
+    Stores stores();
 
-    Directory directory();
+    default BlobStore blobStore() {
+        return stores().blobStore();
+    }
 
-    MailQueue mailQueue();
+    default MailStore mailStore() {
+        return stores().mailStore();
+    }
+
+    default Directory directory() {
+        return stores().directory();
+    }
+
+    default MailQueue mailQueue() {
+        return stores().mailQueue();
+    }
 
     /** Every account's Sieve scripts and the marks of vacation and the duplicate test. */
     SieveScripts sieveScripts();

@@ -3,19 +3,16 @@ package org.mailroom.storage.embedded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.mailroom.core.store.BlobStore;
-import org.mailroom.core.store.Directory;
-import org.mailroom.core.store.MailQueue;
-import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.SieveScripts;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
+import org.mailroom.storage.sql.MailboxListeners;
+import org.mailroom.storage.sql.SqlStores;
 
 /**
  * The default storage of one machine, in one data directory:
  * <pre>
- *   mailroom.db (+ -wal, -shm)   SQLite: mailboxes, messages, directory, queue, Sieve scripts, and small
- *                                messages' bytes
+ *   mailroom.db (+ -wal, -shm)   SQLite: mailboxes, messages, directory, queue, and small messages' bytes
  *   blobs/ab/cd/abcd...          bytes of large messages (and of every message stored before version 6
  *                                of the schema), one file each
  *   blobs/tmp/                   blob files being written
@@ -27,17 +24,14 @@ public final class EmbeddedStorage implements Storage {
 
     private final EmbeddedBlobStore blobStore;
     private final SqliteDatabase database;
-    private final SqliteMailStore mailStore;
-    private final SqliteDirectory directory;
-    private final SqliteMailQueue mailQueue;
+    private final Stores stores;
     private final SqliteSieveScripts sieveScripts;
 
     private EmbeddedStorage(EmbeddedBlobStore blobStore, SqliteDatabase database, int expungedKept) {
         this.blobStore = blobStore;
         this.database = database;
-        this.mailStore = new SqliteMailStore(database, blobStore, expungedKept);
-        this.directory = new SqliteDirectory(database);
-        this.mailQueue = new SqliteMailQueue(database, blobStore);
+        this.stores = SqlStores.of(blobStore, new SqliteTransactions(database, blobStore), SqliteDialect.INSTANCE,
+                new MailboxListeners(), new InProcessMaildropLocks(), expungedKept);
         this.sieveScripts = new SqliteSieveScripts(database);
     }
 
@@ -76,23 +70,8 @@ public final class EmbeddedStorage implements Storage {
     }
 
     @Override
-    public BlobStore blobStore() {
-        return blobStore;
-    }
-
-    @Override
-    public MailStore mailStore() {
-        return mailStore;
-    }
-
-    @Override
-    public Directory directory() {
-        return directory;
-    }
-
-    @Override
-    public MailQueue mailQueue() {
-        return mailQueue;
+    public Stores stores() {
+        return stores;
     }
 
     @Override

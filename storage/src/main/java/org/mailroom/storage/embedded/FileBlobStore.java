@@ -2,7 +2,6 @@ package org.mailroom.storage.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,8 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import org.mailroom.core.store.BlobStore;
-import org.mailroom.storage.FileChunks;
 import org.mailroom.storage.StoreValues;
+import org.mailroom.storage.TempFileBlobWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +50,18 @@ public final class FileBlobStore implements BlobStore {
     public BlobWriter create() throws IOException {
         Path file = tmp.resolve(StoreValues.newBlobId());
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new FileBlobWriter(file, channel);
+        return new TempFileBlobWriter(file, channel, this::commit);
+    }
+
+    /** Durable when it returns: the file fsynced, renamed into place atomically, its directory fsynced. */
+    private String commit(Path tempFile, FileChannel channel, long size) throws IOException {
+        String id = tempFile.getFileName().toString();
+        channel.force(true);
+        channel.close();
+        Path dir = ensureParent(id);
+        Files.move(tempFile, dir.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(dir);
+        return id;
     }
 
     @Override
@@ -120,59 +130,5 @@ public final class FileBlobStore implements BlobStore {
         if (createdFirst) fsyncDirectory(root);
         fsyncDirectory(first);
         return second;
-    }
-
-    private final class FileBlobWriter implements BlobWriter {
-        private enum State { WRITING, COMMITTED, CLOSED }
-
-        private final Path tempFile;
-        private final FileChannel channel;
-        private long size;
-        private State state = State.WRITING;
-
-        FileBlobWriter(Path tempFile, FileChannel channel) {
-            this.tempFile = tempFile;
-            this.channel = channel;
-        }
-
-        @Override
-        public void write(ByteBuffer bytes) throws IOException {
-            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
-            size += FileChunks.write(channel, bytes);
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        /** The temp file as written so far (the page cache has it: no sync needed to read it back). */
-        @Override
-        public InputStream written() throws IOException {
-            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
-            return Files.newInputStream(tempFile);
-        }
-
-        @Override
-        public String commit() throws IOException {
-            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
-            String id = tempFile.getFileName().toString();
-            channel.force(true);
-            channel.close();
-            Path dir = ensureParent(id);
-            Files.move(tempFile, dir.resolve(id), StandardCopyOption.ATOMIC_MOVE);
-            fsyncDirectory(dir);
-            state = State.COMMITTED;
-            return id;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (state == State.WRITING) {
-                state = State.CLOSED;
-                channel.close();
-                Files.deleteIfExists(tempFile);
-            }
-        }
     }
 }

@@ -9,18 +9,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.mailroom.storage.sql.Sql;
 
 /**
  * One JDBC connection with its prepared statements kept for reuse (parsing SQL costs more than running
  * these small statements), and a few helpers so the stores read as SQL, not as JDBC plumbing.
  * Used by one thread at a time.
  */
-final class SqlConnection implements AutoCloseable {
-
-    /** Reads one row. */
-    interface Row<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
+final class SqlConnection implements Sql, AutoCloseable {
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -39,8 +35,8 @@ final class SqlConnection implements AutoCloseable {
         if (statement.execute()) statement.getResultSet().close();
     }
 
-    /** Runs an INSERT, UPDATE or DELETE; returns the number of rows changed. */
-    int update(String sql, Object... args) throws SQLException {
+    @Override
+    public int update(String sql, Object... args) throws SQLException {
         return bind(sql, args).executeUpdate();
     }
 
@@ -50,7 +46,8 @@ final class SqlConnection implements AutoCloseable {
         return queryLong("SELECT last_insert_rowid()").orElseThrow();
     }
 
-    <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
+    @Override
+    public <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
         List<T> out = new ArrayList<>();
         try (ResultSet rs = bind(sql, args).executeQuery()) {
             while (rs.next()) out.add(row.map(rs));
@@ -58,20 +55,15 @@ final class SqlConnection implements AutoCloseable {
         return out;
     }
 
-    <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) throws SQLException {
+    @Override
+    public <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) throws SQLException {
         try (ResultSet rs = bind(sql, args).executeQuery()) {
             return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
         }
     }
 
-    Optional<Long> queryLong(String sql, Object... args) throws SQLException {
-        return queryOne(sql, rs -> {
-            long value = rs.getLong(1);
-            return rs.wasNull() ? null : value;
-        }, args);
-    }
-
-    boolean exists(String sql, Object... args) throws SQLException {
+    @Override
+    public boolean exists(String sql, Object... args) throws SQLException {
         try (ResultSet rs = bind(sql, args).executeQuery()) {
             return rs.next();
         }

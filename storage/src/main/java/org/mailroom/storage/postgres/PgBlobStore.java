@@ -3,7 +3,6 @@ package org.mailroom.storage.postgres;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,8 +12,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.mailroom.core.store.BlobStore;
-import org.mailroom.storage.FileChunks;
 import org.mailroom.storage.StoreValues;
+import org.mailroom.storage.TempFileBlobWriter;
 
 /**
  * Message bytes in PostgreSQL, one {@code bytea} row per blob, so every node reads every message and the
@@ -31,7 +30,6 @@ import org.mailroom.storage.StoreValues;
  */
 public final class PgBlobStore implements BlobStore {
 
-
     private final PgDatabase db;
     private final Path tmp;
 
@@ -44,7 +42,26 @@ public final class PgBlobStore implements BlobStore {
     public BlobWriter create() throws IOException {
         Files.createDirectories(tmp);
         Path file = Files.createTempFile(tmp, "blob-", ".tmp");
-        return new PgBlobWriter(file, FileChannel.open(file, StandardOpenOption.WRITE));
+        return new TempFileBlobWriter(file, FileChannel.open(file, StandardOpenOption.WRITE), this::commit);
+    }
+
+    /** The bytes go into the table in one transaction; the temporary file goes once they are there. */
+    private String commit(Path file, FileChannel channel, long size) throws IOException {
+        String id = StoreValues.newBlobId();
+        channel.close();
+        db.write(sql -> {
+            try (InputStream in = Files.newInputStream(file);
+                 PreparedStatement insert = sql.connection().prepareStatement(
+                         "INSERT INTO blob (id, size, content, created) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, id);
+                insert.setLong(2, size);
+                insert.setBinaryStream(3, in, size);
+                insert.setLong(4, System.currentTimeMillis());
+                return insert.executeUpdate();
+            }
+        });
+        Files.deleteIfExists(file);
+        return id;
     }
 
     @Override
@@ -80,74 +97,6 @@ public final class PgBlobStore implements BlobStore {
         if (!Files.isDirectory(tmp)) return 0;
         try (var files = Files.list(tmp)) {
             return files.filter(f -> f.getFileName().toString().startsWith("blob-")).count();
-        }
-    }
-
-    private final class PgBlobWriter implements BlobWriter {
-        private enum State { WRITING, COMMITTED, CLOSED }
-
-        private final Path file;
-        private final FileChannel channel;
-        private long size;
-        private State state = State.WRITING;
-
-        PgBlobWriter(Path file, FileChannel channel) {
-            this.file = file;
-            this.channel = channel;
-        }
-
-        @Override
-        public void write(ByteBuffer bytes) throws IOException {
-            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
-            size += FileChunks.write(channel, bytes);
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        /** The temporary file as written so far: nothing has gone to the database yet. */
-        @Override
-        public InputStream written() throws IOException {
-            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
-            return Files.newInputStream(file);
-        }
-
-        @Override
-        public String commit() throws IOException {
-            if (state != State.WRITING) throw new IllegalStateException("blob writer is " + state);
-            String id = StoreValues.newBlobId();
-            channel.close();
-            boolean committed = false;
-            try {
-                db.write(sql -> {
-                    try (InputStream in = Files.newInputStream(file);
-                         PreparedStatement insert = sql.connection().prepareStatement(
-                                 "INSERT INTO blob (id, size, content, created) VALUES (?, ?, ?, ?)")) {
-                        insert.setString(1, id);
-                        insert.setLong(2, size);
-                        insert.setBinaryStream(3, in, size);
-                        insert.setLong(4, System.currentTimeMillis());
-                        return insert.executeUpdate();
-                    }
-                });
-                committed = true;
-            } finally {
-                // A failed commit discards the bytes: the caller answers 451 and the client sends them again.
-                state = committed ? State.COMMITTED : State.CLOSED;
-                Files.deleteIfExists(file);
-            }
-            return id;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (state == State.WRITING) {
-                state = State.CLOSED;
-                channel.close();
-                Files.deleteIfExists(file);
-            }
         }
     }
 }

@@ -6,11 +6,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.mailroom.core.store.MailboxEvent;
+import org.mailroom.storage.sql.MailboxEvents;
+import org.mailroom.storage.sql.MailboxListeners;
+import org.mailroom.storage.sql.SqlTx;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Payload: {@code node TAB account TAB mailboxId TAB kind TAB modseq TAB uid,uid,...}; a long UID list
  * is split over several notifications (PostgreSQL limits a payload to 8000 bytes).
  */
-final class PgEvents implements AutoCloseable {
+final class PgEvents implements MailboxEvents, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PgEvents.class);
     static final String CHANNEL = "mailroom_events";
@@ -42,7 +42,7 @@ final class PgEvents implements AutoCloseable {
 
     private final PgDatabase db;
     private final String node;
-    private final Map<String, List<Consumer<MailboxEvent>>> listeners = new ConcurrentHashMap<>();
+    private final MailboxListeners listeners = new MailboxListeners();
     private final Thread thread;
     private volatile boolean closed;
     private volatile boolean listening;
@@ -60,14 +60,14 @@ final class PgEvents implements AutoCloseable {
         return listening;
     }
 
-    AutoCloseable subscribe(String account, Consumer<MailboxEvent> listener) {
-        List<Consumer<MailboxEvent>> list = listeners.computeIfAbsent(account, k -> new CopyOnWriteArrayList<>());
-        list.add(listener);
-        return () -> list.remove(listener);
+    @Override
+    public AutoCloseable subscribe(String account, Consumer<MailboxEvent> listener) {
+        return listeners.subscribe(account, listener);
     }
 
     /** Queues the event's NOTIFY in the caller's transaction and its local delivery for after the commit. */
-    void publish(PgSql sql, MailboxEvent event) throws SQLException {
+    @Override
+    public void publish(SqlTx sql, MailboxEvent event) throws SQLException {
         List<Long> uids = event.uids();
         int from = 0;
         do {
@@ -82,19 +82,7 @@ final class PgEvents implements AutoCloseable {
             sql.exists("SELECT pg_notify(?, ?)", CHANNEL, payload.toString());
             from = to;
         } while (from < uids.size());
-        sql.afterCommit(() -> deliver(event));
-    }
-
-    private void deliver(MailboxEvent event) {
-        List<Consumer<MailboxEvent>> list = listeners.get(event.account());
-        if (list == null) return;
-        for (Consumer<MailboxEvent> listener : list) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                log.warn("Mailbox listener failed on {}", event, e);
-            }
-        }
+        listeners.publish(sql, event);
     }
 
     private void listenLoop() {
@@ -137,7 +125,7 @@ final class PgEvents implements AutoCloseable {
         try {
             List<Long> uids = new ArrayList<>();
             if (!parts[5].isEmpty()) for (String uid : parts[5].split(",")) uids.add(Long.parseLong(uid));
-            deliver(new MailboxEvent(parts[1], Long.parseLong(parts[2]), MailboxEvent.Kind.valueOf(parts[3]), uids,
+            listeners.deliver(new MailboxEvent(parts[1], Long.parseLong(parts[2]), MailboxEvent.Kind.valueOf(parts[3]), uids,
                     Long.parseLong(parts[4])));
         } catch (IllegalArgumentException e) {
             log.warn("Ignoring malformed change notification: {}", payload);
@@ -146,14 +134,13 @@ final class PgEvents implements AutoCloseable {
 
     /** After an outage of the listener: every subscriber re-reads every mailbox of its account. */
     private void announceEverythingChanged() {
-        for (String account : listeners.keySet()) {
-            if (listeners.get(account).isEmpty()) continue;
+        for (String account : listeners.accounts()) {
             try {
                 List<long[]> mailboxes = db.read(sql -> sql.query(
                         "SELECT id, highestmodseq FROM mailbox WHERE account = ?",
                         rs -> new long[] {rs.getLong(1), rs.getLong(2)}, account));
                 for (long[] m : mailboxes) {
-                    deliver(new MailboxEvent(account, m[0], MailboxEvent.Kind.MAILBOX_CHANGED, List.of(), m[1]));
+                    listeners.deliver(new MailboxEvent(account, m[0], MailboxEvent.Kind.MAILBOX_CHANGED, List.of(), m[1]));
                 }
             } catch (IOException e) {
                 log.warn("Cannot list mailboxes of {} after reconnecting: {}", account, e.toString());

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.mailroom.storage.sql.MaildropLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * the next lock request opens a new connection. A session that held one keeps going unprotected until it ends
  * (POP3 sessions are short); the alternative, killing those sessions, would lose their deletions.
  */
-final class PgMaildropLocks implements AutoCloseable {
+final class PgMaildropLocks implements MaildropLocks, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PgMaildropLocks.class);
     /** The first half of the advisory lock key: "our maildrop locks", apart from anyone else's locks. */
@@ -46,7 +47,8 @@ final class PgMaildropLocks implements AutoCloseable {
      *
      * @throws IOException when the database is away: nobody can know whether the maildrop is in use
      */
-    synchronized Optional<AutoCloseable> tryLock(String account) throws IOException {
+    @Override
+    public synchronized Optional<AutoCloseable> tryLock(String account) throws IOException {
         if (held.contains(account)) return Optional.empty();
         try {
             Connection c = connection();

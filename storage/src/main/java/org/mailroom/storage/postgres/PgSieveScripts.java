@@ -140,12 +140,6 @@ public final class PgSieveScripts implements SieveScripts {
     }
 
     /** Deletes an account's scripts, version and marks (with the account, in its transaction). */
-    static void removeOwner(PgSql sql, String owner) throws SQLException {
-        sql.update("DELETE FROM sieve_script WHERE owner = ?", owner);
-        sql.update("DELETE FROM sieve_version WHERE owner = ?", owner);
-        sql.update("DELETE FROM sieve_seen WHERE owner = ?", owner);
-    }
-
     private static long version(PgSql sql, String owner) throws SQLException {
         return sql.queryLong("SELECT version FROM sieve_version WHERE owner = ?", owner).orElse(0L);
     }

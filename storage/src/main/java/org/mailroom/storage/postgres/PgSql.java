@@ -7,18 +7,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.mailroom.storage.sql.SqlTx;
 
 /**
  * One borrowed connection inside one transaction, with a few helpers so the stores read as SQL rather than
  * JDBC plumbing. Statements are not cached here: pgjdbc prepares a statement on the server by itself once it
  * has been run a few times on a connection.
  */
-final class PgSql {
-
-    /** Reads one row. */
-    interface Row<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
+final class PgSql implements SqlTx {
 
     private final Connection connection;
     private final List<Runnable> afterCommit = new ArrayList<>();
@@ -31,8 +27,8 @@ final class PgSql {
         return connection;
     }
 
-    /** Runs the action once this transaction has committed (never if it rolls back). */
-    void afterCommit(Runnable action) {
+    @Override
+    public void afterCommit(Runnable action) {
         afterCommit.add(action);
     }
 
@@ -40,14 +36,26 @@ final class PgSql {
         return afterCommit;
     }
 
-    /** Runs an INSERT, UPDATE or DELETE; returns the number of rows changed. */
-    int update(String sql, Object... args) throws SQLException {
+    /** Nothing to do: a blob is in the database before anything can name it. */
+    @Override
+    public void nameBlob(String blobId) {
+    }
+
+    /** In the same transaction: the last row naming the blob and the blob go together. */
+    @Override
+    public void releaseBlob(String blobId) throws SQLException {
+        PgBlobStore.deleteIfUnreferenced(this, blobId);
+    }
+
+    @Override
+    public int update(String sql, Object... args) throws SQLException {
         try (PreparedStatement statement = bind(sql, args)) {
             return statement.executeUpdate();
         }
     }
 
-    <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
+    @Override
+    public <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
         List<T> out = new ArrayList<>();
         try (PreparedStatement statement = bind(sql, args); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) out.add(row.map(rs));
@@ -55,20 +63,15 @@ final class PgSql {
         return out;
     }
 
-    <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) throws SQLException {
+    @Override
+    public <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) throws SQLException {
         try (PreparedStatement statement = bind(sql, args); ResultSet rs = statement.executeQuery()) {
             return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
         }
     }
 
-    Optional<Long> queryLong(String sql, Object... args) throws SQLException {
-        return queryOne(sql, rs -> {
-            long value = rs.getLong(1);
-            return rs.wasNull() ? null : value;
-        }, args);
-    }
-
-    boolean exists(String sql, Object... args) throws SQLException {
+    @Override
+    public boolean exists(String sql, Object... args) throws SQLException {
         try (PreparedStatement statement = bind(sql, args); ResultSet rs = statement.executeQuery()) {
             return rs.next();
         }

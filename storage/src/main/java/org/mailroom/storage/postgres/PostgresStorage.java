@@ -3,13 +3,10 @@ package org.mailroom.storage.postgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.mailroom.core.store.BlobStore;
-import org.mailroom.core.store.Directory;
-import org.mailroom.core.store.MailQueue;
-import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.SieveScripts;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
+import org.mailroom.storage.sql.SqlStores;
 
 /**
  * Storage for several nodes: everything in one PostgreSQL database, which the operator backs up and replicates
@@ -27,9 +24,7 @@ public final class PostgresStorage implements Storage {
     private final PgEvents events;
     private final PgMaildropLocks maildropLocks;
     private final PgBlobStore blobStore;
-    private final PgMailStore mailStore;
-    private final PgDirectory directory;
-    private final PgMailQueue mailQueue;
+    private final Stores stores;
     private final PgSieveScripts sieveScripts;
 
     private PostgresStorage(PgDatabase database, Path tmp, int expungedKept) {
@@ -37,9 +32,8 @@ public final class PostgresStorage implements Storage {
         this.events = new PgEvents(database, UUID.randomUUID().toString());
         this.maildropLocks = new PgMaildropLocks(database);
         this.blobStore = new PgBlobStore(database, tmp);
-        this.mailStore = new PgMailStore(database, events, maildropLocks, blobStore, expungedKept);
-        this.directory = new PgDirectory(database);
-        this.mailQueue = new PgMailQueue(database);
+        this.stores = SqlStores.of(blobStore, new PgTransactions(database), PgDialect.INSTANCE, events, maildropLocks,
+                expungedKept);
         this.sieveScripts = new PgSieveScripts(database);
     }
 
@@ -63,23 +57,8 @@ public final class PostgresStorage implements Storage {
     }
 
     @Override
-    public BlobStore blobStore() {
-        return blobStore;
-    }
-
-    @Override
-    public MailStore mailStore() {
-        return mailStore;
-    }
-
-    @Override
-    public Directory directory() {
-        return directory;
-    }
-
-    @Override
-    public MailQueue mailQueue() {
-        return mailQueue;
+    public Stores stores() {
+        return stores;
     }
 
     @Override

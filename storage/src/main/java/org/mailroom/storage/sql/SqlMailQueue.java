@@ -1,4 +1,4 @@
-package org.mailroom.storage.embedded;
+package org.mailroom.storage.sql;
 
 import static org.mailroom.storage.StoreValues.canonicalOrAsGiven;
 import static org.mailroom.storage.StoreValues.lines;
@@ -6,7 +6,6 @@ import static org.mailroom.storage.StoreValues.newQueueId;
 import static org.mailroom.storage.StoreValues.notifySet;
 
 import java.io.IOException;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,24 +21,26 @@ import org.mailroom.core.mail.Dsn;
 import org.mailroom.core.store.MailQueue;
 
 /**
- * The outbound queue in the same SQLite database as the mailboxes, so that "is this blob still needed?"
- * is one transaction's question. A row per message, a row per recipient with its state.
+ * The outbound queue, in the same database as the mailboxes, so that "is this blob still needed?" is one
+ * transaction's question. A row per message, a row per recipient with its state, a row per attempt.
  *
- * <p>Leases: {@link #claimDue} sets {@code lease_until}; an entry whose lease has run out is due again, so a
- * worker that died mid-delivery delays its messages by at most one lease. {@link #recordAttempt} for an
- * entry deleted meanwhile (by {@code ./mailroom queue delete}) is ignored.
+ * <p>Leases: {@link #claimDue} sets {@code lease_until} (with PostgreSQL, skipping entries another node is
+ * claiming: see {@link Dialect#claimDue}); an entry whose lease has run out is due again, so a worker or node that
+ * died mid-delivery delays its messages by at most one lease. The price is the documented window of
+ * {@link MailQueue}: a remote 250 received but not yet recorded is sent again. {@link #recordAttempt} for an entry
+ * deleted meanwhile (by {@code ./mailroom queue delete}) is ignored.
  */
-public final class SqliteMailQueue implements MailQueue {
+public final class SqlMailQueue implements MailQueue {
 
-    private static final String ENTRY_COLUMNS =
-            "id, blob_id, sender, created, next_attempt, attempts, last_error, envid, ret, warned";
+    private final Transactions db;
+    private final Dialect dialect;
+    /** The entry's blob, locked (PostgreSQL): a claim by another node, a flush or a delete waits for this write. */
+    private final String lockEntry;
 
-    private final SqliteDatabase db;
-    private final EmbeddedBlobStore blobs;
-
-    SqliteMailQueue(SqliteDatabase db, EmbeddedBlobStore blobs) {
+    public SqlMailQueue(Transactions db, Dialect dialect) {
         this.db = db;
-        this.blobs = blobs;
+        this.dialect = dialect;
+        this.lockEntry = "SELECT blob_id FROM queue WHERE id = ?" + dialect.forUpdate();
     }
 
     @Override
@@ -65,9 +66,8 @@ public final class SqliteMailQueue implements MailQueue {
         List<Recipient> pending = new ArrayList<>(addresses.size());
         for (String a : addresses) pending.add(new Recipient(a, RecipientState.PENDING, null));
         Entry entry = new Entry(id, blobId, sender, pending, now, now, 0, null, d, false, List.of());
-        return db.write(tx -> {
-            SqlConnection sql = tx.sql();
-            blobs.storeWith(tx, blobId);
+        return db.write(sql -> {
+            sql.nameBlob(blobId);
             sql.update("INSERT INTO queue (id, blob_id, sender, created, next_attempt, envid, ret, lease_until)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, blobId, sender, now.toEpochMilli(), now.toEpochMilli(),
                     d.envid(), d.ret() == null ? null : d.ret().name(), lease);
@@ -87,17 +87,10 @@ public final class SqliteMailQueue implements MailQueue {
     public List<Entry> claimDue(Instant now, int max, Duration lease) throws IOException {
         long at = now.toEpochMilli();
         long until = now.plus(lease).toEpochMilli();
-        return db.write(tx -> {
-            SqlConnection sql = tx.sql();
-            // The entries' own columns come with the search: one query less per claimed entry.
-            List<Entry> due = sql.query("SELECT " + ENTRY_COLUMNS + " FROM queue WHERE next_attempt <= ?"
-                    + " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt, created LIMIT ?",
-                    SqliteMailQueue::entry, at, at, max);
-            List<Entry> claimed = new ArrayList<>(due.size());
-            for (Entry e : due) {
-                sql.update("UPDATE queue SET lease_until = ? WHERE id = ?", until, e.id());
-                claimed.add(complete(sql, e));
-            }
+        return db.write(sql -> {
+            // The entries' own columns come with the claim: one query less per claimed entry.
+            List<Entry> claimed = new ArrayList<>();
+            for (Entry e : dialect.claimDue(sql, at, until, max)) claimed.add(complete(sql, e));
             return claimed;
         });
     }
@@ -106,8 +99,7 @@ public final class SqliteMailQueue implements MailQueue {
     public void extendLeases(List<String> ids, Instant until) throws IOException {
         if (ids.isEmpty()) return;
         List<String> copy = List.copyOf(ids);
-        db.write(tx -> {
-            SqlConnection sql = tx.sql();
+        db.write(sql -> {
             for (String id : copy) {
                 sql.update("UPDATE queue SET lease_until = ? WHERE id = ? AND lease_until IS NOT NULL",
                         until.toEpochMilli(), id);
@@ -119,9 +111,8 @@ public final class SqliteMailQueue implements MailQueue {
     @Override
     public void recordAttempt(String id, List<Outcome> outcomes, Instant nextAttempt, String error,
                               List<Attempt> attempts) throws IOException {
-        db.write(tx -> {
-            SqlConnection sql = tx.sql();
-            Optional<String> blobId = sql.queryOne("SELECT blob_id FROM queue WHERE id = ?", rs -> rs.getString(1), id);
+        db.write(sql -> {
+            Optional<String> blobId = sql.queryOne(lockEntry, rs -> rs.getString(1), id);
             if (blobId.isEmpty()) return null;
             // Most attempts settle every recipient still pending (delivered or failed): the entry then goes with
             // its recipients, and updating each recipient's row first would be wasted work.
@@ -134,7 +125,7 @@ public final class SqliteMailQueue implements MailQueue {
                 else settled.add(outcome.recipient());
             }
             if (!anyPending && settled.containsAll(stillPending)) {
-                remove(tx, id, blobId.get());
+                remove(sql, id, blobId.get());
                 return null;
             }
             for (Outcome outcome : outcomes) {
@@ -145,7 +136,7 @@ public final class SqliteMailQueue implements MailQueue {
                     id, RecipientState.PENDING.name());
             if (!pending) {
                 // Done: the entry goes with its history, so the history of this last attempt is not written.
-                remove(tx, id, blobId.get());
+                remove(sql, id, blobId.get());
                 return null;
             }
             long seq = sql.queryLong("SELECT COALESCE(MAX(seq), 0) FROM queue_attempt WHERE queue_id = ?", id).orElse(0L);
@@ -162,13 +153,13 @@ public final class SqliteMailQueue implements MailQueue {
 
     @Override
     public boolean flush(String id, Instant now) throws IOException {
-        return db.write(tx -> tx.sql().update("UPDATE queue SET next_attempt = ? WHERE id = ?",
+        return db.write(sql -> sql.update("UPDATE queue SET next_attempt = ? WHERE id = ?",
                 now.toEpochMilli(), id) > 0);
     }
 
     @Override
     public boolean markWarned(String id) throws IOException {
-        return db.write(tx -> tx.sql().update("UPDATE queue SET warned = 1 WHERE id = ?", id) > 0);
+        return db.write(sql -> sql.update("UPDATE queue SET warned = TRUE WHERE id = ?", id) > 0);
     }
 
     @Override
@@ -198,31 +189,30 @@ public final class SqliteMailQueue implements MailQueue {
 
     @Override
     public boolean delete(String id) throws IOException {
-        return db.write(tx -> {
-            Optional<String> blobId = tx.sql().queryOne("SELECT blob_id FROM queue WHERE id = ?",
-                    rs -> rs.getString(1), id);
+        return db.write(sql -> {
+            Optional<String> blobId = sql.queryOne(lockEntry, rs -> rs.getString(1), id);
             if (blobId.isEmpty()) return false;
-            remove(tx, id, blobId.get());
+            remove(sql, id, blobId.get());
             return true;
         });
     }
 
-    private static void remove(SqliteDatabase.WriteTx tx, String id, String blobId) throws SQLException {
-        tx.sql().update("DELETE FROM queue_recipient WHERE queue_id = ?", id);
-        tx.sql().update("DELETE FROM queue_attempt WHERE queue_id = ?", id);
-        tx.sql().update("DELETE FROM queue WHERE id = ?", id);
+    private static void remove(SqlTx tx, String id, String blobId) throws SQLException {
+        tx.update("DELETE FROM queue_recipient WHERE queue_id = ?", id);
+        tx.update("DELETE FROM queue_attempt WHERE queue_id = ?", id);
+        tx.update("DELETE FROM queue WHERE id = ?", id);
         tx.releaseBlob(blobId);
     }
 
-    private static Optional<Entry> load(SqlConnection sql, String id) throws SQLException {
-        Optional<Entry> entry = sql.queryOne("SELECT " + ENTRY_COLUMNS + " FROM queue WHERE id = ?",
-                SqliteMailQueue::entry, id);
+    private static Optional<Entry> load(Sql sql, String id) throws SQLException {
+        Optional<Entry> entry = sql.queryOne("SELECT " + Rows.ENTRY_COLUMNS + " FROM queue WHERE id = ?",
+                Rows::entry, id);
         if (entry.isEmpty()) return entry;
         return Optional.of(complete(sql, entry.get()));
     }
 
     /** The entry with its recipients and, when it was tried before, its history. */
-    private static Entry complete(SqlConnection sql, Entry e) throws SQLException {
+    private static Entry complete(Sql sql, Entry e) throws SQLException {
         String id = e.id();
         Map<String, Dsn.RecipientDsn> dsnByRecipient = new LinkedHashMap<>();
         List<Recipient> recipients = sql.query("SELECT address, state, last_reply, notify, orcpt FROM queue_recipient"
@@ -235,22 +225,12 @@ public final class SqliteMailQueue implements MailQueue {
                     return new Recipient(rs.getString(1), RecipientState.valueOf(rs.getString(2)), rs.getString(3));
                 }, id);
         // History is written only by an attempt that also counts itself: an entry never tried has none.
-        List<Attempt> history = e.attempts() == 0 ? List.of() : sql.query("SELECT at, destination, dns, host, tls, log, result FROM queue_attempt"
-                + " WHERE queue_id = ? ORDER BY seq", rs -> new Attempt(Instant.ofEpochMilli(rs.getLong(1)),
+        List<Attempt> history = e.attempts() == 0 ? List.of() : sql.query("SELECT at, destination, dns, host, tls,"
+                + " log, result FROM queue_attempt WHERE queue_id = ? ORDER BY seq", rs -> new Attempt(Instant.ofEpochMilli(rs.getLong(1)),
                         rs.getString(2), lines(rs.getString(3)), rs.getString(4), rs.getString(5), lines(rs.getString(6)),
                         rs.getString(7)), id);
         Dsn dsn = new Dsn(e.dsn().envid(), e.dsn().ret(), dsnByRecipient);
         return new Entry(e.id(), e.blobId(), e.sender(), recipients, e.created(), e.nextAttempt(),
                 e.attempts(), e.lastError(), dsn, e.warned(), history);
     }
-
-    private static Entry entry(ResultSet rs) throws SQLException {
-        String ret = rs.getString(9);
-        Dsn dsn = new Dsn(rs.getString(8), ret == null ? null : Dsn.Ret.valueOf(ret), Map.of());
-        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), List.of(),
-                Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)), rs.getInt(6),
-                rs.getString(7), dsn, rs.getInt(10) != 0, List.of());
-    }
-
-
 }

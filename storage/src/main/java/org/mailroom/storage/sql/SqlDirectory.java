@@ -1,4 +1,4 @@
-package org.mailroom.storage.embedded;
+package org.mailroom.storage.sql;
 
 import static org.mailroom.storage.StoreValues.canonical;
 import static org.mailroom.storage.StoreValues.domain;
@@ -20,20 +20,25 @@ import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.MailStoreException;
 
 /**
- * Domains, accounts and aliases in the SQLite database. Nothing is cached: every question is a query
- * (microseconds on an indexed table), which is how a change by the admin CLI, another process, is seen
- * by the running server at once.
+ * Domains, accounts and aliases, in SQLite or PostgreSQL. Nothing is cached: every question is a query
+ * (microseconds on an indexed table), which is how a change by the admin CLI (another process) or on another
+ * node is seen by the running server at once.
  *
  * <p>Password hashing (tens of milliseconds) always happens on the caller's thread, never inside the
- * write work, so it does not hold up the group commit of other writers. The same holds for the SCRAM keys
- * (PBKDF2) stored with every password.
+ * write work, so it neither holds up SQLite's group commit of other writers nor holds a PostgreSQL connection.
+ * The same holds for the SCRAM keys (PBKDF2) stored with every password.
  */
-public final class SqliteDirectory implements Directory {
+public final class SqlDirectory implements Directory {
 
-    private final SqliteDatabase db;
+    private final Transactions db;
+    private final Dialect dialect;
+    /** An address's alias targets, in the order they were added (asked for every recipient: built once). */
+    private final String aliasTargets;
 
-    SqliteDirectory(SqliteDatabase db) {
+    public SqlDirectory(Transactions db, Dialect dialect) {
         this.db = db;
+        this.dialect = dialect;
+        this.aliasTargets = "SELECT target FROM alias WHERE source = ? ORDER BY " + dialect.aliasOrder();
     }
 
     @Override
@@ -50,21 +55,20 @@ public final class SqliteDirectory implements Directory {
     @Override
     public boolean addDomain(String domain) throws IOException {
         String name = domain(domain);
-        return db.write(tx -> tx.sql().update("INSERT OR IGNORE INTO domain (name, created) VALUES (?, ?)",
+        return db.write(sql -> sql.update(dialect.insertOrIgnore("INSERT INTO domain (name, created) VALUES (?, ?)"),
                 name, System.currentTimeMillis()) > 0);
     }
 
     @Override
     public boolean removeDomain(String domain) throws IOException {
         String name = domain(domain);
-        return db.write(tx -> {
-            SqlConnection sql = tx.sql();
+        return db.write(sql -> {
             if (sql.exists("SELECT 1 FROM account WHERE domain = ?", name)
                     || sql.exists("SELECT 1 FROM alias WHERE domain = ?", name)) {
                 throw new MailStoreException("domain " + name + " still has accounts or aliases");
             }
             sql.update("DELETE FROM dkim_key WHERE domain = ?", name);
-            SqliteSieveScripts.removeOwner(sql, "@" + name);
+            SieveOwners.remove(sql, "@" + name);
             return sql.update("DELETE FROM domain WHERE name = ?", name) > 0;
         });
     }
@@ -75,8 +79,7 @@ public final class SqliteDirectory implements Directory {
         String account = parsed.canonical();
         String hash = PasswordHash.hash(password);
         ScramCredentials scram = ScramCredentials.create(password);
-        db.write(tx -> {
-            SqlConnection sql = tx.sql();
+        db.write(sql -> {
             if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", parsed.domain())) {
                 throw new MailStoreException.NotFound("not a local domain: " + parsed.domain());
             }
@@ -97,9 +100,9 @@ public final class SqliteDirectory implements Directory {
     @Override
     public boolean removeAccount(String address) throws IOException {
         String account = canonical(address);
-        return db.write(tx -> {
-            if (tx.sql().update("DELETE FROM account WHERE address = ?", account) == 0) return false;
-            SqliteSieveScripts.removeOwner(tx.sql(), account);
+        return db.write(sql -> {
+            if (sql.update("DELETE FROM account WHERE address = ?", account) == 0) return false;
+            SieveOwners.remove(sql, account);
             return true;
         });
     }
@@ -114,8 +117,8 @@ public final class SqliteDirectory implements Directory {
         String account = canonical(address);
         String hash = PasswordHash.hash(password);
         ScramCredentials scram = ScramCredentials.create(password);
-        db.write(tx -> {
-            if (tx.sql().update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
+        db.write(sql -> {
+            if (sql.update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
                     + " scram_stored_key = ?, scram_server_key = ? WHERE address = ?", hash, scram.salt(),
                     scram.iterations(), scram.storedKey(), scram.serverKey(), account) == 0) {
                 throw new MailStoreException.NotFound("no account " + account);
@@ -151,7 +154,7 @@ public final class SqliteDirectory implements Directory {
 
         @Override
         public void upgrade(String account, String newPhc, ScramCredentials scram, String oldPhc) throws IOException {
-            db.write(tx -> tx.sql().update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
+            db.write(sql -> sql.update("UPDATE account SET password = ?, scram_salt = ?, scram_iterations = ?,"
                     + " scram_stored_key = ?, scram_server_key = ? WHERE address = ? AND password = ?",
                     newPhc, scram.salt(), scram.iterations(), scram.storedKey(), scram.serverKey(), account, oldPhc));
         }
@@ -182,7 +185,7 @@ public final class SqliteDirectory implements Directory {
         String account = canonical(address);
         if (bytes.isPresent() && bytes.getAsLong() < 0) throw new IllegalArgumentException("negative quota");
         Long value = bytes.isPresent() ? bytes.getAsLong() : null;
-        int updated = db.write(tx -> tx.sql().update("UPDATE account SET quota = ? WHERE address = ?", value, account));
+        int updated = db.write(sql -> sql.update("UPDATE account SET quota = ? WHERE address = ?", value, account));
         if (updated == 0) throw new MailStoreException.NotFound("no account " + account);
     }
 
@@ -207,12 +210,12 @@ public final class SqliteDirectory implements Directory {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("empty app password name");
         String digest = AppPasswords.digest(password);
         if (digest == null) throw new IllegalArgumentException("not an app password (16 letters)");
-        db.write(tx -> {
-            SqlConnection sql = tx.sql();
+        db.write(sql -> {
             if (!sql.exists("SELECT 1 FROM account WHERE address = ?", account)) {
                 throw new MailStoreException.NotFound("no account " + account);
             }
-            if (sql.update("INSERT OR IGNORE INTO app_password (account, name, digest, created) VALUES (?, ?, ?, ?)",
+            if (sql.update(dialect.insertOrIgnore("INSERT INTO app_password (account, name, digest, created)"
+                    + " VALUES (?, ?, ?, ?)"),
                     account, name, digest, System.currentTimeMillis()) == 0) {
                 throw new MailStoreException.AlreadyExists("app password exists: " + name);
             }
@@ -223,7 +226,7 @@ public final class SqliteDirectory implements Directory {
     @Override
     public boolean removeAppPassword(String address, String name) throws IOException {
         String account = canonical(address);
-        return db.write(tx -> tx.sql().update("DELETE FROM app_password WHERE account = ? AND name = ?",
+        return db.write(sql -> sql.update("DELETE FROM app_password WHERE account = ? AND name = ?",
                 account, name) > 0);
     }
 
@@ -244,15 +247,15 @@ public final class SqliteDirectory implements Directory {
         MailAddress parsed = MailAddress.parse(source);
         String from = parsed.canonical();
         String to = canonical(target);
-        db.write(tx -> {
-            SqlConnection sql = tx.sql();
+        db.write(sql -> {
             if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", parsed.domain())) {
                 throw new MailStoreException.NotFound("not a local domain: " + parsed.domain());
             }
             if (sql.exists("SELECT 1 FROM account WHERE address = ?", from)) {
                 throw new MailStoreException.AlreadyExists("an account of that name exists: " + from);
             }
-            if (sql.update("INSERT OR IGNORE INTO alias (source, target, domain, created) VALUES (?, ?, ?, ?)",
+            if (sql.update(dialect.insertOrIgnore("INSERT INTO alias (source, target, domain, created)"
+                    + " VALUES (?, ?, ?, ?)"),
                     from, to, parsed.domain(), System.currentTimeMillis()) == 0) {
                 throw new MailStoreException.AlreadyExists("alias exists: " + from + " -> " + to);
             }
@@ -264,12 +267,12 @@ public final class SqliteDirectory implements Directory {
     public boolean removeAlias(String source, String target) throws IOException {
         String from = canonical(source);
         String to = canonical(target);
-        return db.write(tx -> tx.sql().update("DELETE FROM alias WHERE source = ? AND target = ?", from, to) > 0);
+        return db.write(sql -> sql.update("DELETE FROM alias WHERE source = ? AND target = ?", from, to) > 0);
     }
 
     @Override
     public List<AliasEntry> aliases() throws IOException {
-        return db.read(sql -> sql.query("SELECT source, target FROM alias ORDER BY source, rowid",
+        return db.read(sql -> sql.query("SELECT source, target FROM alias ORDER BY source, " + dialect.aliasOrder(),
                 rs -> new AliasEntry(rs.getString(1), rs.getString(2))));
     }
 
@@ -288,10 +291,9 @@ public final class SqliteDirectory implements Directory {
                 ? Optional.of(lookup(sql, key)) : Optional.<Lookup>empty());
     }
 
-    private static Lookup lookup(SqlConnection sql, String key) throws SQLException {
+    private Lookup lookup(Sql sql, String key) throws SQLException {
         if (sql.exists("SELECT 1 FROM account WHERE address = ?", key)) return new Local(key);
-        List<String> targets = sql.query("SELECT target FROM alias WHERE source = ? ORDER BY rowid",
-                rs -> rs.getString(1), key);
+        List<String> targets = sql.query(aliasTargets, rs -> rs.getString(1), key);
         return targets.isEmpty() ? new Unknown() : new Alias(targets);
     }
 
@@ -311,13 +313,12 @@ public final class SqliteDirectory implements Directory {
     @Override
     public void addDkimKey(DkimKeyRecord key) throws IOException {
         String name = domain(key.domain());
-        db.write(tx -> {
-            SqlConnection sql = tx.sql();
+        db.write(sql -> {
             if (!sql.exists("SELECT 1 FROM domain WHERE name = ?", name)) {
                 throw new MailStoreException.NotFound("not a local domain: " + name);
             }
-            if (sql.update("INSERT OR IGNORE INTO dkim_key (domain, selector, algorithm, private_key, created, state, retire_after)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            if (sql.update(dialect.insertOrIgnore("INSERT INTO dkim_key (domain, selector, algorithm, private_key,"
+                    + " created, state, retire_after) VALUES (?, ?, ?, ?, ?, ?, ?)"),
                     name, key.selector(), key.algorithm(), key.privateKey(), key.created().toEpochMilli(),
                     key.state().text(), key.retireAfter() == null ? null : key.retireAfter().toEpochMilli()) == 0) {
                 throw new MailStoreException.AlreadyExists("DKIM selector exists: " + key.selector() + " of " + name);
@@ -331,22 +332,22 @@ public final class SqliteDirectory implements Directory {
                                    Instant retireAfter) throws IOException {
         String name = domain(domain);
         Long retire = retireAfter == null ? null : retireAfter.toEpochMilli();
-        return db.write(tx -> tx.sql().update("UPDATE dkim_key SET state = ?, retire_after = ?"
+        return db.write(sql -> sql.update("UPDATE dkim_key SET state = ?, retire_after = ?"
                 + " WHERE domain = ? AND selector = ? AND state = ?", to.text(), retire, name, selector, from.text()) > 0);
     }
 
     @Override
     public boolean removeDkimKey(String domain, String selector) throws IOException {
         String name = domain(domain);
-        return db.write(tx -> tx.sql().update("DELETE FROM dkim_key WHERE domain = ? AND selector = ?", name, selector) > 0);
+        return db.write(sql -> sql.update("DELETE FROM dkim_key WHERE domain = ? AND selector = ?", name, selector) > 0);
     }
 
     // ---- admin API tokens ----
 
     @Override
     public void addAdminToken(String name, String digest) throws IOException {
-        db.write(tx -> {
-            if (tx.sql().update("INSERT OR IGNORE INTO admin_token (name, digest, created) VALUES (?, ?, ?)",
+        db.write(sql -> {
+            if (sql.update(dialect.insertOrIgnore("INSERT INTO admin_token (name, digest, created) VALUES (?, ?, ?)"),
                     name, digest, System.currentTimeMillis()) == 0) {
                 throw new MailStoreException.AlreadyExists("admin token exists: " + name);
             }
@@ -356,7 +357,7 @@ public final class SqliteDirectory implements Directory {
 
     @Override
     public boolean removeAdminToken(String name) throws IOException {
-        return db.write(tx -> tx.sql().update("DELETE FROM admin_token WHERE name = ?", name) > 0);
+        return db.write(sql -> sql.update("DELETE FROM admin_token WHERE name = ?", name) > 0);
     }
 
     @Override
