@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.NoSuchFileException;
-import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +22,7 @@ import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MessageRecord;
-import org.mailroom.protocol.tls.ChannelBinding;
+import org.mailroom.protocol.tls.LoginSecurity;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
@@ -271,24 +270,13 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
      * Dovecot also holds), or where the setting allows it everywhere.
      */
     boolean plaintextAuthAllowed() {
-        return tlsActive() || settings.plaintextAuthWithoutTls()
-                || (settings.plaintextAuthFromLoopback() && fromLoopback());
-    }
-
-    private boolean fromLoopback() {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        return remote instanceof InetSocketAddress && ((InetSocketAddress) remote).getAddress().isLoopbackAddress();
+        return LoginSecurity.plaintextAllowed(ctx.channel(), settings.plaintextAuthWithoutTls(),
+                settings.plaintextAuthFromLoopback());
     }
 
     /** What SASL needs to know of this connection: TLS, whether plaintext is allowed, the channel binding. */
     SaslChannel saslChannel() {
-        if (!tlsActive()) return SaslChannel.cleartext(plaintextAuthAllowed());
-        try {
-            return SaslChannel.encrypted(ChannelBinding.tlsServerEndPoint(ctx.channel()).orElse(null));
-        } catch (GeneralSecurityException e) {
-            LOG.debug("no channel binding: {}", e.toString());
-            return SaslChannel.encrypted(null);
-        }
+        return LoginSecurity.saslChannel(ctx.channel(), plaintextAuthAllowed());
     }
 
     /** The maildrop's message of this number, unless deleted or not a number. */

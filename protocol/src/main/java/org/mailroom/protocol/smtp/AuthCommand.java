@@ -6,7 +6,7 @@ import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.auth.SaslStep;
 import org.mailroom.core.metrics.Metrics;
 import org.mailroom.protocol.LogText;
-import org.mailroom.protocol.tls.ChannelBinding;
+import org.mailroom.protocol.tls.LoginSecurity;
 
 /**
  * AUTH (RFC 4954) with the SASL mechanisms shared by every protocol ({@link SaslMechanisms}, core/auth): guards
@@ -59,14 +59,7 @@ final class AuthCommand implements SmtpCommand {
     }
 
     static SaslChannel saslChannel(SmtpSession s) {
-        if (!s.tlsActive()) return SaslChannel.cleartext(s.auth.plaintextWithoutTls());
-        byte[] binding = null;
-        try {
-            binding = ChannelBinding.tlsServerEndPoint(s.ctx.channel()).orElse(null);
-        } catch (java.security.GeneralSecurityException e) {
-            SmtpSession.log.debug("no channel binding: {}", e.toString());
-        }
-        return SaslChannel.encrypted(binding);
+        return LoginSecurity.saslChannel(s.ctx.channel(), s.auth.plaintextWithoutTls());
     }
 
     private static void step(SmtpSession s, SaslStep step) {
