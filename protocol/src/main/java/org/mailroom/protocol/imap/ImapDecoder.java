@@ -140,13 +140,7 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
     public void resume() {
         if (mode != Mode.AWAIT_TLS) return;
         mode = Mode.LINE;
-        if (actualReadableBytes() > 0) {
-            try {
-                channelRead(ctx, Unpooled.EMPTY_BUFFER); // decode what waited
-            } catch (Exception e) {
-                ctx.fireExceptionCaught(e);
-            }
-        }
+        StartTlsDecoder.decodeWaiting(this, ctx, actualReadableBytes());
     }
 
     /** Lifts the literal limit from {@link #MAX_LITERAL_BEFORE_LOGIN} to the configured one. */

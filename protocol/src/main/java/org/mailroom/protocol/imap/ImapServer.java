@@ -1,26 +1,20 @@
 package org.mailroom.protocol.imap;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.Quota;
+import org.mailroom.protocol.ConnectionCap;
 import org.mailroom.protocol.Listener;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
@@ -57,7 +51,7 @@ public final class ImapServer implements AutoCloseable {
     private final Listener listener = new Listener("IMAP");
     /** Set by {@link #stopAccepting()}. */
     private volatile boolean stopping;
-    private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionCap cap = new ConnectionCap();
     private final Quota quota;
 
     /**
@@ -102,12 +96,11 @@ public final class ImapServer implements AutoCloseable {
     // XXX: Netty 4.2 deprecates handlers with their own EventExecutorGroup; kept on purpose, as in Pop3Server.
     @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
-        int count = open.incrementAndGet();
-        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        boolean overCap = cap.overCap(channel, settings.maxConnections());
         ChannelPipeline pipeline = channel.pipeline();
         if (implicitTls) pipeline.addLast(StartTls.HANDLER_NAME, tls.newHandler(channel.alloc()));
-        if (stopping || count > settings.maxConnections()) {
-            pipeline.addLast("refuse", new TooManyConnections(stopping
+        if (stopping || overCap) {
+            pipeline.addLast("refuse", ConnectionCap.refusal(stopping
                     ? "* BYE [UNAVAILABLE] Server shutting down" : "* BYE [UNAVAILABLE] Too many connections"));
             return;
         }
@@ -117,26 +110,6 @@ public final class ImapServer implements AutoCloseable {
         pipeline.addLast("decoder", new ImapDecoder(settings.maxLineLength(), settings.maxLiteralSize(), literals));
         pipeline.addLast(blocking, "session", new ImapSession(settings, store, blobs, structure, sasl, guard,
                 tls, quota));
-    }
-
-    /** RFC 9051 section 7.1.5: BYE at once when the server will not serve the client. */
-    private static final class TooManyConnections extends ChannelInboundHandlerAdapter {
-        private final String bye;
-
-        TooManyConnections(String bye) {
-            this.bye = bye;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(Unpooled.copiedBuffer(bye + "\r\n", StandardCharsets.US_ASCII))
-                    .addListener(ChannelFutureListener.CLOSE);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
     }
 
     /** Whether this listener is bound and accepting (readiness). */

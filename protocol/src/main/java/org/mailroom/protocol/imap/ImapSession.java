@@ -1,41 +1,29 @@
 package org.mailroom.protocol.imap;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.compression.JdkZlibDecoder;
-import io.netty.handler.codec.compression.JdkZlibEncoder;
-import io.netty.handler.codec.compression.ZlibWrapper;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.mailroom.core.auth.LoginGuard;
-import org.mailroom.core.metrics.Metrics;
 import org.mailroom.core.auth.SaslChannel;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.SpecialMailboxes;
-import org.mailroom.core.store.MailStoreException;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MailboxEvent;
 import org.mailroom.core.store.Quota;
-import org.mailroom.protocol.tls.ChannelBinding;
+import org.mailroom.protocol.tls.LoginSecurity;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
@@ -89,15 +77,8 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     private String outcome = "disconnected";
     /** COMPRESS DEFLATE was accepted (RFC 4978): a second one gets NO [COMPRESSIONACTIVE]. */
     private boolean compressing;
-    /**
-     * The reply being built, written to the channel as one buffer when the command ends (or every {@link #CHUNK}):
-     * each write from this thread is a task for the event loop, and each flush wakes it up, so one write and one
-     * flush per command rather than one per line or per FETCH response.
-     */
-    private ByteBuf pending;
-
-    /** A reply longer than this goes out in pieces of this size, so a large FETCH never sits whole in memory. */
-    private static final int CHUNK = 64 * 1024;
+    /** The reply being built, written as one buffer when the command ends; set at channelActive. */
+    private ImapOutput out;
 
     public ImapSession(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
                        SaslMechanisms sasl, LoginGuard loginGuard, TlsContext tls) {
@@ -122,6 +103,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        out = new ImapOutput(ctx, settings.idleTimeout().toMillis());
         SocketAddress remote = ctx.channel().remoteAddress();
         guard = loginGuard.connection(remote instanceof InetSocketAddress a ? a.getAddress() : null);
         SslHandler implicitTls = ctx.pipeline().get(SslHandler.class);
@@ -174,7 +156,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
                     continuation = null;
                     next.line(this, new String(bytes, StandardCharsets.UTF_8));
                 } else {
-                    command(bytes);
+                    CommandDispatch.run(this, bytes);
                 }
             }
         } catch (Exception e) {
@@ -198,14 +180,14 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             if (this.ctx != null && state != State.LOGOUT) {
                 outcome = "server stopping";
                 send("* BYE Server shutting down");
-                closeAfterWrite();
+                out.closeAfterWrite(); // flushes what was sent, then closes
             }
             return;
         }
         if (event instanceof IdleStateEvent) {
             outcome = "idle timeout";
             send("* BYE Autologout; idle for too long");
-            closeAfterWrite();
+            out.closeAfterWrite(); // flushes what was sent, then closes
         }
     }
 
@@ -224,10 +206,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         stopListening();
         dropWaiting();
-        if (pending != null) {
-            pending.release();
-            pending = null;
-        }
+        if (out != null) out.release();
         LOG.info("IMAP session closed: client={} user={} result={}", clientIp(), account == null ? "-" : account,
                 outcome);
     }
@@ -236,59 +215,6 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     private void dropWaiting() {
         for (Object msg : waiting) if (msg instanceof ImapDecoder.Command c) c.done();
         waiting.clear();
-    }
-
-    // ---- dispatch ----
-
-    private void command(byte[] bytes) throws IOException {
-        ImapParser.Parsed parsed;
-        try {
-            parsed = ImapParser.parse(bytes);
-        } catch (BadCommandException e) {
-            send(ImapParser.tagOf(bytes) + " BAD " + e.getMessage());
-            return;
-        }
-        String name = parsed.name();
-        Arguments args = new Arguments(parsed.arguments());
-        boolean uid = name.equals("UID");
-        if (uid) {
-            try {
-                name = args.atom("the command after UID").toUpperCase(Locale.ROOT);
-            } catch (BadCommandException e) {
-                send(parsed.tag() + " BAD " + e.getMessage());
-                return;
-            }
-        }
-        CommandTable.Entry entry = uid ? CommandTable.UID_COMMANDS.get(name) : CommandTable.COMMANDS.get(name);
-        Request request = new Request(parsed.tag(), name, uid, args);
-        if (entry == null) {
-            send(parsed.tag() + " BAD Unknown command " + request.fullName());
-            return;
-        }
-        if (!entry.states().contains(state)) {
-            send(parsed.tag() + " BAD " + request.fullName() + " is not valid in the " + state + " state");
-            return;
-        }
-        try {
-            entry.command().execute(this, request);
-        } catch (BadCommandException e) {
-            send(parsed.tag() + " BAD " + e.getMessage());
-        } catch (MailStoreException.NotFound e) {
-            send(parsed.tag() + " NO [NONEXISTENT] " + e.getMessage());
-        } catch (MailStoreException.AlreadyExists e) {
-            send(parsed.tag() + " NO [ALREADYEXISTS] " + e.getMessage());
-        } catch (MailStoreException e) {
-            send(parsed.tag() + " NO [CANNOT] " + e.getMessage());
-        } catch (IOException e) {
-            // The store or its database is away: RFC 5530 section 3 UNAVAILABLE, a temporary failure the
-            // client may retry; the session stays as it was.
-            LOG.warn("IMAP {} failed for {}: {}", request.fullName(), account, e.toString());
-            send(parsed.tag() + " NO [UNAVAILABLE] " + request.fullName() + " failed, try again later");
-        } catch (RuntimeException e) {
-            // Never a stack trace to the client; the tag tells it which command failed.
-            LOG.warn("IMAP {} failed for {}", request.fullName(), account, e);
-            send(parsed.tag() + " NO [SERVERBUG] " + request.fullName() + " failed");
-        }
     }
 
     // ---- what commands use ----
@@ -354,8 +280,8 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
      * or where the settings allow it everywhere: the same policy as POP3.
      */
     public boolean plaintextAuthAllowed() {
-        return tlsActive() || settings.plaintextAuthWithoutTls()
-                || (settings.plaintextAuthFromLoopback() && fromLoopback());
+        return LoginSecurity.plaintextAllowed(ctx.channel(), settings.plaintextAuthWithoutTls(),
+                settings.plaintextAuthFromLoopback());
     }
 
     public boolean tlsActive() {
@@ -369,102 +295,33 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     /** What SASL needs to know of this connection: TLS, whether plaintext is allowed, the channel binding. */
     public SaslChannel saslChannel() {
-        if (!tlsActive()) return SaslChannel.cleartext(plaintextAuthAllowed());
-        try {
-            return SaslChannel.encrypted(ChannelBinding.tlsServerEndPoint(ctx.channel()).orElse(null));
-        } catch (GeneralSecurityException e) {
-            LOG.debug("no channel binding: {}", e.toString());
-            return SaslChannel.encrypted(null);
-        }
+        return LoginSecurity.saslChannel(ctx.channel(), plaintextAuthAllowed());
     }
 
-    /** What we announce; only what is implemented and exercised by a test. */
+    /** What we announce ({@link ImapCapabilities}), for this state and connection. */
     public String capabilities() {
-        StringBuilder caps = new StringBuilder("IMAP4rev1 IMAP4rev2");
-        if (state == State.NOT_AUTHENTICATED) caps.append(loginCapabilities());
-        caps.append(" LITERAL+ ENABLE ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED BINARY")
-                .append(" LIST-STATUS STATUS=SIZE ESEARCH SEARCHRES CONDSTORE QRESYNC APPENDLIMIT=").append(settings.maxLiteralSize());
-        caps.append(" MULTIAPPEND");
-        caps.append(" UTF8=ACCEPT");
-        caps.append(" SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES");
-        caps.append(" QUOTA QUOTA=RES-STORAGE");
-        caps.append(" CREATE-SPECIAL-USE");
-        caps.append(" COMPRESS=DEFLATE");
-        return caps.toString();
-    }
-
-    /**
-     * Before login (RFC 9051 sections 6.2.1-6.2.3, RFC 4959): STARTTLS where it can start, LOGINDISABLED where
-     * passwords may not cross in the clear, and the SASL mechanisms this connection allows. Computed afresh each
-     * time, so after STARTTLS the client sees the list for the encrypted connection.
-     */
-    private String loginCapabilities() {
-        StringBuilder caps = new StringBuilder();
-        if (tlsOffered()) caps.append(" STARTTLS");
-        if (!plaintextAuthAllowed()) caps.append(" LOGINDISABLED");
-        for (String mechanism : sasl.offered(saslChannel())) caps.append(" AUTH=").append(mechanism);
-        return caps.append(" SASL-IR").toString();
+        return ImapCapabilities.of(this);
     }
 
     /** Sends one line; CRLF is added. Written and flushed when the command ends (or the IDLE event is handled). */
     public void send(CharSequence line) {
-        ByteBuf out = pending();
-        out.writeCharSequence(line, StandardCharsets.UTF_8);
-        out.writeByte('\r').writeByte('\n');
-        if (out.readableBytes() >= CHUNK) writeChunk();
+        out.line(line);
     }
 
     /**
      * Sends bytes as they are (a response holding literals, one per message of a FETCH); the caller ends them with
-     * CRLF. Backpressure: every {@link #CHUNK} the bytes go out, and while the client reads slower than we fetch,
-     * we wait for the socket to take them, so {@code FETCH 1:* BODY[]} never holds more than a few chunks in
-     * memory. The wait uses the channel's future (completed on the event loop), never one of this handler's
-     * executor, which is the waiting thread.
+     * CRLF. Written in chunks under backpressure ({@link ImapOutput#bytes}).
      */
     public void send(byte[] bytes) {
-        ByteBuf out = pending();
-        out.writeBytes(bytes);
-        if (out.readableBytes() >= CHUNK) writeChunk();
+        out.bytes(bytes);
     }
 
     /**
      * Sends {@code prefix} (ending in a literal's {@code {n}\r\n}) and then {@code length} octets of a blob from
-     * {@code offset}, read and written a chunk at a time under the same backpressure as {@link #send(byte[])}: a
-     * 30 MiB {@code BODY[]} never sits whole in memory. The blob is opened before the prefix goes out; a failure
-     * once the literal has begun closes the connection, since the client would read whatever follows as message
-     * text.
+     * {@code offset}, a chunk at a time: a 30 MiB {@code BODY[]} never sits whole in memory ({@link ImapOutput#blob}).
      */
     public void sendBlob(byte[] prefix, String blobId, long offset, long length) throws IOException {
-        try (InputStream in = blobs.open(blobId)) {
-            in.skipNBytes(offset);
-            send(prefix);
-            try {
-                byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(length, 1))];
-                for (long left = length; left > 0; ) {
-                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                    if (n < 0) throw new java.io.EOFException("message " + blobId + " is shorter than its structure says");
-                    pending().writeBytes(buffer, 0, n);
-                    left -= n;
-                    if (pending.readableBytes() >= CHUNK) writeChunk();
-                }
-            } catch (IOException | RuntimeException e) {
-                ctx.channel().close();
-                throw e;
-            }
-        }
-    }
-
-    private ByteBuf pending() {
-        if (pending == null) pending = ctx.alloc().buffer(512);
-        return pending;
-    }
-
-    /** A full chunk goes out now; while the client reads slower than we produce, wait for the socket. */
-    private void writeChunk() {
-        // The channel's future, completed on the event loop: one of ours would be this thread's to complete.
-        io.netty.channel.ChannelFuture written = ctx.channel().writeAndFlush(pending);
-        pending = null;
-        if (!ctx.channel().isWritable()) written.awaitUninterruptibly(settings.idleTimeout().toMillis());
+        out.blob(prefix, blobs, blobId, offset, length);
     }
 
     public void untagged(String text) {
@@ -488,20 +345,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     /** Writes what was sent since the last flush, in one write and one flush; nothing when there is nothing. */
     public void flush() {
-        if (pending == null) return;
-        if (pending.isReadable()) {
-            ctx.writeAndFlush(pending);
-        } else {
-            pending.release();
-        }
-        pending = null;
-    }
-
-    /** Flushes what was sent, then closes the connection once it is written. */
-    private void closeAfterWrite() {
-        ByteBuf last = pending == null ? Unpooled.EMPTY_BUFFER : pending;
-        pending = null;
-        ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        out.flush();
     }
 
     /** The next line goes to {@code next} instead of being parsed as a command. */
@@ -541,25 +385,17 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * A failed login: the tagged NO ({@code text} starts with its response code) waits for the guard's delay,
-     * without holding this thread; after the last allowed failure, BYE and close.
+     * Runs {@code reply} after {@code delay} (a failed login's, {@link ImapLogin#failed}) without holding this
+     * thread: the channel stops reading, commands that arrive meanwhile queue, and run after the reply.
      */
-    public void loginFailed(Request request, String text) {
-        Metrics.get().loginFailed("imap");
-        Duration delay = guard.failed();
-        boolean close = guard.exhausted();
-        if (close) outcome = "too many login failures";
-        if (delay.isZero()) {
-            failedReply(request, text, close);
-            return;
-        }
+    void afterDelay(Duration delay, boolean readOn, Runnable reply) {
         delaying = true;
         ctx.channel().config().setAutoRead(false);
         ctx.executor().schedule(() -> {
             delaying = false;
             if (!ctx.channel().isActive()) return;
-            failedReply(request, text, close);
-            if (!close) ctx.channel().config().setAutoRead(true);
+            reply.run();
+            if (readOn) ctx.channel().config().setAutoRead(true);
             Object next;
             while (!delaying && state != State.LOGOUT && (next = waiting.poll()) != null) handle(next);
             if (state == State.LOGOUT) dropWaiting();
@@ -567,12 +403,8 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void failedReply(Request request, String text, boolean close) {
-        send(request.tag() + " NO " + text);
-        if (close) {
-            untagged("BYE Too many failed logins");
-            closeAfterReply();
-        }
+    void setOutcome(String outcome) {
+        this.outcome = outcome;
     }
 
     /**
@@ -592,50 +424,25 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
                 });
     }
 
-    /**
-     * Most bytes one read of compressed input may inflate to. Text compresses about tenfold; a read is at most 64
-     * KiB; an input inflating beyond this is a deflate bomb, and the connection is closed. The decoder behind it
-     * still bounds lines and literals.
-     */
-    private static final int MAX_INFLATED_PER_READ = 16 << 20;
-
     public boolean compressing() {
         return compressing;
     }
 
     /**
-     * COMPRESS DEFLATE accepted (RFC 4978 section 3): the tagged OK goes out uncompressed, then raw deflate (RFC
-     * 1951, no zlib header) works both ways, placed right after TLS when there is TLS (so TLS carries compressed
-     * bytes) or at the socket. The OK and the new handlers are one task on the event loop, queued behind every
-     * response written before, so no byte passes between them; the client sends compressed data only after the OK.
-     * The encoder ends each write with a sync flush, so every response reaches the client whole at once.
+     * COMPRESS DEFLATE accepted (RFC 4978 section 3): the tagged OK goes out uncompressed, then deflate works both
+     * ways ({@link Compression}).
      */
     public void startCompression(Request request) throws IOException {
         syncBeforeReply(request);
         compressing = true;
         flush();
-        ByteBuf ok = Unpooled.copiedBuffer(request.tag() + " OK DEFLATE active\r\n", StandardCharsets.US_ASCII);
-        ctx.channel().eventLoop().execute(() -> {
-            ctx.writeAndFlush(ok);
-            ChannelPipeline pipeline = ctx.pipeline();
-            SslHandler tls = pipeline.get(SslHandler.class);
-            JdkZlibDecoder inflate = new JdkZlibDecoder(ZlibWrapper.NONE, MAX_INFLATED_PER_READ);
-            JdkZlibEncoder deflate = new JdkZlibEncoder(ZlibWrapper.NONE);
-            if (tls != null) {
-                String after = pipeline.context(tls).name();
-                pipeline.addAfter(after, "deflate", deflate);
-                pipeline.addAfter(after, "inflate", inflate);
-            } else {
-                pipeline.addFirst("deflate", deflate);
-                pipeline.addFirst("inflate", inflate);
-            }
-        });
+        Compression.start(ctx, Unpooled.copiedBuffer(request.tag() + " OK DEFLATE active\r\n", StandardCharsets.US_ASCII));
     }
 
     /** Too many failures: say goodbye and close after the tagged NO. */
     public void closeAfterReply() {
         state = State.LOGOUT;
-        closeAfterWrite();
+        out.closeAfterWrite(); // flushes what was sent, then closes
     }
 
     /**
@@ -681,10 +488,6 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             LOG.debug("unsubscribing", e);
         }
         storeSubscription = null;
-    }
-
-    private boolean fromLoopback() {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress().isLoopbackAddress();
     }
 
     private String clientIp() {

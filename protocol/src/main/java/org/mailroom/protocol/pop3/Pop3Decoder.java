@@ -3,7 +3,6 @@ package org.mailroom.protocol.pop3;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.mailroom.protocol.tls.StartTlsDecoder;
@@ -56,13 +55,7 @@ public final class Pop3Decoder extends ByteToMessageDecoder implements StartTlsD
     public void resume() {
         if (mode != Mode.AWAIT_TLS) return;
         mode = Mode.LINE;
-        if (actualReadableBytes() > 0) {
-            try {
-                channelRead(ctx, Unpooled.EMPTY_BUFFER); // decode what waited
-            } catch (Exception e) {
-                ctx.fireExceptionCaught(e);
-            }
-        }
+        StartTlsDecoder.decodeWaiting(this, ctx, actualReadableBytes());
     }
 
     @Override

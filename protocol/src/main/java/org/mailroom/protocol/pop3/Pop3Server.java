@@ -1,8 +1,5 @@
 package org.mailroom.protocol.pop3;
 
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -11,19 +8,18 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.mailroom.core.auth.Authenticator;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStore;
+import org.mailroom.protocol.ConnectionCap;
 import org.mailroom.protocol.Listener;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
@@ -56,7 +52,7 @@ public final class Pop3Server implements AutoCloseable {
     private final Listener listener = new Listener("POP3");
     /** Set by {@link #stopAccepting()}. */
     private volatile boolean stopping;
-    private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionCap cap = new ConnectionCap();
     private TlsContext tls;
     private boolean implicitTls;
 
@@ -138,13 +134,11 @@ public final class Pop3Server implements AutoCloseable {
     // ever needed, is a session on the event loop that hands each line to blocking.next() itself.
     @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
-        int count = open.incrementAndGet();
-        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        boolean overCap = cap.overCap(channel, settings.maxConnections());
         ChannelPipeline pipeline = channel.pipeline();
         if (implicitTls) pipeline.addLast(StartTls.HANDLER_NAME, tls.newHandler(channel.alloc()));
-        if (stopping || count > settings.maxConnections()) {
-            pipeline.addLast("encoder", ENCODER);
-            pipeline.addLast("refuse", new TooManyConnections(stopping
+        if (stopping || overCap) {
+            pipeline.addLast("refuse", ConnectionCap.refusal(stopping
                     ? "-ERR [SYS/TEMP] server shutting down" : "-ERR [SYS/TEMP] too many connections"));
             return;
         }
@@ -154,25 +148,6 @@ public final class Pop3Server implements AutoCloseable {
         pipeline.addLast("decoder", new Pop3Decoder(settings.maxLineLength()));
         pipeline.addLast("encoder", ENCODER);
         pipeline.addLast(blocking, "session", new Pop3Session(settings, store, blobs, sasl, guard, tls));
-    }
-
-    /** Connections beyond {@link Pop3Settings#maxConnections()}: one reply, then close (RFC 2449 section 8.2). */
-    private static final class TooManyConnections extends ChannelInboundHandlerAdapter {
-        private final String refusal;
-
-        TooManyConnections(String refusal) {
-            this.refusal = refusal;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
     }
 
     /** Whether this listener is bound and accepting (readiness). */

@@ -9,7 +9,9 @@
  * anything is buffered), then {@link org.mailroom.protocol.pop3.Pop3Encoder}, then the
  * {@link org.mailroom.protocol.pop3.Pop3Session} on a blocking executor, because logins hash passwords and the
  * store reads disks. The session is one state enum (AUTHORIZATION, TRANSACTION, UPDATE, the three states of
- * RFC 1939 section 3) and one switch over verbs.
+ * RFC 1939 section 3) and one table of verbs ({@link org.mailroom.protocol.pop3.Pop3CommandTable}), one class
+ * per verb (LIST and UIDL share {@link org.mailroom.protocol.pop3.ListingCommand}); USER/PASS and AUTH share
+ * {@link org.mailroom.protocol.pop3.Pop3Login}.
  *
  * <p>The maildrop is the account's INBOX as it was at login ({@link org.mailroom.protocol.pop3.Maildrop}):
  * POP3 numbers messages 1..n for the whole session, so later deliveries are invisible until the next login.

@@ -1,7 +1,6 @@
 package org.mailroom.protocol.smtp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
@@ -85,14 +84,7 @@ public final class SmtpDecoder extends ByteToMessageDecoder implements StartTlsD
             if (next == Mode.DATA) startData(limit);
             if (next == Mode.BDAT) chunkRemaining = limit;
             if (!ctx.channel().config().isAutoRead()) ctx.channel().config().setAutoRead(true);
-            if (actualReadableBytes() > 0) {
-                try {
-                    // Decode what was buffered while paused; no new bytes may ever arrive for it.
-                    channelRead(ctx, Unpooled.EMPTY_BUFFER);
-                } catch (Exception e) {
-                    ctx.fireExceptionCaught(e);
-                }
-            }
+            StartTlsDecoder.decodeWaiting(this, ctx, actualReadableBytes()); // what was buffered while paused
         });
     }
 

@@ -1,5 +1,9 @@
 package org.mailroom.protocol.tls;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
+
 /**
  * What {@link StartTls} needs from a protocol's inbound decoder (SMTP, IMAP, POP3 each implement it once).
  *
@@ -25,4 +29,18 @@ public interface StartTlsDecoder {
 
     /** Leaves the paused mode and decodes again (including any bytes held, when STARTTLS was refused). */
     void resume();
+
+    /**
+     * For {@link #resume()} and any other return from a paused mode: decodes the {@code buffered} bytes that
+     * waited, which no new read would ever bring to {@code decode}. On the event loop; a failure goes down the
+     * pipeline as an exception, as one from a read would.
+     */
+    static void decodeWaiting(ChannelInboundHandler decoder, ChannelHandlerContext ctx, int buffered) {
+        if (buffered == 0) return;
+        try {
+            decoder.channelRead(ctx, Unpooled.EMPTY_BUFFER);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
+    }
 }

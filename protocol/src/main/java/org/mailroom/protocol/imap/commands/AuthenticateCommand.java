@@ -6,6 +6,7 @@ import org.mailroom.core.auth.SaslExchange;
 import org.mailroom.core.auth.SaslStep;
 import org.mailroom.protocol.imap.BadCommandException;
 import org.mailroom.protocol.imap.ImapCommand;
+import org.mailroom.protocol.imap.ImapLogin;
 import org.mailroom.protocol.imap.ImapSession;
 import org.mailroom.protocol.imap.Request;
 
@@ -57,9 +58,9 @@ public final class AuthenticateCommand implements ImapCommand {
             case CANCELLED -> session.bad(request, "Authentication cancelled");
             case MALFORMED -> session.bad(request, "Malformed authentication response");
             case TEMPORARY -> session.no(request, "[UNAVAILABLE] Authentication is unavailable, try again later");
-            case AUTHORIZATION_REFUSED -> session.loginFailed(request, "[AUTHORIZATIONFAILED] Cannot act as another user");
+            case AUTHORIZATION_REFUSED -> ImapLogin.failed(session, request, "[AUTHORIZATIONFAILED] Cannot act as another user");
             // Wrong password, unknown user, bad channel binding: one answer for all.
-            default -> session.loginFailed(request, "[AUTHENTICATIONFAILED] Authentication failed");
+            default -> ImapLogin.failed(session, request, "[AUTHENTICATIONFAILED] Authentication failed");
         }
     }
 }

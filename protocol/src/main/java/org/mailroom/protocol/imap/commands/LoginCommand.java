@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.mailroom.protocol.imap.BadCommandException;
 import org.mailroom.protocol.imap.ImapCommand;
+import org.mailroom.protocol.imap.ImapLogin;
 import org.mailroom.protocol.imap.ImapSession;
 import org.mailroom.protocol.imap.Request;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ public final class LoginCommand implements ImapCommand {
             }
             if (account.isEmpty()) {
                 // Unknown user or wrong password: one answer for both.
-                session.loginFailed(request, "[AUTHENTICATIONFAILED] Authentication failed");
+                ImapLogin.failed(session, request, "[AUTHENTICATIONFAILED] Authentication failed");
                 return;
             }
             session.authenticated(request, account.get());

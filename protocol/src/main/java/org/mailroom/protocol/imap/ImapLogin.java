@@ -1,0 +1,34 @@
+package org.mailroom.protocol.imap;
+
+import java.time.Duration;
+import org.mailroom.core.metrics.Metrics;
+
+/** A failed LOGIN or AUTHENTICATE: the shared {@code LoginGuard} decides the delay and when to close. */
+public final class ImapLogin {
+
+    private ImapLogin() {}
+
+    /**
+     * The tagged NO ({@code text} starts with its response code) waits for the guard's delay, without holding the
+     * session's thread; after the last allowed failure, BYE and close.
+     */
+    public static void failed(ImapSession session, Request request, String text) {
+        Metrics.get().loginFailed("imap");
+        Duration delay = session.guard().failed();
+        boolean close = session.guard().exhausted();
+        if (close) session.setOutcome("too many login failures");
+        if (delay.isZero()) {
+            reply(session, request, text, close);
+        } else {
+            session.afterDelay(delay, !close, () -> reply(session, request, text, close));
+        }
+    }
+
+    private static void reply(ImapSession session, Request request, String text, boolean close) {
+        session.send(request.tag() + " NO " + text);
+        if (close) {
+            session.untagged("BYE Too many failed logins");
+            session.closeAfterReply();
+        }
+    }
+}
