@@ -43,7 +43,8 @@ public final class ImapServer implements AutoCloseable {
     /** One budget for every IMAP listener of this JVM (143 and 993 share the heap). */
     private static final LiteralBudget literals = LiteralBudget.ofHeap();
 
-    private final ImapSettings settings;
+    /** Replaced by a configuration reload (SIGHUP) for the connections that come next; read once per connection. */
+    private volatile ImapSettings settings;
     private final MailStore store;
     private final BlobStore blobs;
     private final MessageStructureSource structure;
@@ -102,6 +103,7 @@ public final class ImapServer implements AutoCloseable {
     // XXX: Netty 4.2 deprecates handlers with their own EventExecutorGroup; kept on purpose, as in Pop3Server.
     @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
+        ImapSettings settings = this.settings;
         int count = open.incrementAndGet();
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline pipeline = channel.pipeline();
@@ -137,6 +139,11 @@ public final class ImapServer implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** New settings for the connections accepted from now on (a configuration reload); open sessions keep theirs. */
+    public void reconfigure(ImapSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** Whether this listener is bound and accepting (readiness). */

@@ -44,7 +44,8 @@ public final class Pop3Server implements AutoCloseable {
     /** Threads for store calls and logins when this server owns its groups. */
     private static final int BLOCKING_THREADS = 16;
 
-    private final Pop3Settings settings;
+    /** Replaced by a configuration reload (SIGHUP) for the connections that come next; read once per connection. */
+    private volatile Pop3Settings settings;
     private final MailStore store;
     private final BlobStore blobs;
     private final SaslMechanisms sasl;
@@ -138,6 +139,7 @@ public final class Pop3Server implements AutoCloseable {
     // ever needed, is a session on the event loop that hands each line to blocking.next() itself.
     @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
+        Pop3Settings settings = this.settings;
         int count = open.incrementAndGet();
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline pipeline = channel.pipeline();
@@ -173,6 +175,11 @@ public final class Pop3Server implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** New settings for the connections accepted from now on (a configuration reload); open sessions keep theirs. */
+    public void reconfigure(Pop3Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** Whether this listener is bound and accepting (readiness). */

@@ -110,7 +110,8 @@ public final class ConfigFile {
             new Key("auth", "authserv_id", "\"\"", "Our name in Authentication-Results; \"\" = server.hostname."),
             new Key("auth", "trusted_networks", "[\"127.0.0.0/8\", \"::1/128\"]", "Clients (CIDR) whose mail is checked and annotated but never refused or sent to Junk: programs on this machine."),
 
-            new Key("log", "format", "\"text\"", "Log on stdout: \"text\" (one readable line per event) or \"json\" (one JSON object per line)."));
+            new Key("log", "format", "\"text\"", "Log on stdout: \"text\" (one readable line per event) or \"json\" (one JSON object per line)."),
+            new Key("log", "level", "\"\"", "\"error\", \"warn\", \"info\", \"debug\" or \"trace\"; \"\" = $MAILROOM_LOG_LEVEL, else \"info\". Changes with SIGHUP."));
 
     private ConfigFile() {}
 
