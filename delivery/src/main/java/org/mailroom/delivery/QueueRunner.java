@@ -77,7 +77,8 @@ public final class QueueRunner implements AutoCloseable {
     private final MailQueue queue;
     private final RemoteDelivery remote;
     private final Bounces bounces;
-    private final Settings settings;
+    /** Replaced by {@link #reconfigure} (SIGHUP); read afresh at each use. */
+    private volatile Settings settings;
     private final Clock clock;
     private final ExecutorService workers;
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
@@ -108,6 +109,18 @@ public final class QueueRunner implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * New retry schedule, lifetime, delay-notice time, poll interval and lease from now on (a configuration
+     * reload). The number of workers and the per-destination caps are fixed at start (a thread pool and its
+     * semaphores): those two values are kept whatever {@code next} says.
+     */
+    public void reconfigure(Settings next) {
+        Settings now = settings;
+        settings = new Settings(next.retryIntervals(), next.lifetime(), next.warnAfter(), now.maxConcurrent(),
+                now.maxPerDestination(), next.pollInterval(), next.lease());
+        wakeUp(); // a shorter poll interval takes effect now, not after the old one ran out
     }
 
     public synchronized void start() {

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ChannelHandler.Sharable
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
-    private final int maxTotal;
-    private final int maxPerAddress;
+    // Volatile: a configuration reload (SIGHUP) changes them for the connections that come next.
+    private volatile int maxTotal;
+    private volatile int maxPerAddress;
     private final String refusal;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
@@ -49,6 +50,12 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private void release(InetAddress client) {
         total.decrementAndGet();
         perAddress.computeIfPresent(client, (a, n) -> n.decrementAndGet() == 0 ? null : n);
+    }
+
+    /** New caps for the connections accepted from now on; sessions already open stay. */
+    public void setLimits(int maxTotal, int maxPerAddress) {
+        this.maxTotal = maxTotal;
+        this.maxPerAddress = maxPerAddress;
     }
 
     /** Sessions open now (for tests and metrics). */

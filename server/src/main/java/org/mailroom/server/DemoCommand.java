@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("mailroom: " + e.getMessage());
             return 1;
         }
-        return ServeCommand.runUntilStopped(config, server -> {
+        return ServeCommand.runUntilStopped(config, options::config, server -> {
             populate(server);
             printHowToConnect(server, System.out);
         });

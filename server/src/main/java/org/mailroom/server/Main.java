@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The {@code mailroom} command: {@code serve}, {@code demo} and the management commands. */
 @Command(name = "mailroom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Mailroom, a complete Internet mail server.",
-        subcommands = {ServeCommand.class, DemoCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, ReloadCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

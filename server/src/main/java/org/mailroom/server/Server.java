@@ -82,7 +82,10 @@ public final class Server implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Server.class);
 
+    /** The configuration the server started with: listeners, store, host name and the other restart keys. */
     private final Config config;
+    /** The configuration applied last (at start or by {@link #reload}); guarded by {@code this}. */
+    private Config applied;
     private final Storage storage;
     private final EventLoops loops;
     private final Router router;
@@ -93,9 +96,17 @@ public final class Server implements AutoCloseable {
     private PrometheusMetrics metrics;
     private AdminHttpServer admin;
     private TlsReportSender tlsReportSender;
+    // What a reload (SIGHUP) reconfigures, kept from the start.
+    private Clock clock;
+    private DnsjavaResolver dns;
+    private TlsContext tls;
+    private SaslMechanisms mechanisms;
+    private LoginGuard guard;
+    private RemoteDelivery remote;
 
     private Server(Config config, Storage storage, EventLoops loops, Router router) {
         this.config = config;
+        this.applied = config;
         this.storage = storage;
         this.loops = loops;
         this.router = router;
@@ -121,6 +132,8 @@ public final class Server implements AutoCloseable {
             // One resolver, one cache: the inbound checks (SPF, DKIM keys, DMARC) and the outbound queue (MX).
             DnsjavaResolver dns = new DnsjavaResolver(config.dns().serverAddresses(), Duration.ofSeconds(5), clock,
                     config.dns().dnssec());
+            server.clock = clock;
+            server.dns = dns;
             server.startListeners(clock, dns);
             server.startQueueRunner(clock, dns, local, queued);
             server.startAdmin();
@@ -148,33 +161,21 @@ public final class Server implements AutoCloseable {
     }
 
     private void startListeners(Clock clock, DnsResolver dns) throws IOException {
-        String hostname = config.server().hostname();
-        LimitsSection limits = config.limits();
-        TlsContext tls = tlsContext();
+        tls = tlsContext();
         // One authenticator (with its login cache) and one guard for every protocol: a password guesser is
         // slowed down across SMTP, POP3 and IMAP alike.
-        SaslMechanisms mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
-        LoginGuard guard = new LoginGuard(new LoginGuard.Settings(limits.authDelay(), java.time.Duration.ofSeconds(30),
-                limits.authFailures(), limits.authAttemptsPerMinute(), java.time.Duration.ofMinutes(1),
-                java.time.Duration.ofMinutes(15), 100_000, java.time.Duration.ofMinutes(15), limits.loginTrust()), clock);
+        mechanisms = new SaslMechanisms(new Authenticator(storage.directory(), clock));
+        guard = new LoginGuard(guardSettings(config), clock);
         Optional<InetSocketAddress> smtp = config.listen().smtpAddress();
         if (smtp.isPresent()) {
-            SmtpSettings settings = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
-                    limits.commandLine(), limits.textLine(), limits.commandTimeout(), limits.sessionTimeout(),
-                    limits.errors(), limits.errorDelay(), limits.greetingDelay(), limits.connections(),
-                    limits.connectionsPerIp(), limits.hopCount(), config.smtp().normalizeBareLineEndings(), false);
-            SmtpServer server = new SmtpServer(settings, router, storage.blobStore(), loops, clock, tls, false, null,
-                    inboundChecks(dns, clock));
+            SmtpServer server = new SmtpServer(smtpSettings(config, false), router, storage.blobStore(), loops, clock,
+                    tls, false, null, inboundChecks(config));
             listeners.add(server);
             bound.put("smtp", bind("listen.smtp", smtp.get(), () -> server.start(smtp.get())));
         }
         // Submission (RFC 6409): the same SMTP server with AUTH required, and relaying allowed once authenticated.
-        SmtpAuth auth = new SmtpAuth(mechanisms, guard, new SenderOwnership(storage.directory()),
-                config.smtp().submissionPlaintextAuth(), config.smtp().submissionHideClient());
-        SmtpSettings submission = new SmtpSettings(hostname, limits.messageSize(), limits.recipients(),
-                limits.commandLine(), limits.textLine(), limits.commandTimeout(), limits.sessionTimeout(),
-                limits.errors(), limits.errorDelay(), java.time.Duration.ZERO, limits.connections(),
-                limits.connectionsPerIp(), limits.hopCount(), config.smtp().normalizeBareLineEndings(), false);
+        SmtpAuth auth = smtpAuth(config);
+        SmtpSettings submission = smtpSettings(config, true);
         Optional<InetSocketAddress> port587 = config.listen().submissionAddress();
         if (port587.isPresent()) {
             SmtpServer server = new SmtpServer(submission, router, storage.blobStore(), loops, clock, tls, false, auth);
@@ -189,9 +190,7 @@ public final class Server implements AutoCloseable {
         }
         // POP3 on 110 with STLS and on 995 with implicit TLS (RFC 8314); passwords in the clear only under TLS
         // or from loopback.
-        Pop3Settings pop3Settings = new Pop3Settings(hostname, limits.pop3IdleTimeout(),
-                Pop3Settings.DEFAULT_MAX_LINE_LENGTH, limits.authFailures(), limits.connections(), false,
-                config.tls().plaintextAuthFromLoopback());
+        Pop3Settings pop3Settings = pop3Settings(config);
         Optional<InetSocketAddress> pop3 = config.listen().pop3Address();
         if (pop3.isPresent()) {
             Pop3Server server = new Pop3Server(pop3Settings, storage.mailStore(), storage.blobStore(), mechanisms, guard,
@@ -207,11 +206,9 @@ public final class Server implements AutoCloseable {
             bound.put("pop3s", bind("listen.pop3s", pop3s.get(), () -> server.start(pop3s.get())));
         }
         // IMAP on 143 with STARTTLS and on 993 with implicit TLS (RFC 8314); the same password policy as POP3.
-        ImapSettings imapSettings = new ImapSettings(hostname, limits.imapIdleTimeout(),
-                ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.connections(), false,
-                config.tls().plaintextAuthFromLoopback(), limits.mailboxQuota());
+        ImapSettings imapSettings = imapSettings(config);
         StoredMessageStructure structure = new StoredMessageStructure(storage.mailStore(), storage.blobStore());
-        Quota quota = new Quota(storage.mailStore(), storage.directory(), limits.mailboxQuota()); // stateless
+        Quota quota = new Quota(storage.mailStore(), storage.directory(), config.limits().mailboxQuota()); // stateless
         Optional<InetSocketAddress> imap = config.listen().imapAddress();
         if (imap.isPresent()) {
             ImapServer server = new ImapServer(imapSettings, storage.mailStore(), storage.blobStore(), structure,
@@ -242,9 +239,52 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /*
+     * The settings of each part, from a configuration: used at start and again by a reload. The host name always
+     * comes from the configuration the server started with (it is a restart key: greetings and Received headers
+     * of one process agree).
+     */
+
+    /** Port 25 ({@code submission} false) or submission: the latter has no greeting delay. */
+    private SmtpSettings smtpSettings(Config c, boolean submission) {
+        LimitsSection limits = c.limits();
+        return new SmtpSettings(config.server().hostname(), limits.messageSize(), limits.recipients(),
+                limits.commandLine(), limits.textLine(), limits.commandTimeout(), limits.sessionTimeout(),
+                limits.errors(), limits.errorDelay(), submission ? Duration.ZERO : limits.greetingDelay(),
+                limits.connections(), limits.connectionsPerIp(), limits.hopCount(),
+                c.smtp().normalizeBareLineEndings(), false);
+    }
+
+    private SmtpAuth smtpAuth(Config c) {
+        return new SmtpAuth(mechanisms, guard, new SenderOwnership(storage.directory()),
+                c.smtp().submissionPlaintextAuth(), c.smtp().submissionHideClient());
+    }
+
+    private static LoginGuard.Settings guardSettings(Config c) {
+        LimitsSection limits = c.limits();
+        return new LoginGuard.Settings(limits.authDelay(), Duration.ofSeconds(30), limits.authFailures(),
+                limits.authAttemptsPerMinute(), Duration.ofMinutes(1), Duration.ofMinutes(15), 100_000,
+                Duration.ofMinutes(15), limits.loginTrust());
+    }
+
+    private Pop3Settings pop3Settings(Config c) {
+        LimitsSection limits = c.limits();
+        return new Pop3Settings(config.server().hostname(), limits.pop3IdleTimeout(),
+                Pop3Settings.DEFAULT_MAX_LINE_LENGTH, limits.authFailures(), limits.connections(), false,
+                c.tls().plaintextAuthFromLoopback());
+    }
+
+    private ImapSettings imapSettings(Config c) {
+        LimitsSection limits = c.limits();
+        // mailbox_quota stays as started: the Quota objects of delivery and IMAP are built once.
+        return new ImapSettings(config.server().hostname(), limits.imapIdleTimeout(),
+                ImapSettings.DEFAULT_MAX_LINE_LENGTH, limits.messageSize(), limits.connections(), false,
+                c.tls().plaintextAuthFromLoopback(), config.limits().mailboxQuota());
+    }
+
     /** SPF, DKIM, ARC and DMARC of mail on port 25 ({@code [auth]}), or null when {@code auth.verify} is off. */
-    private InboundAuthenticator inboundChecks(DnsResolver dns, Clock clock) {
-        AuthSection auth = config.auth();
+    private InboundAuthenticator inboundChecks(Config c) {
+        AuthSection auth = c.auth();
         if (!auth.verify()) return null;
         return new InboundAuthenticator(dns, new InboundAuthenticator.Settings(
                 auth.authservIdOr(config.server().hostname()), auth.dmarcReject(), auth.spfReject(),
@@ -254,11 +294,15 @@ public final class Server implements AutoCloseable {
     /** The server's certificate: the configured PEM files, or a self-signed one kept in the data directory. */
     private TlsContext tlsContext() throws IOException {
         try {
-            return new TlsContext(CertificateSource.forConfig(config.tls().certificatePath().orElse(null),
-                    config.tls().privateKeyPath().orElse(null), config.server().dataDir(), config.server().hostname()));
+            return new TlsContext(certificateSource(config));
         } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("tls: " + e.getMessage(), e);
         }
+    }
+
+    private CertificateSource certificateSource(Config c) {
+        return CertificateSource.forConfig(c.tls().certificatePath().orElse(null),
+                c.tls().privateKeyPath().orElse(null), config.server().dataDir(), config.server().hostname());
     }
 
     /** Outbound: DNS, MX resolution, the SMTP client and the runner that works the queue (issue 5). */
@@ -273,21 +317,75 @@ public final class Server implements AutoCloseable {
                 .withTls(SmtpClient.TlsPolicy.valueOf(out.tlsPolicy().name())), loops.workers());
         RemoteDelivery.RelayLogin relayLogin = out.relayLogin()
                 .map(login -> new RemoteDelivery.RelayLogin(login[0], login[1].toCharArray())).orElse(null);
-        RemoteDelivery remote = new RemoteDelivery(mx, client, storage.blobStore(), clock, ConnectionCache.Limits.DEFAULT, relayLogin);
+        remote = new RemoteDelivery(mx, client, storage.blobStore(), clock, ConnectionCache.Limits.DEFAULT, relayLogin);
         // DKIM for our domains' mail and bounces, ARC for forwarded mail (issue 13); keys from the directory.
-        remote.signWith(new OutboundSigner(storage.directory(), new DkimRotation(storage.directory(), config.dkim().rotation()),
-                new DkimSigner(clock), new ArcSealer(dns, clock), hostname, config.auth().authservIdOr(hostname), clock,
-                config.dkim().sign()));
+        remote.signWith(outboundSigner(config));
         if (relay.isEmpty()) remote.secureTransportWith(transportSecurity(dns, clock));
         bounces = new Bounces(router, storage.blobStore(), hostname, clock);
         local.sendSuccessNoticesWith(bounces);
         startSieve(clock, local);
-        queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, new QueueRunner.Settings(
-                out.retryIntervals(), out.lifetime(), out.warnAfter(), out.maxConnections(),
-                out.maxConnectionsPerDestination(), out.pollInterval(), out.lease()), clock);
+        queueRunner = new QueueRunner(storage.mailQueue(), remote, bounces, queueSettings(config), clock);
         queueRunner.start();
         queued.queueThrough(queueRunner);
         local.wakeAfterQueueing(queueRunner::wakeUp);
+    }
+
+    private OutboundSigner outboundSigner(Config c) {
+        String hostname = config.server().hostname();
+        return new OutboundSigner(storage.directory(), new DkimRotation(storage.directory(), c.dkim().rotation()),
+                new DkimSigner(clock), new ArcSealer(dns, clock), hostname, c.auth().authservIdOr(hostname), clock,
+                c.dkim().sign());
+    }
+
+    private static QueueRunner.Settings queueSettings(Config c) {
+        OutboundSection out = c.outbound();
+        return new QueueRunner.Settings(out.retryIntervals(), out.lifetime(), out.warnAfter(), out.maxConnections(),
+                out.maxConnectionsPerDestination(), out.pollInterval(), out.lease());
+    }
+
+    /**
+     * Applies a configuration read again (SIGHUP): every key of {@link ConfigChanges#LIVE} takes effect for the
+     * connections, logins and messages that start from now on; sessions already open finish with what they had.
+     * The TLS files are read again even when their names did not change (a renewed certificate). Other keys
+     * keep their value until a restart, and the returned changes name them.
+     *
+     * @throws IOException when the new certificate or key cannot be loaded; then nothing at all has changed
+     */
+    public synchronized ConfigChanges reload(Config next) throws IOException {
+        ConfigChanges changes = ConfigChanges.between(config, applied, next);
+        if (!next.tls().equals(applied.tls()) && tls != null) {
+            try {
+                tls.use(certificateSource(next));
+            } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+                throw new IOException("tls: " + e.getMessage(), e);
+            }
+        } else if (tls != null) {
+            tls.reload();
+        }
+        LogFormat.apply(next.log());
+        if (guard != null) guard.reconfigure(guardSettings(next));
+        for (AutoCloseable l : listeners) {
+            if (l instanceof SmtpServer) {
+                SmtpServer smtp = (SmtpServer) l;
+                boolean submission = smtp.requiresAuth();
+                smtp.reconfigure(smtpSettings(next, submission), submission ? smtpAuth(next) : null,
+                        submission ? null : inboundChecks(next));
+            } else if (l instanceof ImapServer) {
+                ((ImapServer) l).reconfigure(imapSettings(next));
+            } else if (l instanceof Pop3Server) {
+                ((Pop3Server) l).reconfigure(pop3Settings(next));
+            }
+        }
+        if (remote != null) remote.signWith(outboundSigner(next));
+        if (queueRunner != null) queueRunner.reconfigure(queueSettings(next));
+        next.warnings().forEach(w -> log.warn("{}", w));
+        applied = next;
+        return changes;
+    }
+
+    /** The graceful stop's grace as last applied ({@code server.shutdown_grace} changes with a reload). */
+    public synchronized Duration shutdownGrace() {
+        return applied.server().shutdownGrace();
     }
 
     /**
@@ -328,13 +426,14 @@ public final class Server implements AutoCloseable {
         Optional<InetSocketAddress> address = config.listen().adminAddress();
         if (address.isEmpty()) return;
         boolean loopback = address.get().getAddress() != null && address.get().getAddress().isLoopbackAddress();
-        TlsContext tls = loopback ? null : tlsContext();
+        // The listeners' context, so that a reload renews the admin listener's certificate too.
+        TlsContext adminTls = loopback ? null : tls != null ? tls : tlsContext();
         List<String> names = List.copyOf(bound.keySet());
         List<AutoCloseable> started = List.copyOf(listeners);
         AdminRoutes.Backend backend = new AdminRoutes.Backend(storage.directory(),
                 new QueueAdmin(storage.mailQueue(), bounces, storage.blobStore()), queueRunner::wakeUp, metrics,
                 () -> notListening(names, started));
-        admin = new AdminHttpServer(loops, tls, backend, config.admin().metricsTokenRequired());
+        admin = new AdminHttpServer(loops, adminTls, backend, config.admin().metricsTokenRequired());
         bound.put("admin", bind("listen.admin", address.get(), () -> admin.start(address.get())));
     }
 

@@ -84,7 +84,7 @@ class JsonLogTest {
         appender.setEncoder(text);
         appender.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        LogFormat.apply(new LogSection("json"), context);
+        LogFormat.apply(new LogSection("json", ""), context);
         context.getMDCAdapter().put("session", "s-42");
         java.io.PrintStream stdout = System.out;
         System.setOut(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));

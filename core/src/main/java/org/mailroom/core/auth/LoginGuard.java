@@ -114,7 +114,8 @@ public final class LoginGuard {
         int blocks;          // blocks since last forgiven: the next one lasts window * 2^blocks
     }
 
-    private final Settings settings;
+    /** Replaced by a configuration reload (SIGHUP); the failures counted so far are kept. */
+    private volatile Settings settings;
     private final Clock clock;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
@@ -125,6 +126,14 @@ public final class LoginGuard {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * New limits from now on (a configuration reload). The failures already counted stay: a guesser does not get a
+     * fresh start from an operator's edit. Connections already open keep the trust they were given.
+     */
+    public void reconfigure(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** The guard of one connection from {@code peer} (null when unknown, e.g. in tests: one shared bucket). */

@@ -37,7 +37,8 @@ public final class ImapServer implements AutoCloseable {
     /** One budget for every IMAP listener of this JVM (143 and 993 share the heap). */
     private static final LiteralBudget literals = LiteralBudget.ofHeap();
 
-    private final ImapSettings settings;
+    /** Replaced by a configuration reload (SIGHUP) for the connections that come next; read once per connection. */
+    private volatile ImapSettings settings;
     private final MailStore store;
     private final BlobStore blobs;
     private final MessageStructureSource structure;
@@ -96,6 +97,7 @@ public final class ImapServer implements AutoCloseable {
     // XXX: Netty 4.2 deprecates handlers with their own EventExecutorGroup; kept on purpose, as in Pop3Server.
     @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
+        ImapSettings settings = this.settings;
         boolean overCap = cap.overCap(channel, settings.maxConnections());
         ChannelPipeline pipeline = channel.pipeline();
         if (implicitTls) pipeline.addLast(StartTls.HANDLER_NAME, tls.newHandler(channel.alloc()));
@@ -110,6 +112,11 @@ public final class ImapServer implements AutoCloseable {
         pipeline.addLast("decoder", new ImapDecoder(settings.maxLineLength(), settings.maxLiteralSize(), literals));
         pipeline.addLast(blocking, "session", new ImapSession(settings, store, blobs, structure, sasl, guard,
                 tls, quota));
+    }
+
+    /** New settings for the connections accepted from now on (a configuration reload); open sessions keep theirs. */
+    public void reconfigure(ImapSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** Whether this listener is bound and accepting (readiness). */

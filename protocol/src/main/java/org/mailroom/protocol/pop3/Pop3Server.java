@@ -40,7 +40,8 @@ public final class Pop3Server implements AutoCloseable {
     /** Threads for store calls and logins when this server owns its groups. */
     private static final int BLOCKING_THREADS = 16;
 
-    private final Pop3Settings settings;
+    /** Replaced by a configuration reload (SIGHUP) for the connections that come next; read once per connection. */
+    private volatile Pop3Settings settings;
     private final MailStore store;
     private final BlobStore blobs;
     private final SaslMechanisms sasl;
@@ -134,6 +135,7 @@ public final class Pop3Server implements AutoCloseable {
     // ever needed, is a session on the event loop that hands each line to blocking.next() itself.
     @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
+        Pop3Settings settings = this.settings;
         boolean overCap = cap.overCap(channel, settings.maxConnections());
         ChannelPipeline pipeline = channel.pipeline();
         if (implicitTls) pipeline.addLast(StartTls.HANDLER_NAME, tls.newHandler(channel.alloc()));
@@ -148,6 +150,11 @@ public final class Pop3Server implements AutoCloseable {
         pipeline.addLast("decoder", new Pop3Decoder(settings.maxLineLength()));
         pipeline.addLast("encoder", ENCODER);
         pipeline.addLast(blocking, "session", new Pop3Session(settings, store, blobs, sasl, guard, tls));
+    }
+
+    /** New settings for the connections accepted from now on (a configuration reload); open sessions keep theirs. */
+    public void reconfigure(Pop3Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** Whether this listener is bound and accepting (readiness). */

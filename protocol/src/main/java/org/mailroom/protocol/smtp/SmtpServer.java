@@ -21,7 +21,9 @@ import org.mailroom.protocol.tls.TlsContext;
  */
 public final class SmtpServer implements AutoCloseable {
 
-    private final SmtpSettings settings;
+    // Volatile, and read once per new connection: a configuration reload (SIGHUP) replaces them for the sessions
+    // that start afterwards, while open sessions keep what they started with.
+    private volatile SmtpSettings settings;
     private final Router router;
     private final BlobStore blobs;
     private final EventLoops loops;
@@ -29,8 +31,8 @@ public final class SmtpServer implements AutoCloseable {
     private final ConnectionLimiter limiter;
     private final TlsContext tls;
     private final boolean implicitTls;
-    private final SmtpAuth auth;
-    private final InboundChecks checks;
+    private volatile SmtpAuth auth;
+    private volatile InboundChecks checks;
     private final Listener listener = new Listener("SMTP");
     /** Set by {@link #stopAccepting()}: new sessions get 421, sessions end once no transaction is under way. */
     private volatile boolean stopping;
@@ -71,6 +73,7 @@ public final class SmtpServer implements AutoCloseable {
     @SuppressWarnings("deprecation")
     public InetSocketAddress start(InetSocketAddress address) throws IOException {
         return listener.start(loops.boss(), loops.workers(), address, ch -> {
+            SmtpSettings settings = this.settings;
             SmtpDecoder decoder = new SmtpDecoder(settings.commandLineLimit(), settings.textLineLimit(),
                     settings.normalizeBareLineEndings());
             ChannelPipeline p = ch.pipeline();
@@ -81,6 +84,26 @@ public final class SmtpServer implements AutoCloseable {
             p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth, checks,
                     () -> stopping));
         });
+    }
+
+    /**
+     * New settings for the sessions that start from now on (a configuration reload); open sessions keep theirs.
+     * The host name and the listener's kind stay: a submission listener keeps requiring AUTH and port 25 never
+     * gets it.
+     *
+     * @param auth   the submission listener's new AUTH policy; ignored on port 25
+     * @param checks port 25's new inbound checks, or null for none; ignored on submission listeners
+     */
+    public void reconfigure(SmtpSettings settings, SmtpAuth auth, InboundAuthenticator checks) {
+        if (this.auth != null && auth != null) this.auth = auth;
+        if (this.auth == null) this.checks = checks == null ? null : new InboundChecks(checks, blobs);
+        this.settings = settings;
+        limiter.setLimits(settings.maxConnections(), settings.maxConnectionsPerIp());
+    }
+
+    /** Whether this is a submission listener (AUTH required before MAIL). */
+    public boolean requiresAuth() {
+        return auth != null;
     }
 
     /** Sessions open now. */

@@ -63,7 +63,8 @@ public final class TlsContext {
     private record Loaded(SslContext context, TlsCredentials credentials) {
     }
 
-    private final CertificateSource source;
+    /** Replaced by {@link #use} when the configuration names other files; guarded by {@code this} for writes. */
+    private volatile CertificateSource source;
     private final long checkIntervalNanos;
     private final AtomicLong nextCheck;
     private volatile Loaded current;
@@ -129,6 +130,22 @@ public final class TlsContext {
             log.warn("TLS: could not reload {}: {}; keeping the certificate in use", source, e.toString());
             return false;
         }
+    }
+
+    /**
+     * Serves new connections from other files (a configuration reload named another certificate or key). Nothing
+     * changes unless the new files load: a bad path keeps the certificate in use, and says why.
+     *
+     * @throws IOException or GeneralSecurityException naming the file at fault; the old certificate stays
+     */
+    public synchronized void use(CertificateSource next) throws IOException, GeneralSecurityException {
+        CertificateSource.Stamp stamp = next.stamp();
+        Loaded loaded = build(next.load());
+        source = next;
+        triedStamp = stamp;
+        current = loaded;
+        noteOwnWrites();
+        log.info("TLS: now serving {}, valid until {}", next, certificate().getNotAfter().toInstant());
     }
 
     /*

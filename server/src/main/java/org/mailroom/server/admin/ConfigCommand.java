@@ -2,12 +2,16 @@ package org.mailroom.server.admin;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.ConfigException;
 import org.mailroom.server.config.ConfigFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -39,9 +43,21 @@ public final class ConfigCommand {
 
     @Command(name = "default", description = "Print the default mailroom.toml, every key commented.",
             mixinStandardHelpOptions = true)
-    int printDefault() {
+    int printDefault(@Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Writes this key uncommented with this TOML value (a package's data_dir). Repeatable.")
+                     List<String> sets) {
         PrintWriter out = spec.commandLine().getOut();
-        out.print(ConfigFile.defaultText());
+        Map<String, String> set = new LinkedHashMap<>();
+        for (String s : sets == null ? List.<String>of() : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) return AdminRun.fail(spec.commandLine().getErr(), "--set expects key=value, got '" + s + "'");
+            set.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+        }
+        try {
+            out.print(ConfigFile.defaultText(set));
+        } catch (ConfigException e) {
+            return AdminRun.fail(spec.commandLine().getErr(), e.getMessage());
+        }
         out.flush();
         return 0;
     }

@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
  * mixin: {@code @Mixin StoreOptions store;} then {@code store.config()}.
  *
  * <p>Where things come from: the configuration file is {@code --config FILE} if given, else
+ * {@code $MAILROOM_CONFIG} when neither option is given (the packages' launcher sets it to their
+ * {@code conf/mailroom.toml}, so that {@code mailroom user add ...} finds the installed server's data), else
  * {@code mailroom.toml} in the data directory ({@code --data DIR}, default {@code ./data}) if it exists,
  * else none (defaults only). {@code --data} also sets {@code server.data_dir}, above the file and any
  * {@code --set}: it is the most specific thing the operator said.
@@ -70,6 +72,8 @@ public final class StoreOptions {
     /** The configuration file to read, if any (see the class comment). */
     public Optional<Path> configFile() {
         if (config != null) return Optional.of(config);
+        String installed = System.getenv("MAILROOM_CONFIG");
+        if (data == null && installed != null && !installed.isBlank()) return Optional.of(Path.of(installed));
         Path inDataDir = (data != null ? data : Path.of("data")).resolve(ConfigFile.FILE_NAME);
         return Files.isRegularFile(inDataDir) ? Optional.of(inDataDir) : Optional.empty();
     }

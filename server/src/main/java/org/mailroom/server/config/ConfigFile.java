@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -119,7 +120,8 @@ public final class ConfigFile {
             new Key("sieve", "max_script_size", "65536", "Largest Sieve script a user may upload over ManageSieve (bytes, or \"64KiB\")."),
             new Key("sieve", "max_scripts", "16", "Sieve scripts one account may keep."),
 
-            new Key("log", "format", "\"text\"", "Log on stdout: \"text\" (one readable line per event) or \"json\" (one JSON object per line)."));
+            new Key("log", "format", "\"text\"", "Log on stdout: \"text\" (one readable line per event) or \"json\" (one JSON object per line)."),
+            new Key("log", "level", "\"\"", "\"error\", \"warn\", \"info\", \"debug\" or \"trace\"; \"\" = $MAILROOM_LOG_LEVEL, else \"info\". Changes with SIGHUP."));
 
     private ConfigFile() {}
 
@@ -132,12 +134,25 @@ public final class ConfigFile {
 
     /** The defaults as TOML, every key set: what {@link Config#load} starts from. */
     static String defaultsToml() {
-        return render(false);
+        return render(false, Map.of());
     }
 
     /** The commented file written into a new data directory: every key, commented out, at its default. */
     public static String defaultText() {
-        return render(true);
+        return render(true, Map.of());
+    }
+
+    /**
+     * As {@link #defaultText()}, with the given keys set (uncommented) to the given TOML values: the file a package
+     * installs, e.g. {@code server.data_dir = "/var/lib/mailroom"}.
+     *
+     * @throws ConfigException for a key that does not exist
+     */
+    public static String defaultText(Map<String, String> set) {
+        for (String key : set.keySet()) {
+            if (!keys().contains(key)) throw new ConfigException("unknown key '" + key + "'");
+        }
+        return render(true, set);
     }
 
     /** Writes {@link #defaultText()} to {@code file}, creating its directory; refuses to overwrite. */
@@ -147,7 +162,7 @@ public final class ConfigFile {
         Files.writeString(file, defaultText(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
     }
 
-    private static String render(boolean commented) {
+    private static String render(boolean commented, Map<String, String> set) {
         StringBuilder out = new StringBuilder();
         if (commented) {
             out.append("# Mailroom configuration.\n")
@@ -165,7 +180,13 @@ public final class ConfigFile {
                 section = key.section();
                 out.append('\n').append('[').append(section).append("]\n");
             }
-            if (commented) out.append("# ").append(key.meaning()).append("\n#");
+            if (commented) out.append("# ").append(key.meaning()).append('\n');
+            String value = set.get(key.dotted());
+            if (value != null) {
+                out.append(key.name()).append(" = ").append(value).append('\n');
+                continue;
+            }
+            if (commented) out.append('#');
             out.append(key.name()).append(" = ").append(key.tomlDefault()).append('\n');
         }
         return out.toString();
