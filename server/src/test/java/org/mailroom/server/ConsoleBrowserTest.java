@@ -215,11 +215,16 @@ class ConsoleBrowserTest {
         assertThat(text("dns-records")).contains("._domainkey.shop.test.").contains("v=spf1 mx ~all");
         assertThat(text("dns-zone")).startsWith("; DNS records for shop.test");
 
-        // The live log tail has the message lines; never the token.
+        // The live log tail has the message lines; never the token. What it shows is text, never markup.
+        String markup = "<img src=x id=injected onerror=\"document.title='owned'\">";
+        LoggerFactory.getLogger("org.mailroom.test.Injection").warn("hostile {}", markup);
         click("nav-log");
         waitVisible("page-log");
         waitText("log", "from=<carol@shop.test>");
+        waitText("log", "hostile " + markup);
         assertThat(text("log")).doesNotContain(token);
+        assertThat(browser.findElements(By.id("injected"))).isEmpty();
+        assertThat(browser.getTitle()).isEqualTo("Mailroom console");
 
         // Logging out forgets the token; the pages need it again.
         click("logout");

@@ -17,7 +17,7 @@ import java.util.Map;
  * (RequestHandler) forbid framing and any script, style or connection from elsewhere.
  *
  * <pre>
- *   GET /                  303 to /console/
+ *   GET /, /console        303 to /console/
  *   GET /console/          index.html
  *   GET /console/{file}    console.js, console.css; anything else 404
  * </pre>
@@ -34,10 +34,14 @@ final class ConsoleRoutes {
 
     static List<Route> of() {
         return List.of(
-                new Route(GET, "/", Route.Access.OPEN, r -> new ApiResponse(HttpResponseStatus.SEE_OTHER, null,
-                        new byte[0], Map.of("Location", "/console/"))),
+                new Route(GET, "/", Route.Access.OPEN, r -> toConsole()),
+                new Route(GET, "/console", Route.Access.OPEN, r -> toConsole()),
                 new Route(GET, "/console/", Route.Access.OPEN, r -> file("index.html")),
                 new Route(GET, "/console/{file}", Route.Access.OPEN, r -> file(r.param("file"))));
+    }
+
+    private static ApiResponse toConsole() {
+        return new ApiResponse(HttpResponseStatus.SEE_OTHER, null, new byte[0], Map.of("Location", "/console/"));
     }
 
     private static ApiResponse file(String name) throws ApiError {
