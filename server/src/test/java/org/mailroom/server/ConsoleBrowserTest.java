@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.delivery.testing.TestDnsServer;
 import org.openqa.selenium.By;
@@ -127,6 +128,8 @@ class ConsoleBrowserTest {
     void anAdministratorAddsAUserAndWatchesAMessageInTheQueue() throws Exception {
         String base = "http://127.0.0.1:" + server.admin().getPort();
         browser.get(base + "/");
+        ((ChromeDriver) browser).executeScript("sessionStorage.clear();"); // the other test may have logged in
+        browser.navigate().refresh();
         waitVisible("page-login");
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/console/");
 
@@ -232,6 +235,62 @@ class ConsoleBrowserTest {
         assertThat(sessionToken()).isNull();
         browser.get(base + "/console/#queue");
         waitVisible("page-login");
+    }
+
+    @Test
+    void passwordsStorageLimitsAndAliases() throws Exception {
+        Directory directory = server.server.storage().directory();
+        directory.addAccount("dave@example.test", "old pass".toCharArray());
+        logIn();
+        click("nav-users");
+        waitVisible("page-users");
+        waitText("users", "dave@example.test");
+
+        type("passwd-address", "dave@example.test");
+        type("passwd-password", "new pass");
+        click("passwd-submit");
+        waitText("notice", "Changed the password of dave@example.test");
+        assertThat(directory.authenticate("dave@example.test", "new pass".toCharArray())).isPresent();
+
+        type("quota-address", "dave@example.test");
+        type("quota-size", "2M");
+        click("quota-submit");
+        waitText("users", "2.0 MiB");
+        assertThat(directory.quota("dave@example.test")).hasValue(2L << 20);
+        type("quota-address", "dave@example.test");
+        type("quota-size", "lots");
+        click("quota-submit");
+        waitText("notice", "quota");
+        assertThat(browser.findElement(By.id("notice")).getAttribute("class")).isEqualTo("error");
+
+        click("nav-aliases");
+        waitVisible("page-aliases");
+        type("alias-source", "help@example.test");
+        type("alias-target", "dave@example.test");
+        click("alias-add-submit");
+        waitText("aliases", "help@example.test");
+        assertThat(aliasesOf("help@example.test")).containsExactly("dave@example.test");
+        WebElement row = browser.findElements(By.cssSelector("#aliases tbody tr")).stream()
+                .filter(r -> r.getText().contains("help@example.test")).findFirst().orElseThrow();
+        WebElement remove = row.findElement(By.tagName("button"));
+        remove.click();
+        remove.click();
+        waitText("notice", "Removed help@example.test");
+        assertThat(aliasesOf("help@example.test")).isEmpty();
+    }
+
+    private List<String> aliasesOf(String source) throws Exception {
+        return server.server.storage().directory().aliases().stream().filter(a -> a.source().equals(source))
+                .map(Directory.AliasEntry::target).toList();
+    }
+
+    /** Logs in unless this tab already holds a token. */
+    private void logIn() {
+        browser.get("http://127.0.0.1:" + server.admin().getPort() + "/console/#dashboard");
+        if (sessionToken() != null) return;
+        type("login-token", token);
+        click("login-submit");
+        waitVisible("page-dashboard");
     }
 
     // ---- mail ----

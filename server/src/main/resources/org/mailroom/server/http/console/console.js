@@ -275,11 +275,23 @@ async function loadUsers() {
     rows('users', users, u => el('tr', {},
       el('td', {}, u.address),
       el('td', {}, u.quota === null ? 'default' : u.quota === 0 ? 'none' : bytes(u.quota)),
-      el('td', {}, dangerButton('Remove', null, () => attempt(async () => {
-        await api('DELETE', '/api/users/' + encodeURIComponent(u.address));
-        await loadUsers();
-      }, 'Removed ' + u.address + '.')))));
+      el('td', {}, prefill('Password', 'passwd-address', 'passwd-password', u.address), ' ',
+        prefill('Limit', 'quota-address', 'quota-size', u.address), ' ',
+        dangerButton('Remove', null, () => attempt(async () => {
+          await api('DELETE', '/api/users/' + encodeURIComponent(u.address));
+          await loadUsers();
+        }, 'Removed ' + u.address + '.')))));
   });
+}
+
+/** A button that puts the address into one of the forms above and moves to its next field. */
+function prefill(label, addressId, nextId, address) {
+  const b = el('button', {type: 'button'}, label);
+  b.addEventListener('click', () => {
+    $(addressId).value = address;
+    $(nextId).focus();
+  });
+  return b;
 }
 
 async function addUser(event) {
