@@ -165,6 +165,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  curl -s http://" + hostPort(admin) + "/metrics | grep mailroom_");
             out.println("  TOKEN=$(./mailroom admin token add demo --data " + server.dataDir().toAbsolutePath() + " | head -1)");
             out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" http://" + hostPort(admin) + "/api/users");
+            out.println("  web console: http://" + hostPort(admin) + "/ (log in with that token)");
         }
         out.println();
         out.println("Mail client: incoming " + (imap == null ? "" : "IMAP " + hostPort(imap) + " or ") + "POP3 " + (pop3 == null ? "-" : hostPort(pop3))

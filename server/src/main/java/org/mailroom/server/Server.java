@@ -1,5 +1,6 @@
 package org.mailroom.server;
 
+import ch.qos.logback.classic.LoggerContext;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -67,6 +68,7 @@ import org.mailroom.server.config.OutboundSection;
 import org.mailroom.server.config.SieveSection;
 import org.mailroom.server.http.AdminHttpServer;
 import org.mailroom.server.http.AdminRoutes;
+import org.mailroom.server.http.LogRing;
 import org.mailroom.server.http.PrometheusMetrics;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.embedded.EmbeddedStorage;
@@ -95,6 +97,7 @@ public final class Server implements AutoCloseable {
     private Bounces bounces;
     private PrometheusMetrics metrics;
     private AdminHttpServer admin;
+    private LogRing logRing;
     private TlsReportSender tlsReportSender;
     // What a reload (SIGHUP) reconfigures, kept from the start.
     private Clock clock;
@@ -430,11 +433,26 @@ public final class Server implements AutoCloseable {
         TlsContext adminTls = loopback ? null : tls != null ? tls : tlsContext();
         List<String> names = List.copyOf(bound.keySet());
         List<AutoCloseable> started = List.copyOf(listeners);
+        logRing = attachLogRing();
         AdminRoutes.Backend backend = new AdminRoutes.Backend(storage.directory(),
                 new QueueAdmin(storage.mailQueue(), bounces, storage.blobStore()), queueRunner::wakeUp, metrics,
-                () -> notListening(names, started));
+                () -> notListening(names, started), config, logRing);
         admin = new AdminHttpServer(loops, adminTls, backend, config.admin().metricsTokenRequired());
         bound.put("admin", bind("listen.admin", address.get(), () -> admin.start(address.get())));
+    }
+
+    /**
+     * The web console's log tail and recent mail: an appender on Logback's root logger, or null when SLF4J is
+     * bound to something else (the console then shows an empty tail).
+     */
+    private static LogRing attachLogRing() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) return null;
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        LogRing ring = new LogRing();
+        ring.setContext(context);
+        ring.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(ring);
+        return ring;
     }
 
     /** The names of the listeners that stopped accepting; names and listeners were added in the same order. */
@@ -571,6 +589,10 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() {
         if (admin != null) admin.close();
+        if (logRing != null) {
+            ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(logRing);
+            logRing.stop();
+        }
         if (queueRunner != null) queueRunner.close();
         if (tlsReportSender != null) tlsReportSender.close();
         for (AutoCloseable listener : listeners) {

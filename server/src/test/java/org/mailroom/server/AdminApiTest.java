@@ -165,6 +165,99 @@ class AdminApiTest {
     }
 
     @Test
+    void quotaSetShownAndCleared() throws Exception {
+        call("POST", "/api/users", token, "{\"address\": \"quota@example.test\", \"password\": \"pw\"}");
+        HttpResponse<String> set = call("PUT", "/api/users/quota@example.test/quota", token, "{\"quota\": \"2M\"}");
+        assertThat(json(ok(set)).get("quota").asLong()).isEqualTo(2L << 20);
+        assertThat(server.server.storage().directory().quota("quota@example.test")).hasValue(2L << 20);
+        JsonNode listed = null;
+        for (JsonNode u : json(ok(call("GET", "/api/users?domain=example.test", token, null)))) {
+            if (u.get("address").asString().equals("quota@example.test")) listed = u;
+        }
+        assertThat(listed.get("quota").asLong()).isEqualTo(2L << 20);
+        assertThat(json(ok(call("PUT", "/api/users/quota@example.test/quota", token, "{\"quota\": null}"))).get("quota").isNull())
+                .isTrue();
+        assertThat(server.server.storage().directory().quota("quota@example.test")).isEmpty();
+        assertError(call("PUT", "/api/users/quota@example.test/quota", token, "{\"quota\": \"lots\"}"), 400, "quota");
+        assertError(call("PUT", "/api/users/quota@example.test/quota", token, "{}"), 400, "\"quota\"");
+        assertError(call("PUT", "/api/users/nobody@example.test/quota", token, "{\"quota\": \"1G\"}"), 404, "no account");
+        call("DELETE", "/api/users/quota@example.test", token, null);
+    }
+
+    @Test
+    void dnsRecordsAsTheCommandPrintsThem() throws Exception {
+        assertThat(call("POST", "/api/domains", token, "{\"name\": \"dns.example\"}").statusCode()).isEqualTo(201);
+        JsonNode dns = json(ok(call("GET", "/api/domains/DNS.Example/dns", token, null)));
+        assertThat(dns.get("domain").asString()).isEqualTo("dns.example");
+        String zone = dns.get("zone").asString();
+        assertThat(zone).startsWith("; DNS records for dns.example, made by Mailroom for mx.example.test.");
+        Map<String, String> byName = new java.util.HashMap<>();
+        for (JsonNode r : dns.get("records")) {
+            byName.merge(r.get("name").asString(), r.get("value").asString(), (a, b) -> a);
+            assertThat(zone).contains(r.get("zone_line").asString());
+        }
+        assertThat(byName.get("dns.example.")).isEqualTo("10 mx.example.test.");
+        assertThat(byName.get("_dmarc.dns.example.")).startsWith("v=DMARC1; p=none");
+        assertThat(byName.get("_mta-sts.dns.example.")).startsWith("v=STSv1; id=");
+        // The keys domain add made, as 'mailroom dns records' prints them (the command reads the same directory).
+        String cli = cli("dns", "records", "dns.example");
+        List<String> dkim = byName.keySet().stream().filter(n -> n.endsWith("._domainkey.dns.example.")).toList();
+        assertThat(dkim).hasSize(2).allSatisfy(name -> assertThat(cli).contains(name));
+        assertError(call("GET", "/api/domains/elsewhere.test/dns", token, null), 404, "not a local domain");
+        assertError(call("GET", "/api/domains/bad_name!/dns", token, null), 400, "not a valid domain name");
+        assertThat(call("DELETE", "/api/domains/dns.example", token, null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void statsActivityAndLogTailForTheConsole() throws Exception {
+        JsonNode stats = json(ok(call("GET", "/api/stats", token, null)));
+        for (String member : List.of("accepted", "refused", "refused_by_reply", "deliveries", "queue", "connections", "login_failures")) {
+            assertThat(stats.has(member)).as(member).isTrue();
+        }
+        assertThat(stats.get("deliveries").has("remote_deferred")).isTrue();
+        assertThat(stats.get("queue").get("messages").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(json(ok(call("GET", "/api/activity", token, null))).isArray()).isTrue();
+
+        long last = json(ok(call("GET", "/api/log", token, null))).get("last").asLong();
+        String secret = "mrt_" + "S".repeat(43);
+        LoggerFactory.getLogger("org.mailroom.test.Console").warn("console tail check {}", secret);
+        JsonNode tail = json(ok(call("GET", "/api/log?after=" + last, token, null)));
+        assertThat(tail.get("last").asLong()).isGreaterThan(last);
+        JsonNode line = null;
+        for (JsonNode e : tail.get("events")) if (e.get("message").asString().startsWith("console tail check")) line = e;
+        assertThat(line).isNotNull();
+        assertThat(line.get("level").asString()).isEqualTo("WARN");
+        assertThat(line.get("logger").asString()).isEqualTo("Console");
+        assertThat(line.get("message").asString()).doesNotContain(secret).contains("mrt_(hidden)");
+        assertThat(json(ok(call("GET", "/api/log?after=" + tail.get("last").asLong(), token, null))).get("events").size()).isZero();
+        assertError(call("GET", "/api/log?after=yesterday", token, null), 400, "sequence number");
+        assertThat(call("GET", "/api/stats", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/log", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void consoleFilesAreServedWithoutATokenAndWithStrictHeaders() throws Exception {
+        HttpResponse<String> root = call("GET", "/", null, null);
+        assertThat(root.statusCode()).isEqualTo(303);
+        assertThat(root.headers().firstValue("Location")).contains("/console/");
+        HttpResponse<String> page = call("GET", "/console/", null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("<script src=\"/console/console.js\"").doesNotContain("<script>");
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp).contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe");
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        HttpResponse<String> script = call("GET", "/console/console.js", null, null);
+        assertThat(script.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/javascript");
+        // Data reaches the page as text only.
+        assertThat(script.body()).doesNotContain(".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write", "eval(").contains("sessionStorage");
+        assertThat(call("GET", "/console/console.css", null, null).headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("text/css");
+        assertError(call("GET", "/console/other.js", null, null), 404, "no such resource");
+        assertError(call("GET", "/console/..%2Fopenapi.json", null, null), 404, "no such resource");
+    }
+
+    @Test
     void aliases() throws Exception {
         HttpResponse<String> added = call("POST", "/api/aliases", token,
                 "{\"source\": \"sales@example.test\", \"target\": \"bob+sales@example.test\"}");

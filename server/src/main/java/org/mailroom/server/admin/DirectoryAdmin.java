@@ -76,6 +76,13 @@ public final class DirectoryAdmin {
         return domain;
     }
 
+    /** The domain {@code text} names, normalized as {@code domain add} does, when it is a local one. */
+    public String checkDomain(String text) throws IOException, AdminException {
+        String domain = AdminRun.domain(text);
+        requireLocalDomain(domain);
+        return domain;
+    }
+
     void requireLocalDomain(String domain) throws IOException, AdminException {
         if (!directory.isLocalDomain(domain)) {
             throw new AdminException(Kind.NOT_FOUND, "domain '" + domain + "' is not a local domain: add it first with 'mailroom domain add "

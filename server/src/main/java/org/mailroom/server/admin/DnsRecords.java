@@ -33,17 +33,17 @@ import org.mailroom.server.config.Config;
  *       autodiscover names for mail clients that look for them.</li>
  * </ul>
  */
-final class DnsRecords {
+public final class DnsRecords {
 
     static final long TTL = 3600;
 
-    enum Type { MX, TXT, SRV, CNAME }
+    public enum Type { MX, TXT, SRV, CNAME }
 
     /** One record; {@code comment} lines go above it ("" for none). */
-    record Line(String comment, String name, Type type, String value) {
+    public record Line(String comment, String name, Type type, String value) {
 
         /** The zone-file line: absolute name, TTL, class, type, data (TXT split into quoted strings of 255 or less). */
-        String zoneLine() {
+        public String zoneLine() {
             String data = type == Type.TXT ? quoted(value) : value;
             return String.format(Locale.ROOT, "%-40s %d IN %-5s %s", name, TTL, type, data);
         }
@@ -55,7 +55,7 @@ final class DnsRecords {
     private DnsRecords() {}
 
     /** The records of {@code domain} (lower case, no trailing dot) for this configuration and these keys. */
-    static List<Line> of(String domain, Config config, List<DkimKeyRecord> keys) {
+    public static List<Line> of(String domain, Config config, List<DkimKeyRecord> keys) {
         String d = domain + ".";
         String host = config.server().hostname().toLowerCase(Locale.ROOT) + ".";
         String postmaster = "postmaster@" + domain;
@@ -107,7 +107,7 @@ final class DnsRecords {
     }
 
     /** The whole output of {@code dns records}. */
-    static String zone(String domain, Config config, List<DkimKeyRecord> keys) {
+    public static String zone(String domain, Config config, List<DkimKeyRecord> keys) {
         StringBuilder out = new StringBuilder();
         out.append("; DNS records for ").append(domain).append(", made by Mailroom for ")
            .append(config.server().hostname()).append(". Paste them into the zone of ").append(domain).append(".\n");

@@ -1,5 +1,6 @@
 package org.mailroom.server.http;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,13 +8,18 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import org.mailroom.core.dkim.DkimRotation;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.Directory.AliasEntry;
+import org.mailroom.core.store.DkimKeyRecord;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.server.admin.AdminException;
 import org.mailroom.server.admin.DirectoryAdmin;
+import org.mailroom.server.admin.DnsRecords;
 import org.mailroom.server.admin.QueueAdmin;
 import org.mailroom.server.admin.QueueListing;
+import org.mailroom.server.config.Config;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,13 +30,17 @@ import tools.jackson.databind.JsonNode;
 final class AdminApi {
 
     private final DirectoryAdmin directory;
+    private final Directory store;
     private final QueueAdmin queue;
     private final Runnable wakeQueue;
+    private final Config config;
 
-    AdminApi(Directory directory, QueueAdmin queue, Runnable wakeQueue) {
+    AdminApi(Directory directory, QueueAdmin queue, Runnable wakeQueue, Config config) {
         this.directory = new DirectoryAdmin(directory);
+        this.store = directory;
         this.queue = queue;
         this.wakeQueue = wakeQueue;
+        this.config = config;
     }
 
     // ---- domains ----
@@ -51,11 +61,70 @@ final class AdminApi {
         return ApiResponse.noContent();
     }
 
+    /**
+     * The records to publish for a local domain, as {@code mailroom dns records} prints them: each with its
+     * comment, and the whole zone text to paste. Like the command, it moves DKIM keys along their rotation first.
+     */
+    ApiResponse dnsRecords(ApiRequest r) throws IOException, AdminException, ApiError {
+        if (config == null) throw new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "DNS records are not available here");
+        String domain = directory.checkDomain(r.param("domain"));
+        List<DkimKeyRecord> keys = new DkimRotation(store, config.dkim().rotation()).advance(domain, Instant.now());
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (DnsRecords.Line line : DnsRecords.of(domain, config, keys)) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", line.name());
+            one.put("type", line.type().name());
+            one.put("value", line.value());
+            one.put("comment", line.comment());
+            one.put("zone_line", line.zoneLine());
+            records.add(one);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("domain", domain);
+        out.put("records", records);
+        out.put("zone", DnsRecords.zone(domain, config, keys));
+        return ApiResponse.ok(out);
+    }
+
     // ---- users ----
 
     ApiResponse listUsers(ApiRequest r) throws IOException, AdminException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String account : directory.accounts(r.query("domain"))) out.add(Map.of("address", account));
+        for (String account : directory.accounts(r.query("domain"))) {
+            Map<String, Object> user = new LinkedHashMap<>();
+            user.put("address", account);
+            user.put("quota", quota(account));
+            out.add(user);
+        }
+        return ApiResponse.ok(out);
+    }
+
+    /** The account's own storage limit in bytes (0: none), or null when the default applies or it has gone. */
+    private Long quota(String account) throws IOException {
+        try {
+            OptionalLong own = directory.quota(account);
+            return own.isPresent() ? own.getAsLong() : null;
+        } catch (AdminException | UnsupportedOperationException e) {
+            return null; // removed since the list was read, or a directory without per-account limits
+        }
+    }
+
+    /** {@code {"quota": "2G"}} (a size as in mailroom.toml; "0": none) or {@code {"quota": null}} (the default). */
+    ApiResponse setQuota(ApiRequest r) throws IOException, AdminException, ApiError {
+        JsonNode body = r.json();
+        String account = directory.checkAccount(r.param("address"));
+        JsonNode value = body.get("quota");
+        if (value == null || !(value.isNull() || value.isString() || value.isIntegralNumber())) {
+            throw ApiError.badRequest("\"quota\" (a size such as \"2G\", or null for the default) is required");
+        }
+        OptionalLong bytes = value.isNull() ? OptionalLong.empty()
+                : value.isIntegralNumber() ? OptionalLong.of(value.longValue())
+                : DirectoryAdmin.parseQuota(value.stringValue());
+        if (bytes.isPresent() && bytes.getAsLong() < 0) throw ApiError.badRequest("quota: a size cannot be negative");
+        directory.setQuota(account, bytes);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("address", account);
+        out.put("quota", bytes.isPresent() ? bytes.getAsLong() : null);
         return ApiResponse.ok(out);
     }
 

@@ -8,6 +8,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.Listener;
@@ -20,8 +22,8 @@ import org.mailroom.server.admin.AdminTokens;
  * line and header limits, aggregation up to {@link #MAX_BODY} (a larger body gets 413 before it is read), then
  * {@link RequestHandler} on the blocking executor.
  *
- * <p>Design note: the listener knows nothing of the API; it serves a list of {@link Route}s. The web console
- * (later) adds its routes (static files, pages) to the same list, behind the same tokens.
+ * <p>Design note: the listener knows nothing of the API; it serves a list of {@link Route}s: the API's
+ * ({@link AdminRoutes}) and the web console's static files ({@link ConsoleRoutes}).
  */
 public final class AdminHttpServer implements AutoCloseable {
 
@@ -45,7 +47,9 @@ public final class AdminHttpServer implements AutoCloseable {
     public AdminHttpServer(EventLoops loops, TlsContext tls, AdminRoutes.Backend backend, boolean metricsTokenRequired) {
         this.loops = loops;
         this.tls = tls;
-        this.handler = new RequestHandler(AdminRoutes.of(backend),
+        List<Route> routes = new ArrayList<>(AdminRoutes.of(backend));
+        routes.addAll(ConsoleRoutes.of());
+        this.handler = new RequestHandler(routes,
                 new BearerAuth(new AdminTokens(backend.directory()), metricsTokenRequired));
     }
 

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.mailroom.core.store.Directory;
 import org.mailroom.server.admin.QueueAdmin;
+import org.mailroom.server.config.Config;
 
 /**
  * Every route of the admin listener, on one screen. {@code openapi.json} describes the same list (a test holds
- * the two together); the web console will add its pages here.
+ * the two together); the web console's pages are in {@link ConsoleRoutes}.
  */
 public final class AdminRoutes {
 
@@ -26,14 +27,24 @@ public final class AdminRoutes {
      * @param wakeQueue        tells the queue runner to look now (after a flush)
      * @param metrics          the meters behind {@code /metrics}
      * @param notListening     names of configured listeners that are not accepting (for {@code /readyz})
+     * @param config           the running configuration, for the DNS records a domain needs
+     * @param log              the recent log events, for the console's activity list and log tail
      */
     public record Backend(Directory directory, QueueAdmin queue, Runnable wakeQueue, PrometheusMetrics metrics,
-                          Supplier<List<String>> notListening) {}
+                          Supplier<List<String>> notListening, Config config, LogRing log) {
+
+        /** Without the configuration (no DNS records) and without a log ring (empty activity and log tail). */
+        public Backend(Directory directory, QueueAdmin queue, Runnable wakeQueue, PrometheusMetrics metrics,
+                       Supplier<List<String>> notListening) {
+            this(directory, queue, wakeQueue, metrics, notListening, null, null);
+        }
+    }
 
     private AdminRoutes() {}
 
     static List<Route> of(Backend backend) {
-        AdminApi api = new AdminApi(backend.directory(), backend.queue(), backend.wakeQueue());
+        AdminApi api = new AdminApi(backend.directory(), backend.queue(), backend.wakeQueue(), backend.config());
+        DashboardApi dashboard = new DashboardApi(backend.metrics(), backend.log());
         Health health = new Health(backend.directory(), backend.notListening());
         return List.of(
                 route(GET, "/healthz", OPEN, health::live),
@@ -45,10 +56,12 @@ public final class AdminRoutes {
                 route(GET, "/api/domains", TOKEN, api::listDomains),
                 route(POST, "/api/domains", TOKEN, api::addDomain),
                 route(DELETE, "/api/domains/{domain}", TOKEN, api::removeDomain),
+                route(GET, "/api/domains/{domain}/dns", TOKEN, api::dnsRecords),
 
                 route(GET, "/api/users", TOKEN, api::listUsers),
                 route(POST, "/api/users", TOKEN, api::addUser),
                 route(PUT, "/api/users/{address}/password", TOKEN, api::setPassword),
+                route(PUT, "/api/users/{address}/quota", TOKEN, api::setQuota),
                 route(DELETE, "/api/users/{address}", TOKEN, api::removeUser),
 
                 route(GET, "/api/aliases", TOKEN, api::listAliases),
@@ -59,7 +72,11 @@ public final class AdminRoutes {
                 route(GET, "/api/queue/{id}", TOKEN, api::showQueued),
                 route(DELETE, "/api/queue/{id}", TOKEN, api::deleteQueued),
                 route(POST, "/api/queue/{id}/flush", TOKEN, api::flushQueued),
-                route(POST, "/api/queue/{id}/bounce", TOKEN, api::bounceQueued));
+                route(POST, "/api/queue/{id}/bounce", TOKEN, api::bounceQueued),
+
+                route(GET, "/api/stats", TOKEN, dashboard::stats),
+                route(GET, "/api/activity", TOKEN, dashboard::activity),
+                route(GET, "/api/log", TOKEN, dashboard::log));
     }
 
     private static Route route(HttpMethod method, String template, Route.Access access, Route.Handler handler) {

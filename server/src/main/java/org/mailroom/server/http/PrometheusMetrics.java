@@ -14,7 +14,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +79,39 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
     /** Every meter in Prometheus' text exposition format (version 0.0.4). */
     public String scrape() {
         return registry.scrape();
+    }
+
+    /**
+     * The counts the web console's dashboard shows, as JSON members: messages accepted and refused (by reply),
+     * deliveries by result, the queue, open connections and failed logins. The console turns two readings into
+     * rates; Prometheus users have {@link #scrape()}.
+     */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("accepted", (long) accepted.count());
+        Map<String, Long> byReply = new TreeMap<>();
+        refused.forEach((reply, c) -> byReply.put(reply, (long) c.count()));
+        out.put("refused", byReply.values().stream().mapToLong(Long::longValue).sum());
+        out.put("refused_by_reply", byReply);
+        Map<String, Long> deliveries = new LinkedHashMap<>();
+        deliveries.put("local_stored", (long) storedLocally.count());
+        for (RemoteResult r : RemoteResult.values()) {
+            deliveries.put("remote_" + r.name().toLowerCase(Locale.ROOT), (long) remote.get(r).count());
+        }
+        out.put("deliveries", deliveries);
+        MailQueue.Summary summary = queue.read();
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("messages", summary.messages());
+        q.put("oldest", summary.oldest() == null ? null : summary.oldest().toString());
+        q.put("oldest_age_seconds", (long) queue.oldestAgeSeconds());
+        out.put("queue", q);
+        Map<String, Long> connections = new TreeMap<>();
+        active.forEach((protocol, n) -> connections.put(protocol, n.get()));
+        out.put("connections", connections);
+        Map<String, Long> logins = new TreeMap<>();
+        loginFailures.forEach((protocol, c) -> logins.put(protocol, (long) c.count()));
+        out.put("login_failures", logins);
+        return out;
     }
 
     @Override

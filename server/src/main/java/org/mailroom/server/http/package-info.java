@@ -7,13 +7,16 @@
  *   RequestHandler      guards (malformed, 404, 405, 401), then the route, then the JSON reply
  *   AdminRoutes         every route on one screen; openapi.json describes the same list (OpenApiTest)
  *   BearerAuth          who may call what: tokens from AdminTokens, monitors on loopback
- *   AdminApi            /api/domains, users, aliases, queue, around DirectoryAdmin and QueueAdmin
+ *   AdminApi            /api/domains, users, aliases, queue, DNS records, around DirectoryAdmin and QueueAdmin
+ *   DashboardApi        /api/stats, /api/activity, /api/log: what the console's dashboard and log tail read
  *   Health              /healthz, /readyz
  *   PrometheusMetrics   core's Metrics events kept in Micrometer, scraped at /metrics
+ *   LogRing             the recent log events in memory (a Logback appender), for the log tail and activity
+ *   ConsoleRoutes       the web console: static HTML, script and style sheet (resources console/), no data
  * </pre>
  *
- * <p>Design: the listener knows routes, not the API, so the web console can later be served by it (pages and
- * static files are routes too) behind the same tokens. Everything a route does that the command line also does
+ * <p>Design: the listener knows routes, not the API; the web console's static files are routes too, and its
+ * script calls the same API with the same tokens (held in the browser tab, sent as a bearer header). Everything a route does that the command line also does
  * lives in {@code server/admin} (DirectoryAdmin, QueueAdmin, AdminTokens): one rule, two front ends.
  */
 package org.mailroom.server.http;
