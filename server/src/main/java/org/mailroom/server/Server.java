@@ -57,7 +57,9 @@ import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
 import org.mailroom.server.config.OutboundSection;
+import org.mailroom.server.autoconfig.MailEndpoints;
 import org.mailroom.server.http.AdminHttpServer;
+import org.mailroom.server.http.AutoconfigHttpServer;
 import org.mailroom.server.http.AdminRoutes;
 import org.mailroom.server.http.PrometheusMetrics;
 import org.mailroom.storage.Storage;
@@ -115,6 +117,7 @@ public final class Server implements AutoCloseable {
                     config.dns().dnssec());
             server.startListeners(clock, dns);
             server.startQueueRunner(clock, dns, local, queued);
+            server.startAutoconfig();
             server.startAdmin();
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -295,6 +298,20 @@ public final class Server implements AutoCloseable {
         bound.put("admin", bind("listen.admin", address.get(), () -> admin.start(address.get())));
     }
 
+    /**
+     * Client autoconfiguration (issue 14 point 6): Thunderbird, Autodiscover and Apple profiles, telling clients the
+     * ports bound above. HTTPS with the server certificate unless {@code autoconfig.tls} is off.
+     */
+    private void startAutoconfig() throws IOException {
+        Optional<InetSocketAddress> address = config.listen().autoconfigAddress();
+        if (address.isEmpty()) return;
+        MailEndpoints endpoints = MailEndpoints.of(config.autoconfig().hostnameOr(config.server().hostname()), bound);
+        AutoconfigHttpServer server = new AutoconfigHttpServer(loops, config.autoconfig().tls() ? tlsContext() : null,
+                storage.directory(), endpoints);
+        listeners.add(server);
+        bound.put("autoconfig", bind("listen.autoconfig", address.get(), () -> server.start(address.get())));
+    }
+
     /** The names of the listeners that stopped accepting; names and listeners were added in the same order. */
     private static List<String> notListening(List<String> names, List<AutoCloseable> started) {
         List<String> down = new ArrayList<>();
@@ -302,7 +319,8 @@ public final class Server implements AutoCloseable {
             AutoCloseable l = started.get(i);
             boolean up = l instanceof SmtpServer ? ((SmtpServer) l).listening()
                     : l instanceof ImapServer ? ((ImapServer) l).listening()
-                    : l instanceof Pop3Server ? ((Pop3Server) l).listening() : true;
+                    : l instanceof Pop3Server ? ((Pop3Server) l).listening()
+                    : l instanceof AutoconfigHttpServer ? ((AutoconfigHttpServer) l).listening() : true;
             if (!up) down.add(i < names.size() ? names.get(i) : l.toString());
         }
         return down;

@@ -26,6 +26,7 @@ public record Config(
         LimitsSection limits,
         SmtpSection smtp,
         AdminSection admin,
+        AutoconfigSection autoconfig,
         DkimSection dkim,
         AuthSection auth,
         LogSection log) {
@@ -76,6 +77,7 @@ public record Config(
         outbound.validate();
         limits.validate();
         smtp.validate();
+        autoconfig.validate();
         dkim.validate();
         auth.validate();
         log.validate();
@@ -85,7 +87,7 @@ public record Config(
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport(),
                 server.shutdownGrace());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth, log);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, autoconfig, dkim, auth, log);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */
