@@ -51,7 +51,9 @@ import org.mailroom.protocol.smtp.SmtpServer;
 import org.mailroom.protocol.smtp.SmtpSettings;
 import org.mailroom.protocol.tls.CertificateSource;
 import org.mailroom.protocol.tls.TlsContext;
+import org.mailroom.server.admin.AdminEndpoint;
 import org.mailroom.server.admin.QueueAdmin;
+import org.mailroom.server.admin.RemoteAdmin;
 import org.mailroom.server.config.AuthSection;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
@@ -86,6 +88,7 @@ public final class Server implements AutoCloseable {
     private Bounces bounces;
     private PrometheusMetrics metrics;
     private AdminHttpServer admin;
+    private AdminEndpoint adminEndpoint;
     private TlsReportSender tlsReportSender;
 
     private Server(Config config, Storage storage, EventLoops loops, Router router) {
@@ -291,11 +294,34 @@ public final class Server implements AutoCloseable {
         TlsContext tls = loopback ? null : tlsContext();
         List<String> names = List.copyOf(bound.keySet());
         List<AutoCloseable> started = List.copyOf(listeners);
+        AdminEndpoint endpoint = AdminEndpoint.create(config.server().dataDir());
         AdminRoutes.Backend backend = new AdminRoutes.Backend(storage.directory(),
                 new QueueAdmin(storage.mailQueue(), bounces, storage.blobStore()), queueRunner::wakeUp, metrics,
-                () -> notListening(names, started));
+                () -> notListening(names, started), endpoint.token(), config.dkim().rotation());
         admin = new AdminHttpServer(loops, tls, backend, config.admin().metricsTokenRequired());
-        bound.put("admin", bind("listen.admin", address.get(), () -> admin.start(address.get())));
+        InetSocketAddress at = bind("listen.admin", address.get(), () -> admin.start(address.get()));
+        bound.put("admin", at);
+        // The command line finds us by these files and sends its changes here: one writer (AdminEndpoint).
+        publishEndpoint(endpoint, at, tls);
+    }
+
+    private void publishEndpoint(AdminEndpoint endpoint, InetSocketAddress at, TlsContext tls) throws IOException {
+        java.net.InetAddress host = at.getAddress();
+        if (host == null || host.isAnyLocalAddress()) {
+            host = host instanceof java.net.Inet6Address ? java.net.InetAddress.getByName("::1")
+                    : java.net.InetAddress.getByName("127.0.0.1");
+        }
+        String literal = host instanceof java.net.Inet6Address ? "[" + host.getHostAddress() + "]" : host.getHostAddress();
+        String fingerprint = null;
+        if (tls != null) {
+            try {
+                fingerprint = java.util.HexFormat.of().formatHex(RemoteAdmin.fingerprint(tls.certificate()));
+            } catch (java.security.cert.CertificateException e) {
+                throw new IOException("tls: " + e.getMessage(), e);
+            }
+        }
+        endpoint.publish((tls == null ? "http://" : "https://") + literal + ":" + at.getPort(), fingerprint);
+        adminEndpoint = endpoint;
     }
 
     /**
@@ -444,6 +470,7 @@ public final class Server implements AutoCloseable {
 
     @Override
     public void close() {
+        if (adminEndpoint != null) adminEndpoint.withdraw();
         if (admin != null) admin.close();
         if (queueRunner != null) queueRunner.close();
         if (tlsReportSender != null) tlsReportSender.close();

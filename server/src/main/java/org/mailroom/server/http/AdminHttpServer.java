@@ -46,7 +46,7 @@ public final class AdminHttpServer implements AutoCloseable {
         this.loops = loops;
         this.tls = tls;
         this.handler = new RequestHandler(AdminRoutes.of(backend),
-                new BearerAuth(new AdminTokens(backend.directory()), metricsTokenRequired));
+                new BearerAuth(new AdminTokens(backend.directory()), metricsTokenRequired, backend.localToken()));
     }
 
     /** Binds and starts accepting; returns the bound address (port 0 picks a free one). */
