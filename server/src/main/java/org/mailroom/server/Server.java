@@ -59,14 +59,18 @@ import org.mailroom.protocol.smtp.SmtpServer;
 import org.mailroom.protocol.smtp.SmtpSettings;
 import org.mailroom.protocol.tls.CertificateSource;
 import org.mailroom.protocol.tls.TlsContext;
+import org.mailroom.server.admin.AdminEndpoint;
 import org.mailroom.server.admin.QueueAdmin;
+import org.mailroom.server.admin.RemoteAdmin;
 import org.mailroom.server.config.AuthSection;
 import org.mailroom.server.config.Config;
 import org.mailroom.server.config.HostPort;
 import org.mailroom.server.config.LimitsSection;
 import org.mailroom.server.config.OutboundSection;
 import org.mailroom.server.config.SieveSection;
+import org.mailroom.server.autoconfig.MailEndpoints;
 import org.mailroom.server.http.AdminHttpServer;
+import org.mailroom.server.http.AutoconfigHttpServer;
 import org.mailroom.server.http.AdminRoutes;
 import org.mailroom.server.http.LogRing;
 import org.mailroom.server.http.PrometheusMetrics;
@@ -98,6 +102,7 @@ public final class Server implements AutoCloseable {
     private PrometheusMetrics metrics;
     private AdminHttpServer admin;
     private LogRing logRing;
+    private AdminEndpoint adminEndpoint;
     private TlsReportSender tlsReportSender;
     // What a reload (SIGHUP) reconfigures, kept from the start.
     private Clock clock;
@@ -139,6 +144,7 @@ public final class Server implements AutoCloseable {
             server.dns = dns;
             server.startListeners(clock, dns);
             server.startQueueRunner(clock, dns, local, queued);
+            server.startAutoconfig();
             server.startAdmin();
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -434,11 +440,48 @@ public final class Server implements AutoCloseable {
         List<String> names = List.copyOf(bound.keySet());
         List<AutoCloseable> started = List.copyOf(listeners);
         logRing = attachLogRing();
+        AdminEndpoint endpoint = AdminEndpoint.create(config.server().dataDir());
         AdminRoutes.Backend backend = new AdminRoutes.Backend(storage.directory(),
                 new QueueAdmin(storage.mailQueue(), bounces, storage.blobStore()), queueRunner::wakeUp, metrics,
-                () -> notListening(names, started), config, logRing);
+                () -> notListening(names, started), config, logRing, endpoint.token(), config.dkim().rotation());
         admin = new AdminHttpServer(loops, adminTls, backend, config.admin().metricsTokenRequired());
-        bound.put("admin", bind("listen.admin", address.get(), () -> admin.start(address.get())));
+        InetSocketAddress at = bind("listen.admin", address.get(), () -> admin.start(address.get()));
+        bound.put("admin", at);
+        // The command line finds us by these files and sends its changes here: one writer (AdminEndpoint).
+        publishEndpoint(endpoint, at, adminTls);
+    }
+
+    private void publishEndpoint(AdminEndpoint endpoint, InetSocketAddress at, TlsContext tls) throws IOException {
+        java.net.InetAddress host = at.getAddress();
+        if (host == null || host.isAnyLocalAddress()) {
+            host = host instanceof java.net.Inet6Address ? java.net.InetAddress.getByName("::1")
+                    : java.net.InetAddress.getByName("127.0.0.1");
+        }
+        String literal = host instanceof java.net.Inet6Address ? "[" + host.getHostAddress() + "]" : host.getHostAddress();
+        String fingerprint = null;
+        if (tls != null) {
+            try {
+                fingerprint = java.util.HexFormat.of().formatHex(RemoteAdmin.fingerprint(tls.certificate()));
+            } catch (java.security.cert.CertificateException e) {
+                throw new IOException("tls: " + e.getMessage(), e);
+            }
+        }
+        endpoint.publish((tls == null ? "http://" : "https://") + literal + ":" + at.getPort(), fingerprint);
+        adminEndpoint = endpoint;
+    }
+
+    /**
+     * Client autoconfiguration (issue 14 point 6): Thunderbird, Autodiscover and Apple profiles, telling clients the
+     * ports bound above. HTTPS with the server certificate unless {@code autoconfig.tls} is off.
+     */
+    private void startAutoconfig() throws IOException {
+        Optional<InetSocketAddress> address = config.listen().autoconfigAddress();
+        if (address.isEmpty()) return;
+        MailEndpoints endpoints = MailEndpoints.of(config.autoconfig().hostnameOr(config.server().hostname()), bound);
+        AutoconfigHttpServer server = new AutoconfigHttpServer(loops, config.autoconfig().tls() ? tlsContext() : null,
+                storage.directory(), endpoints);
+        listeners.add(server);
+        bound.put("autoconfig", bind("listen.autoconfig", address.get(), () -> server.start(address.get())));
     }
 
     /**
@@ -463,7 +506,8 @@ public final class Server implements AutoCloseable {
             boolean up = l instanceof SmtpServer ? ((SmtpServer) l).listening()
                     : l instanceof ImapServer ? ((ImapServer) l).listening()
                     : l instanceof Pop3Server ? ((Pop3Server) l).listening()
-                    : l instanceof ManageSieveServer ? ((ManageSieveServer) l).listening() : true;
+                    : l instanceof ManageSieveServer ? ((ManageSieveServer) l).listening()
+                    : l instanceof AutoconfigHttpServer ? ((AutoconfigHttpServer) l).listening() : true;
             if (!up) down.add(i < names.size() ? names.get(i) : l.toString());
         }
         return down;
@@ -588,6 +632,7 @@ public final class Server implements AutoCloseable {
 
     @Override
     public void close() {
+        if (adminEndpoint != null) adminEndpoint.withdraw();
         if (admin != null) admin.close();
         if (logRing != null) {
             ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(logRing);

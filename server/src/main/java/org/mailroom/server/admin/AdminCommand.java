@@ -34,22 +34,18 @@ public final class AdminCommand {
     int token(@Parameters(index = "0", paramLabel = "ACTION", description = "add, list or remove") TokenAction action,
               @Parameters(index = "1", arity = "0..1", paramLabel = "NAME") String name,
               @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            AdminTokens tokens = new AdminTokens(directory);
-            if (action != TokenAction.list && (name == null || name.isBlank())) {
-                throw new AdminException("token " + action + " needs a NAME, e.g. 'prometheus'");
-            }
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
             switch (action) {
                 case add:
-                    out.println(tokens.add(name));
+                    out.println(admin.addToken(name));
                     out.println("admin token '" + name + "' added; send it as 'Authorization: Bearer <token>'."
                             + " It is not shown again.");
                     break;
                 case list:
-                    for (Directory.AdminToken t : tokens.list()) out.println(t.name() + "\t" + t.created());
+                    for (Directory.AdminToken t : admin.tokens()) out.println(t.name() + "\t" + t.created());
                     break;
                 case remove:
-                    tokens.remove(name);
+                    admin.removeToken(name);
                     out.println("admin token '" + name + "' removed");
                     break;
                 default:

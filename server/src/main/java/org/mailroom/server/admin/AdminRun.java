@@ -3,6 +3,7 @@ package org.mailroom.server.admin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.IDN;
+import java.time.Clock;
 import java.util.Locale;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
@@ -28,7 +29,49 @@ final class AdminRun {
         void run(Config config, Directory directory, PrintWriter out) throws IOException, AdminException;
     }
 
+    /** The work of one command on the domains, accounts, aliases, tokens or keys, by whichever transport. */
+    interface Operation {
+        void run(Config config, AdminOperations admin, PrintWriter out) throws IOException, AdminException;
+    }
+
     private AdminRun() {}
+
+    /**
+     * Runs a command that changes (or lists) the directory: through the running server's admin API when one runs
+     * on this data directory ({@link RemoteAdmin#find}: it then stays the only writer and its caches see the change
+     * at once), else on the store directly, as when no server runs. The line on stderr says which.
+     */
+    static int operate(CommandSpec spec, StoreOptions store, DirectoryOpener opener, Clock clock, Operation action) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            Config config = store.config();
+            RemoteAdmin.Found server = RemoteAdmin.find(config.server().dataDir());
+            if (server.admin() != null) {
+                err.println("mailroom: through the running server at " + server.admin().url());
+                err.flush();
+                action.run(config, server.admin(), out);
+            } else {
+                if (server.note() != null) {
+                    err.println("mailroom: " + server.note() + "; working on the data directory directly");
+                    err.flush();
+                }
+                try (DirectoryOpener.Handle handle = opener.open(config)) {
+                    action.run(config, new DirectoryAdmin(handle.directory(), clock, config.dkim().rotation()), out);
+                }
+            }
+            out.flush();
+            return 0;
+        } catch (AdminException | ConfigException | MailStoreException e) {
+            return fail(err, e.getMessage());
+        } catch (IOException e) {
+            return fail(err, "storage error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return fail(err, "internal error: " + e);
+        } finally {
+            out.flush();
+        }
+    }
 
     static int run(CommandSpec spec, StoreOptions store, DirectoryOpener opener, Action action) {
         return run(spec, store, opener, (config, directory, out) -> action.run(directory, out));

@@ -27,8 +27,8 @@ public final class AliasCommand {
     int add(@Parameters(index = "0", paramLabel = "SOURCE") String sourceText,
             @Parameters(index = "1", paramLabel = "TARGET") String targetText,
             @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            AliasEntry alias = new DirectoryAdmin(directory).addAlias(sourceText, targetText);
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
+            AliasEntry alias = admin.addAlias(sourceText, targetText);
             out.println("alias " + alias.source() + " -> " + alias.target() + " added");
         });
     }
@@ -37,8 +37,8 @@ public final class AliasCommand {
     int remove(@Parameters(index = "0", paramLabel = "SOURCE") String sourceText,
                @Parameters(index = "1", paramLabel = "TARGET") String targetText,
                @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            AliasEntry alias = new DirectoryAdmin(directory).removeAlias(sourceText, targetText);
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
+            AliasEntry alias = admin.removeAlias(sourceText, targetText);
             out.println("alias " + alias.source() + " -> " + alias.target() + " removed");
         });
     }
@@ -46,8 +46,8 @@ public final class AliasCommand {
     @Command(name = "list", description = "List aliases, one \"SOURCE TARGET\" per line.", mixinStandardHelpOptions = true)
     int list(@Parameters(arity = "0..1", paramLabel = "SOURCE", description = "Only this source's targets.") String only,
              @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            for (AliasEntry alias : new DirectoryAdmin(directory).aliases(only)) out.println(alias.source() + " " + alias.target());
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
+            for (AliasEntry alias : admin.aliases(only)) out.println(alias.source() + " " + alias.target());
         });
     }
 }

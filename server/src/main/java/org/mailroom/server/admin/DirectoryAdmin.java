@@ -7,6 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.Arrays;
+import org.mailroom.core.auth.AppPasswords;
+import org.mailroom.core.dkim.DkimRotation;
 import org.mailroom.core.mail.MailAddress;
 import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.Directory.AliasEntry;
@@ -23,13 +26,14 @@ import org.mailroom.server.admin.AdminException.Kind;
  * <p>Accounts are added in two steps, {@link #checkNewAccount} then {@link #addAccount}, so that the command line
  * can refuse a taken address before it asks for a password.
  */
-public final class DirectoryAdmin {
+public final class DirectoryAdmin implements AdminOperations {
 
     /** A domain just added, with the DKIM keys made for it (RSA first). */
     public record AddedDomain(String name, List<DkimKeyRecord> dkimKeys) {}
 
     private final Directory directory;
     private final Clock clock;
+    private final DkimRotation.Settings rotation;
 
     public DirectoryAdmin(Directory directory) {
         this(directory, Clock.systemUTC());
@@ -37,12 +41,19 @@ public final class DirectoryAdmin {
 
     /** @param clock dates the DKIM keys of new domains (their selectors name the day) */
     public DirectoryAdmin(Directory directory, Clock clock) {
+        this(directory, clock, DkimRotation.Settings.DEFAULT);
+    }
+
+    /** @param rotation {@code dkim.publish_delay} and {@code dkim.retire_after} of the configuration */
+    public DirectoryAdmin(Directory directory, Clock clock, DkimRotation.Settings rotation) {
         this.directory = directory;
         this.clock = clock;
+        this.rotation = rotation;
     }
 
     // ---- domains ----
 
+    @Override
     public List<String> domains() throws IOException {
         List<String> domains = new ArrayList<>(directory.domains());
         domains.sort(null);
@@ -54,13 +65,15 @@ public final class DirectoryAdmin {
      * line or by the API signs alike. The first pair signs at once: nothing better exists, and until its records
      * are in DNS verifiers ignore the signatures (RFC 6376 section 6.1).
      */
+    @Override
     public AddedDomain addDomain(String name) throws IOException, AdminException {
         String domain = AdminRun.domain(name);
         if (!directory.addDomain(domain)) throw new AdminException(Kind.CONFLICT, "domain '" + domain + "' is already a local domain");
-        List<DkimKeyRecord> keys = DkimCommand.addPair(directory, domain, DkimKeyRecord.State.ACTIVE, clock.instant());
+        List<DkimKeyRecord> keys = DkimAdmin.addPair(directory, domain, DkimKeyRecord.State.ACTIVE, clock.instant());
         return new AddedDomain(domain, keys);
     }
 
+    @Override
     public String removeDomain(String name) throws IOException, AdminException {
         String domain = AdminRun.domain(name);
         requireLocalDomain(domain);
@@ -93,6 +106,7 @@ public final class DirectoryAdmin {
     // ---- accounts ----
 
     /** Every account, or those of one domain ({@code domain} may be null), sorted. */
+    @Override
     public List<String> accounts(String domain) throws IOException, AdminException {
         List<String> accounts = domain == null ? new ArrayList<>(directory.accounts()) : accountsIn(AdminRun.domain(domain));
         accounts.sort(null);
@@ -100,6 +114,7 @@ public final class DirectoryAdmin {
     }
 
     /** The canonical form of a new account's address, refused if its domain is not ours or it exists. */
+    @Override
     public String checkNewAccount(String text) throws IOException, AdminException {
         MailAddress address = AdminRun.address(text);
         String account = address.canonical();
@@ -111,6 +126,7 @@ public final class DirectoryAdmin {
     }
 
     /** Adds the account that {@link #checkNewAccount} returned. The caller clears {@code password}. */
+    @Override
     public void addAccount(String account, char[] password) throws IOException, AdminException {
         requirePassword(password);
         try {
@@ -121,6 +137,7 @@ public final class DirectoryAdmin {
     }
 
     /** The canonical form of an existing account's address. */
+    @Override
     public String checkAccount(String text) throws IOException, AdminException {
         MailAddress address = AdminRun.address(text);
         String account = address.canonical();
@@ -129,6 +146,7 @@ public final class DirectoryAdmin {
     }
 
     /** Sets the password of the account that {@link #checkAccount} returned. The caller clears {@code password}. */
+    @Override
     public void setPassword(String account, char[] password) throws IOException, AdminException {
         requirePassword(password);
         try {
@@ -138,6 +156,7 @@ public final class DirectoryAdmin {
         }
     }
 
+    @Override
     public String removeAccount(String text) throws IOException, AdminException {
         String account = AdminRun.address(text).canonical();
         if (!directory.removeAccount(account)) throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
@@ -145,6 +164,7 @@ public final class DirectoryAdmin {
     }
 
     /** The account's own storage limit; empty when the configured default ({@code limits.mailbox_quota}) applies. */
+    @Override
     public OptionalLong quota(String account) throws IOException, AdminException {
         try {
             return directory.quota(account);
@@ -154,6 +174,7 @@ public final class DirectoryAdmin {
     }
 
     /** Sets the account's own storage limit (0: none), or clears it (empty) so that the default applies. */
+    @Override
     public void setQuota(String account, OptionalLong bytes) throws IOException, AdminException {
         try {
             directory.setQuota(account, bytes);
@@ -180,6 +201,7 @@ public final class DirectoryAdmin {
     // ---- aliases ----
 
     /** Every alias, or one source's ({@code source} may be null), sorted by source then target. */
+    @Override
     public List<AliasEntry> aliases(String source) throws IOException, AdminException {
         String wanted = source == null ? null : AdminRun.address(source).canonical();
         List<AliasEntry> aliases = new ArrayList<>();
@@ -190,6 +212,7 @@ public final class DirectoryAdmin {
         return aliases;
     }
 
+    @Override
     public AliasEntry addAlias(String sourceText, String targetText) throws IOException, AdminException {
         MailAddress source = AdminRun.address(sourceText);
         MailAddress target = AdminRun.address(targetText);
@@ -206,6 +229,7 @@ public final class DirectoryAdmin {
         return new AliasEntry(source.canonical(), target.toString());
     }
 
+    @Override
     public AliasEntry removeAlias(String sourceText, String targetText) throws IOException, AdminException {
         MailAddress source = AdminRun.address(sourceText);
         MailAddress target = AdminRun.address(targetText);
@@ -215,7 +239,85 @@ public final class DirectoryAdmin {
         return new AliasEntry(source.canonical(), target.toString());
     }
 
+    // ---- app passwords ----
+
+    @Override
+    public char[] addAppPassword(String account, String name) throws IOException, AdminException {
+        String canonical = AdminRun.address(account).canonical();
+        requireName(name, "app-password add", "phone");
+        char[] password = AppPasswords.generate();
+        try {
+            directory.addAppPassword(canonical, name, password);
+            return password;
+        } catch (MailStoreException.NotFound e) {
+            Arrays.fill(password, '\0');
+            throw new AdminException(Kind.NOT_FOUND, "no account '" + canonical + "'");
+        } catch (MailStoreException.AlreadyExists e) {
+            Arrays.fill(password, '\0');
+            throw new AdminException(Kind.CONFLICT, canonical + " has an app password named '" + name + "' already");
+        }
+    }
+
+    @Override
+    public List<Directory.AppPassword> appPasswords(String account) throws IOException, AdminException {
+        String canonical = AdminRun.address(account).canonical();
+        try {
+            return directory.appPasswords(canonical);
+        } catch (MailStoreException.NotFound e) {
+            throw new AdminException(Kind.NOT_FOUND, "no account '" + canonical + "'");
+        }
+    }
+
+    @Override
+    public void removeAppPassword(String account, String name) throws IOException, AdminException {
+        String canonical = AdminRun.address(account).canonical();
+        requireName(name, "app-password remove", "phone");
+        if (!directory.removeAppPassword(canonical, name)) {
+            throw new AdminException(Kind.NOT_FOUND, canonical + " has no app password named '" + name + "'");
+        }
+    }
+
+    // ---- admin tokens ----
+
+    @Override
+    public String addToken(String name) throws IOException, AdminException {
+        requireName(name, "token add", "prometheus");
+        return new AdminTokens(directory).add(name);
+    }
+
+    @Override
+    public List<Directory.AdminToken> tokens() throws IOException {
+        return new AdminTokens(directory).list();
+    }
+
+    @Override
+    public void removeToken(String name) throws IOException, AdminException {
+        requireName(name, "token remove", "prometheus");
+        new AdminTokens(directory).remove(name);
+    }
+
+    // ---- DKIM keys ----
+
+    @Override
+    public List<DkimStatus> dkimKeys(String domain) throws IOException, AdminException {
+        return new DkimAdmin(directory, rotation, clock).list(domain);
+    }
+
+    @Override
+    public List<DkimStatus> rotateDkim(String domain) throws IOException, AdminException {
+        return new DkimAdmin(directory, rotation, clock).rotate(domain);
+    }
+
+    @Override
+    public String retireDkim(String domain, String selector, boolean force) throws IOException, AdminException {
+        return new DkimAdmin(directory, rotation, clock).retire(domain, selector, force);
+    }
+
     // ---- helpers ----
+
+    private static void requireName(String name, String action, String example) throws AdminException {
+        if (name == null || name.isBlank()) throw new AdminException(action + " needs a NAME, e.g. '" + example + "'");
+    }
 
     private List<String> accountsIn(String domain) throws IOException {
         List<String> found = new ArrayList<>();

@@ -31,8 +31,8 @@ public final class DomainCommand {
     @Command(name = "add", description = "Receive mail for DOMAIN, and make its DKIM keys (RSA-2048 and Ed25519).",
             mixinStandardHelpOptions = true)
     int add(@Parameters(paramLabel = "DOMAIN") String name, @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            DirectoryAdmin.AddedDomain added = new DirectoryAdmin(directory, clock).addDomain(name);
+        return AdminRun.operate(spec, store, opener, clock, (config, admin, out) -> {
+            DirectoryAdmin.AddedDomain added = admin.addDomain(name);
             String domain = added.name();
             out.println("domain " + domain + " added");
             for (DkimKeyRecord key : added.dkimKeys()) {
@@ -45,14 +45,14 @@ public final class DomainCommand {
     @Command(name = "remove", description = "Stop receiving mail for DOMAIN (it must have no accounts or aliases left).",
             mixinStandardHelpOptions = true)
     int remove(@Parameters(paramLabel = "DOMAIN") String name, @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) ->
-                out.println("domain " + new DirectoryAdmin(directory).removeDomain(name) + " removed"));
+        return AdminRun.operate(spec, store, opener, clock, (config, admin, out) ->
+                out.println("domain " + admin.removeDomain(name) + " removed"));
     }
 
     @Command(name = "list", description = "List local domains, one per line.", mixinStandardHelpOptions = true)
     int list(@Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            for (String domain : new DirectoryAdmin(directory).domains()) out.println(domain);
+        return AdminRun.operate(spec, store, opener, clock, (config, admin, out) -> {
+            for (String domain : admin.domains()) out.println(domain);
         });
     }
 }

@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mailroom queue list|show|flush|delete|bounce}: the outbound queue, inspected and changed while the
- * server runs (the same SQLite file; the server looks at the queue every second, so a flush takes effect
- * at once).
+ * server runs (through its admin API, which wakes the queue runner on a flush) or while it is stopped (on the
+ * store directly); see {@link AdminOperations} for the two transports.
  */
 @Command(name = "queue", description = "Inspect and manage the outbound queue.", mixinStandardHelpOptions = true)
 public final class QueueCommand {
@@ -57,7 +57,7 @@ public final class QueueCommand {
     };
 
     private interface Action {
-        void run(Opened opened, PrintWriter out) throws IOException, AdminException;
+        void run(QueueOperations queue, PrintWriter out) throws IOException, AdminException;
     }
 
     private final Opener opener;
@@ -78,7 +78,7 @@ public final class QueueCommand {
              @Option(names = "--json", description = "One JSON document: an array of the messages.") boolean json,
              @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            List<QueueListing.Item> items = o.admin().list(domain, sender);
+            List<QueueListing.Item> items = o.list(domain, sender);
             if (json) {
                 out.println(QueueListing.json(items));
             } else {
@@ -90,7 +90,7 @@ public final class QueueCommand {
     @Command(name = "show", description = "A message's recipients and every delivery attempt.", mixinStandardHelpOptions = true)
     int show(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            MailQueue.Entry e = o.admin().get(id);
+            MailQueue.Entry e = o.item(id).entry();
             out.println("id:        " + e.id());
             out.println("sender:    <" + (e.sender() == null ? "" : e.sender()) + ">");
             out.println("queued:    " + e.created());
@@ -120,11 +120,11 @@ public final class QueueCommand {
         return run(store, (o, out) -> {
             Instant now = Instant.now();
             if (id != null) {
-                o.admin().flush(id, now);
+                o.flush(id, now);
                 out.println(id + " flushed");
                 return;
             }
-            out.println(o.admin().flushAll(now) + " flushed");
+            out.println(o.flushAll(now) + " flushed");
         });
     }
 
@@ -132,7 +132,7 @@ public final class QueueCommand {
             mixinStandardHelpOptions = true)
     int delete(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            o.admin().delete(id);
+            o.delete(id);
             out.println(id + " deleted");
         });
     }
@@ -141,7 +141,7 @@ public final class QueueCommand {
             mixinStandardHelpOptions = true)
     int bounce(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
         return run(store, (o, out) -> {
-            o.admin().bounce(id);
+            o.bounce(id);
             out.println(id + " bounced");
         });
     }
@@ -151,9 +151,22 @@ public final class QueueCommand {
         PrintWriter err = spec.commandLine().getErr();
         try {
             Config config = store.config();
+            // Through the running server when there is one (AdminRun.operate says why), else on the queue itself.
+            RemoteAdmin.Found server = RemoteAdmin.find(config.server().dataDir());
+            if (server.admin() != null) {
+                err.println("mailroom: through the running server at " + server.admin().url());
+                err.flush();
+                action.run(server.admin(), out);
+                out.flush();
+                return 0;
+            }
+            if (server.note() != null) {
+                err.println("mailroom: " + server.note() + "; working on the data directory directly");
+                err.flush();
+            }
             Opened opened = opener.open(config);
             try {
-                action.run(opened, out);
+                action.run(opened.admin(), out);
             } finally {
                 try {
                     opened.onClose().close();

@@ -10,9 +10,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalLong;
-import org.mailroom.core.auth.AppPasswords;
 import org.mailroom.core.store.Directory;
-import org.mailroom.core.store.MailStoreException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,8 +61,7 @@ public final class UserCommand {
     int add(@Parameters(paramLabel = "ADDRESS") String text,
             @ArgGroup(exclusive = true) PasswordSource source,
             @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            DirectoryAdmin admin = new DirectoryAdmin(directory);
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
             // Check before asking, so nobody types a password for nothing.
             String account = admin.checkNewAccount(text);
             char[] password = readPassword(source, account);
@@ -81,8 +78,7 @@ public final class UserCommand {
     int passwd(@Parameters(paramLabel = "ADDRESS") String text,
                @ArgGroup(exclusive = true) PasswordSource source,
                @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            DirectoryAdmin admin = new DirectoryAdmin(directory);
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
             String account = admin.checkAccount(text);
             char[] password = readPassword(source, account);
             try {
@@ -96,15 +92,15 @@ public final class UserCommand {
 
     @Command(name = "remove", description = "Delete the account ADDRESS and its mail.", mixinStandardHelpOptions = true)
     int remove(@Parameters(paramLabel = "ADDRESS") String text, @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) ->
-                out.println("account " + new DirectoryAdmin(directory).removeAccount(text) + " removed"));
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) ->
+                out.println("account " + admin.removeAccount(text) + " removed"));
     }
 
     @Command(name = "list", description = "List accounts, one per line.", mixinStandardHelpOptions = true)
     int list(@Parameters(arity = "0..1", paramLabel = "DOMAIN", description = "Only the accounts of this domain.") String only,
              @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            for (String account : new DirectoryAdmin(directory).accounts(only)) out.println(account);
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
+            for (String account : admin.accounts(only)) out.println(account);
         });
     }
 
@@ -116,12 +112,11 @@ public final class UserCommand {
     int quota(@Parameters(index = "0", paramLabel = "ADDRESS") String text,
               @Parameters(index = "1", arity = "0..1", paramLabel = "SIZE|none") String size,
               @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            DirectoryAdmin admin = new DirectoryAdmin(directory);
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
             String account = AdminRun.address(text).canonical();
             if (size != null) admin.setQuota(account, DirectoryAdmin.parseQuota(size));
             OptionalLong own = admin.quota(account);
-            long limit = own.orElse(store.config().limits().mailboxQuota());
+            long limit = own.orElse(config.limits().mailboxQuota());
             String shown = limit == 0 ? "none" : limit + " bytes";
             out.println(account + ": " + shown + (own.isPresent() ? " (its own)" : " (the default, limits.mailbox_quota)"));
         });
@@ -139,41 +134,25 @@ public final class UserCommand {
                     @Parameters(index = "1", paramLabel = "ADDRESS") String text,
                     @Parameters(index = "2", arity = "0..1", paramLabel = "NAME") String name,
                     @Mixin StoreOptions store) {
-        return AdminRun.run(spec, store, opener, (directory, out) -> {
-            String account = AdminRun.address(text).canonical();
-            if (action != AppPasswordAction.list && (name == null || name.isBlank())) {
-                throw new AdminException("app-password " + action + " needs a NAME, e.g. 'phone'");
-            }
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
             switch (action) {
                 case add: {
-                    char[] password = AppPasswords.generate();
+                    char[] password = admin.addAppPassword(text, name);
                     try {
-                        directory.addAppPassword(account, name, password);
-                        out.println("app password '" + name + "' of " + account + ": " + new String(password));
+                        out.println("app password '" + name + "' of " + AdminRun.address(text).canonical() + ": "
+                                + new String(password));
                         out.println("use it instead of the account password on that device; it is not shown again");
-                    } catch (MailStoreException.NotFound e) {
-                        throw new AdminException("no account '" + account + "'");
-                    } catch (MailStoreException.AlreadyExists e) {
-                        throw new AdminException(account + " has an app password named '" + name + "' already");
                     } finally {
                         Arrays.fill(password, '\0');
                     }
                     break;
                 }
                 case list:
-                    try {
-                        for (Directory.AppPassword p : directory.appPasswords(account)) {
-                            out.println(p.name() + "\t" + p.created());
-                        }
-                    } catch (MailStoreException.NotFound e) {
-                        throw new AdminException("no account '" + account + "'");
-                    }
+                    for (Directory.AppPassword p : admin.appPasswords(text)) out.println(p.name() + "\t" + p.created());
                     break;
                 case remove:
-                    if (!directory.removeAppPassword(account, name)) {
-                        throw new AdminException(account + " has no app password named '" + name + "'");
-                    }
-                    out.println("app password '" + name + "' of " + account + " removed");
+                    admin.removeAppPassword(text, name);
+                    out.println("app password '" + name + "' of " + AdminRun.address(text).canonical() + " removed");
                     break;
                 default:
                     throw new IllegalStateException(String.valueOf(action));

@@ -26,6 +26,7 @@ public record Config(
         LimitsSection limits,
         SmtpSection smtp,
         AdminSection admin,
+        AutoconfigSection autoconfig,
         DkimSection dkim,
         AuthSection auth,
         LogSection log,
@@ -77,6 +78,7 @@ public record Config(
         outbound.validate();
         limits.validate();
         smtp.validate();
+        autoconfig.validate();
         dkim.validate();
         auth.validate();
         log.validate();
@@ -87,7 +89,7 @@ public record Config(
         if (!server.hostname().isBlank()) return this;
         ServerSection named = new ServerSection(machineName(), server.dataDir(), server.nativeTransport(),
                 server.shutdownGrace());
-        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, dkim, auth, log, sieve);
+        return new Config(named, listen, tls, store, dns, outbound, limits, smtp, admin, autoconfig, dkim, auth, log, sieve);
     }
 
     /** The machine's fully qualified name if it has one, else "localhost"; looked up once per process. */

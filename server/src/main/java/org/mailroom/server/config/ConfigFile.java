@@ -44,7 +44,12 @@ public final class ConfigFile {
             new Key("listen", "managesieve", "\":4190\"", "ManageSieve (RFC 5804), STARTTLS: users upload their Sieve filters."),
             new Key("listen", "admin", "\"127.0.0.1:8080\"", "Admin HTTP API, /metrics, /healthz, /readyz (docs/admin-api.md); TLS when not loopback."),
 
+            new Key("listen", "autoconfig", "\"\"", "Mail client autoconfiguration over HTTP(S): Thunderbird, Outlook Autodiscover, Apple profiles (README); \"\" = off."),
+
             new Key("admin", "metrics_token_required", "false", "Ask for an admin token on /metrics from loopback too (elsewhere it is always asked)."),
+
+            new Key("autoconfig", "hostname", "\"\"", "Host name mail clients are told to connect to; \"\" = server.hostname."),
+            new Key("autoconfig", "tls", "true", "Serve listen.autoconfig over HTTPS with the server certificate (it must name autoconfig.<domain>); false = plain HTTP, e.g. behind a proxy."),
 
             new Key("tls", "certificate", "\"\"", "PEM certificate chain; \"\" = a self-signed certificate made on first start."),
             new Key("tls", "private_key", "\"\"", "PEM private key of that certificate."),

@@ -17,7 +17,8 @@ public record ListenSection(
         String pop3,
         String pop3s,
         String managesieve,
-        String admin) {
+        String admin,
+        String autoconfig) {
 
     public Optional<InetSocketAddress> smtpAddress() {
         return address("listen.smtp", smtp);
@@ -57,6 +58,11 @@ public record ListenSection(
         return address("listen.admin", admin);
     }
 
+    /** Client autoconfiguration (Thunderbird, Autodiscover, Apple profiles); off by default. */
+    public Optional<InetSocketAddress> autoconfigAddress() {
+        return address("listen.autoconfig", autoconfig);
+    }
+
     /** Parses every address, so that a bad one stops the start rather than the first bind. */
     void validate() {
         smtpAddress();
@@ -68,6 +74,7 @@ public record ListenSection(
         pop3sAddress();
         managesieveAddress();
         adminAddress();
+        autoconfigAddress();
     }
 
     /** @throws ConfigException naming {@code key} when the value is not an address */

@@ -8,11 +8,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Clock;
 import java.util.OptionalLong;
 import org.mailroom.core.dkim.DkimRotation;
 import org.mailroom.core.store.Directory;
-import org.mailroom.core.store.Directory.AliasEntry;
 import org.mailroom.core.store.DkimKeyRecord;
+import org.mailroom.server.admin.AdminOperations;
+import org.mailroom.core.store.Directory.AliasEntry;
 import org.mailroom.core.store.MailQueue;
 import org.mailroom.server.admin.AdminException;
 import org.mailroom.server.admin.DirectoryAdmin;
@@ -35,8 +37,8 @@ final class AdminApi {
     private final Runnable wakeQueue;
     private final Config config;
 
-    AdminApi(Directory directory, QueueAdmin queue, Runnable wakeQueue, Config config) {
-        this.directory = new DirectoryAdmin(directory);
+    AdminApi(Directory directory, QueueAdmin queue, Runnable wakeQueue, Config config, DkimRotation.Settings rotation) {
+        this.directory = new DirectoryAdmin(directory, Clock.systemUTC(), rotation);
         this.store = directory;
         this.queue = queue;
         this.wakeQueue = wakeQueue;
@@ -52,8 +54,13 @@ final class AdminApi {
     }
 
     ApiResponse addDomain(ApiRequest r) throws IOException, AdminException, ApiError {
-        String domain = directory.addDomain(r.string(r.json(), "name")).name();
-        return ApiResponse.created(Map.of("name", domain));
+        DirectoryAdmin.AddedDomain added = directory.addDomain(r.string(r.json(), "name"));
+        List<Map<String, Object>> keys = new ArrayList<>();
+        for (DkimKeyRecord key : added.dkimKeys()) keys.add(dkimKey(new AdminOperations.DkimStatus(key, null)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", added.name());
+        out.put("dkim_keys", keys);
+        return ApiResponse.created(out);
     }
 
     ApiResponse removeDomain(ApiRequest r) throws IOException, AdminException {
@@ -152,6 +159,38 @@ final class AdminApi {
         return ApiResponse.noContent();
     }
 
+    ApiResponse showUser(ApiRequest r) throws IOException, AdminException {
+        String account = directory.checkAccount(r.param("address"));
+        OptionalLong quota = directory.quota(account);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("address", account);
+        out.put("quota", quota.isPresent() ? quota.getAsLong() : null);
+        return ApiResponse.ok(out);
+    }
+
+    ApiResponse listAppPasswords(ApiRequest r) throws IOException, AdminException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Directory.AppPassword p : directory.appPasswords(r.param("address"))) {
+            out.add(Map.of("name", p.name(), "created", p.created().toString()));
+        }
+        return ApiResponse.ok(out);
+    }
+
+    ApiResponse addAppPassword(ApiRequest r) throws IOException, AdminException, ApiError {
+        String name = r.string(r.json(), "name");
+        char[] password = directory.addAppPassword(r.param("address"), name);
+        try {
+            return ApiResponse.created(Map.of("name", name, "password", new String(password)));
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    ApiResponse removeAppPassword(ApiRequest r) throws IOException, AdminException {
+        directory.removeAppPassword(r.param("address"), r.param("name"));
+        return ApiResponse.noContent();
+    }
+
     ApiResponse removeUser(ApiRequest r) throws IOException, AdminException {
         directory.removeAccount(r.param("address"));
         return ApiResponse.noContent();
@@ -182,6 +221,59 @@ final class AdminApi {
         return out;
     }
 
+    // ---- DKIM keys ----
+
+    ApiResponse listDkim(ApiRequest r) throws IOException, AdminException {
+        return ApiResponse.ok(dkimKeys(directory.dkimKeys(r.query("domain"))));
+    }
+
+    ApiResponse rotateDkim(ApiRequest r) throws IOException, AdminException {
+        return ApiResponse.created(dkimKeys(directory.rotateDkim(r.param("domain"))));
+    }
+
+    ApiResponse retireDkim(ApiRequest r) throws IOException, AdminException {
+        directory.retireDkim(r.param("domain"), r.param("selector"), "true".equals(r.query("force")));
+        return ApiResponse.noContent();
+    }
+
+    private static List<Map<String, Object>> dkimKeys(List<AdminOperations.DkimStatus> keys) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (AdminOperations.DkimStatus s : keys) out.add(dkimKey(s));
+        return out;
+    }
+
+    /** A key without its private half: domain, selector, algorithm, state and its dates. */
+    private static Map<String, Object> dkimKey(AdminOperations.DkimStatus s) {
+        DkimKeyRecord key = s.key();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("domain", key.domain());
+        out.put("selector", key.selector());
+        out.put("algorithm", key.algorithm());
+        out.put("state", key.state().text());
+        out.put("created", key.created() == null ? null : key.created().toString());
+        out.put("signs_from", s.signsFrom() == null ? null : s.signsFrom().toString());
+        out.put("retire_after", key.retireAfter() == null ? null : key.retireAfter().toString());
+        return out;
+    }
+
+    // ---- admin tokens ----
+
+    ApiResponse listTokens(ApiRequest r) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Directory.AdminToken t : directory.tokens()) out.add(Map.of("name", t.name(), "created", t.created().toString()));
+        return ApiResponse.ok(out);
+    }
+
+    ApiResponse addToken(ApiRequest r) throws IOException, AdminException, ApiError {
+        String name = r.string(r.json(), "name");
+        return ApiResponse.created(Map.of("name", name, "token", directory.addToken(name)));
+    }
+
+    ApiResponse removeToken(ApiRequest r) throws IOException, AdminException {
+        directory.removeToken(r.param("name"));
+        return ApiResponse.noContent();
+    }
+
     // ---- queue ----
 
     ApiResponse listQueue(ApiRequest r) throws IOException {
@@ -198,6 +290,12 @@ final class AdminApi {
         queue.flush(r.param("id"), Instant.now());
         wakeQueue.run();
         return ApiResponse.noContent();
+    }
+
+    ApiResponse flushAll(ApiRequest r) throws IOException {
+        int flushed = queue.flushAll(Instant.now());
+        wakeQueue.run();
+        return ApiResponse.ok(Map.of("flushed", flushed));
     }
 
     ApiResponse deleteQueued(ApiRequest r) throws IOException, AdminException {

@@ -50,7 +50,7 @@ public final class AdminHttpServer implements AutoCloseable {
         List<Route> routes = new ArrayList<>(AdminRoutes.of(backend));
         routes.addAll(ConsoleRoutes.of());
         this.handler = new RequestHandler(routes,
-                new BearerAuth(new AdminTokens(backend.directory()), metricsTokenRequired));
+                new BearerAuth(new AdminTokens(backend.directory()), metricsTokenRequired, backend.localToken()));
     }
 
     /** Binds and starts accepting; returns the bound address (port 0 picks a free one). */

@@ -249,7 +249,7 @@ class ConfigTest {
     @Test
     void everyKeyCanBeSet() {
         List<String> keys = List.copyOf(ConfigFile.keys());
-        assertThat(keys).hasSize(82);
+        assertThat(keys).hasSize(85);
         for (ConfigFile.Key key : ConfigFile.KEYS) {
             Config c = Config.load(Optional.empty(), Map.of(key.dotted(), key.tomlDefault()));
             assertThat(c).isEqualTo(Config.defaults());
