@@ -160,7 +160,7 @@ class DebianPackageIT {
     private static String config(int smtp, int admin, long messageSize) {
         return "[server]\nhostname = \"deb.test\"\ndata_dir = \"/var/lib/mailroom\"\nshutdown_grace = \"5s\"\n"
                 + "[listen]\nsmtp = \"127.0.0.1:" + smtp + "\"\nsubmission = \"\"\nsubmissions = \"\"\n"
-                + "imap = \"\"\nimaps = \"\"\npop3 = \"\"\npop3s = \"\"\nadmin = \"127.0.0.1:" + admin + "\"\n"
+                + "imap = \"\"\nimaps = \"\"\npop3 = \"\"\npop3s = \"\"\nmanagesieve = \"\"\nadmin = \"127.0.0.1:" + admin + "\"\n"
                 + "[limits]\nmessage_size = " + messageSize + "\n";
     }
 

@@ -236,7 +236,8 @@ public final class Server implements AutoCloseable {
         Optional<InetSocketAddress> managesieve = config.listen().managesieveAddress();
         if (managesieve.isPresent()) {
             SieveSection sieve = config.sieve();
-            ManageSieveSettings settings = new ManageSieveSettings(hostname, limits.imapIdleTimeout(),
+            LimitsSection limits = config.limits();
+            ManageSieveSettings settings = new ManageSieveSettings(config.server().hostname(), limits.imapIdleTimeout(),
                     ManageSieveSettings.DEFAULT_MAX_LINE_LENGTH, (int) sieve.maxScriptSize(), sieve.maxScripts(),
                     sieve.maxRedirects(), limits.authFailures(), limits.connections(), false,
                     config.tls().plaintextAuthFromLoopback());

@@ -36,7 +36,7 @@ class ServerReloadTest {
     @Test
     void newSessionsGetTheNewLimitsAndCertificate() throws Exception {
         Map<String, String> sets = new HashMap<>(Map.of("listen.pop3", "\"\"", "listen.pop3s", "\"\"",
-                "listen.imap", "\"\"", "listen.imaps", "\"\"", "listen.admin", "\"\""));
+                "listen.imap", "\"\"", "listen.imaps", "\"\"", "listen.admin", "\"\"", "listen.managesieve", "\"\""));
         try (TestServer t = TestServer.start(data, sets)) {
             Config started = config(t, sets);
             assertThat(acceptedRecipients(t.smtp(), 3)).isEqualTo(3);

@@ -28,7 +28,7 @@ class RemoteAdminTlsTest {
         AdminEndpoint endpoint = AdminEndpoint.create(dir);
         try (EventLoops loops = EventLoops.forThisMachine();
              AdminHttpServer server = new AdminHttpServer(loops, tls, new AdminRoutes.Backend(directory, null, () -> { },
-                     null, List::of, endpoint.token(), org.mailroom.core.dkim.DkimRotation.Settings.DEFAULT), false)) {
+                     null, List::of, null, null, endpoint.token(), org.mailroom.core.dkim.DkimRotation.Settings.DEFAULT), false)) {
             InetSocketAddress at = server.start(new InetSocketAddress("127.0.0.1", 0));
             String url = "https://127.0.0.1:" + at.getPort();
 
