@@ -98,6 +98,22 @@ class ManageSieveInteropTest {
         assertThat(Files.readString(files.resolve("back.sieve"))).isEqualTo(away);
         assertThat(out).contains("\"away\" ACTIVE", "\"work\" ACTIVE"); // the two lists, before and after
 
+        // The script activated by sieve-connect files the next report (python's smtplib sends it over port 25).
+        Programs.run("", "/usr/bin/python3", "-c", "import smtplib,sys\n"
+                + "s = smtplib.SMTP('127.0.0.1', int(sys.argv[1])); s.ehlo('client.test')\n"
+                + "s.sendmail('bob@elsewhere.test', ['" + ALICE + "'], 'From: bob@elsewhere.test\\r\\n"
+                + "Subject: monthly report\\r\\n\\r\\nfigures\\r\\n'); s.quit()",
+                String.valueOf(server.smtp().getPort()));
+        org.mailroom.core.store.MailStore store = server.server.storage().mailStore();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                store.mailbox(ALICE, "Reports").map(m -> {
+                    try {
+                        return store.messages(m.id()).size() == 1;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                }).orElse(false));
+
         // A script that does not compile: refused with its line, and not stored.
         Files.writeString(files.resolve("bad.sieve"), "keep;\nfileinto \"Nowhere\";\n");
         Programs.Result bad = Programs.result(TestServer.PASSWORD + "\n", sieveConnect("--upload",
