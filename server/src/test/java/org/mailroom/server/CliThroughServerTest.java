@@ -128,10 +128,10 @@ class CliThroughServerTest {
             }
             assertError(call("POST", url + "/api/tokens", local, "{\"name\": "), 400, "not valid JSON");
             assertError(call("POST", url + "/api/tokens", local, "{\"name\": \"bad name!\"}"), 400, "token name");
-            assertError(call("PUT", url + "/api/users/alice@example.test/quota", local, "{\"bytes\": \"lots\"}"), 400, "\"bytes\"");
-            assertError(call("PUT", url + "/api/users/nobody@example.test/quota", local, "{\"bytes\": 5}"), 404, "no account");
-            HttpResponse<String> quota = call("PUT", url + "/api/users/alice@example.test/quota", local, "{\"bytes\": 1000}");
-            assertThat(quota.statusCode()).isEqualTo(204);
+            assertError(call("PUT", url + "/api/users/alice@example.test/quota", local, "{\"quota\": true}"), 400, "\"quota\"");
+            assertError(call("PUT", url + "/api/users/nobody@example.test/quota", local, "{\"quota\": 5}"), 404, "no account");
+            HttpResponse<String> quota = call("PUT", url + "/api/users/alice@example.test/quota", local, "{\"quota\": 1000}");
+            assertThat(quota.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(call("GET", url + "/api/users/alice@example.test", local, null).body()).get("quota").asLong())
                     .isEqualTo(1000);
             HttpResponse<String> made = call("POST", url + "/api/users/alice@example.test/app-passwords", local, "{\"name\": \"tablet\"}");
