@@ -269,6 +269,15 @@ class ConsoleBrowserTest {
         waitText("notice", "quota");
         assertThat(browser.findElement(By.id("notice")).getAttribute("class")).isEqualTo("error");
 
+        // Disable, then enable: the row shows the state and the button turns over.
+        rowButton("dave@example.test", "Disable").click();
+        waitText("notice", "Disabled (mail is still delivered) dave@example.test");
+        assertThat(directory.isDisabled("dave@example.test")).isTrue();
+        waiting.until(d -> !d.findElements(rowButtonPath("dave@example.test", "Enable")).isEmpty());
+        rowButton("dave@example.test", "Enable").click();
+        waitText("notice", "Enabled dave@example.test");
+        assertThat(directory.isDisabled("dave@example.test")).isFalse();
+
         click("nav-aliases");
         waitVisible("page-aliases");
         type("alias-source", "help@example.test");
@@ -372,6 +381,15 @@ class ConsoleBrowserTest {
         WebElement field = waiting.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
         field.clear();
         field.sendKeys(text);
+    }
+
+    /** A button of the row of {@code address} in the users table. */
+    private static By rowButtonPath(String address, String label) {
+        return By.xpath("//table[@id='users']//tr[td[1]='" + address + "']//button[text()='" + label + "']");
+    }
+
+    private org.openqa.selenium.WebElement rowButton(String address, String label) {
+        return waiting.until(d -> d.findElements(rowButtonPath(address, label)).stream().findFirst().orElse(null));
     }
 
     private void click(String id) {

@@ -113,6 +113,25 @@ public interface Directory {
         throw new UnsupportedOperationException("per-account quotas are not supported by this directory");
     }
 
+    // ---- disabled accounts (issue 14) ----
+
+    /**
+     * Disables (or enables again) an account. A disabled account refuses every login: password, app passwords and
+     * SCRAM fail as for an unknown user, and {@link #credentialStamp} is empty so that a cached login stops counting
+     * at once. Its mail is still accepted and delivered, as Postfix with Dovecot do: disabling a login is not
+     * deleting a mailbox (remove the account for that).
+     *
+     * @return false if there is no such account
+     */
+    default boolean setDisabled(String address, boolean disabled) throws IOException {
+        throw new UnsupportedOperationException("disabling accounts is not supported by this directory");
+    }
+
+    /** @throws MailStoreException.NotFound if there is no such account */
+    default boolean isDisabled(String address) throws IOException {
+        throw new UnsupportedOperationException("disabling accounts is not supported by this directory");
+    }
+
     // ---- credentials beyond the password (added for SASL and app passwords) ----
 
     /**
@@ -125,7 +144,7 @@ public interface Directory {
 
     /**
      * An opaque value that changes whenever the account's password or app passwords change; empty if there is no
-     * such account. A cached successful login is honoured only while the stamp is unchanged, so a new password
+     * such account or it is disabled. A cached successful login is honoured only while the stamp is unchanged, so a new password
      * or a revoked app password takes effect at once.
      */
     default Optional<String> credentialStamp(String account) throws IOException {

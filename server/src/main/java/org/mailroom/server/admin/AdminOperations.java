@@ -49,6 +49,12 @@ public interface AdminOperations {
 
     void setQuota(String account, OptionalLong bytes) throws IOException, AdminException;
 
+    /**
+     * Disables (every login refused; mail still delivered) or enables an account again.
+     * @return the canonical account
+     */
+    String setDisabled(String text, boolean disabled) throws IOException, AdminException;
+
     // ---- app passwords ----
 
     /** Makes an app password and returns it (the only time it is seen); the caller clears it. */

@@ -173,6 +173,26 @@ public final class DirectoryAdmin implements AdminOperations {
         }
     }
 
+    /**
+     * Disables or enables an account. A disabled account keeps its mail and still receives more (as Postfix with
+     * Dovecot do); only its logins are refused, a cached one at once. Doing it twice is not an error.
+     */
+    @Override
+    public String setDisabled(String text, boolean disabled) throws IOException, AdminException {
+        String account = AdminRun.address(text).canonical();
+        if (!directory.setDisabled(account, disabled)) throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
+        return account;
+    }
+
+    /** Whether the account is disabled. */
+    public boolean isDisabled(String account) throws IOException, AdminException {
+        try {
+            return directory.isDisabled(account);
+        } catch (MailStoreException.NotFound e) {
+            throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
+        }
+    }
+
     /** Sets the account's own storage limit (0: none), or clears it (empty) so that the default applies. */
     @Override
     public void setQuota(String account, OptionalLong bytes) throws IOException, AdminException {

@@ -227,6 +227,13 @@ public final class RemoteAdmin implements AdminOperations, QueueOperations {
         call("PUT", "/api/users/" + segment(account) + "/quota", body);
     }
 
+    @Override
+    public String setDisabled(String text, boolean disabled) throws IOException, AdminException {
+        String account = AdminRun.address(text).canonical();
+        return call("PUT", "/api/users/" + segment(account) + "/disabled", Map.of("disabled", disabled))
+                .get("address").asString();
+    }
+
     // ---- app passwords ----
 
     @Override

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mailroom user add|remove|list|passwd|quota|app-password}: accounts in local domains, their storage limits,
+ * {@code mailroom user add|remove|list|passwd|quota|disable|enable|app-password}: accounts in local domains, their storage limits,
  * and their app passwords (one generated password per device, revoked alone; see {@link AppPasswords}).
  *
  * <p>Passwords are read, in order of preference, from standard input ({@code --password-stdin}, one
@@ -120,6 +120,20 @@ public final class UserCommand {
             String shown = limit == 0 ? "none" : limit + " bytes";
             out.println(account + ": " + shown + (own.isPresent() ? " (its own)" : " (the default, limits.mailbox_quota)"));
         });
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = {"Disable ADDRESS: every login (password, app passwords, SCRAM) is refused at once.",
+                    "Its mail is kept and mail to it is still delivered; 'user enable' lets it log in again."})
+    int disable(@Parameters(paramLabel = "ADDRESS") String text, @Mixin StoreOptions store) {
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) ->
+                out.println("account " + admin.setDisabled(text, true) + " disabled (mail to it is still delivered)"));
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled ADDRESS again.")
+    int enable(@Parameters(paramLabel = "ADDRESS") String text, @Mixin StoreOptions store) {
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) ->
+                out.println("account " + admin.setDisabled(text, false) + " enabled"));
     }
 
     /** The three actions of {@code user app-password}. */

@@ -101,6 +101,7 @@ final class AdminApi {
             Map<String, Object> user = new LinkedHashMap<>();
             user.put("address", account);
             user.put("quota", quota(account));
+            user.put("disabled", disabled(account));
             out.add(user);
         }
         return ApiResponse.ok(out);
@@ -114,6 +115,27 @@ final class AdminApi {
         } catch (AdminException | UnsupportedOperationException e) {
             return null; // removed since the list was read, or a directory without per-account limits
         }
+    }
+
+    /** Whether the account is disabled; false when it has gone since the list was read, or cannot be disabled. */
+    private boolean disabled(String account) throws IOException {
+        try {
+            return directory.isDisabled(account);
+        } catch (AdminException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** {@code {"disabled": true}} disables the account (every login refused, mail still delivered), false enables it. */
+    ApiResponse setDisabled(ApiRequest r) throws IOException, AdminException, ApiError {
+        JsonNode body = r.json();
+        JsonNode value = body.get("disabled");
+        if (value == null || !value.isBoolean()) throw ApiError.badRequest("\"disabled\" (true or false) is required");
+        String account = directory.setDisabled(r.param("address"), value.booleanValue());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("address", account);
+        out.put("disabled", value.booleanValue());
+        return ApiResponse.ok(out);
     }
 
     /** {@code {"quota": "2G"}} (a size as in mailroom.toml; "0": none) or {@code {"quota": null}} (the default). */
@@ -165,6 +187,7 @@ final class AdminApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("address", account);
         out.put("quota", quota.isPresent() ? quota.getAsLong() : null);
+        out.put("disabled", disabled(account));
         return ApiResponse.ok(out);
     }
 

@@ -71,6 +71,7 @@ public final class AdminRoutes {
                 route(GET, "/api/users/{address}", TOKEN, api::showUser),
                 route(PUT, "/api/users/{address}/password", TOKEN, api::setPassword),
                 route(PUT, "/api/users/{address}/quota", TOKEN, api::setQuota),
+                route(PUT, "/api/users/{address}/disabled", TOKEN, api::setDisabled),
                 route(DELETE, "/api/users/{address}", TOKEN, api::removeUser),
                 route(GET, "/api/users/{address}/app-passwords", TOKEN, api::listAppPasswords),
                 route(POST, "/api/users/{address}/app-passwords", TOKEN, api::addAppPassword),

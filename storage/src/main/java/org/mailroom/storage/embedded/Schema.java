@@ -120,7 +120,10 @@ final class Schema {
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('sieve_version', 0)",
                     "CREATE TABLE sieve_seen (owner TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL,"
                             + " expires INTEGER NOT NULL, PRIMARY KEY (owner, key)) WITHOUT ROWID",
-                    "CREATE INDEX sieve_seen_expires ON sieve_seen (expires)"));
+                    "CREATE INDEX sieve_seen_expires ON sieve_seen (expires)"),
+            // 11 (issue 14): a disabled account refuses every login but still receives its mail (1: disabled).
+            List.of(
+                    "ALTER TABLE account ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0"));
 
     /** Applies the steps this database lacks. Two processes opening at once are serialised by BEGIN IMMEDIATE. */
     static void migrate(SqlConnection sql) throws SQLException {

@@ -40,7 +40,7 @@ public final class EmbeddedToPostgres {
     static {
         TABLES.put("domain", "name, created");
         TABLES.put("account", "address, domain, password, created, scram_salt, scram_iterations, scram_stored_key,"
-                + " scram_server_key, quota");
+                + " scram_server_key, quota, disabled");
         TABLES.put("app_password", "account, name, digest, created");
         TABLES.put("dkim_key", "domain, selector, algorithm, private_key, created, state, retire_after");
         TABLES.put("alias", "source, target, domain, created");
@@ -157,7 +157,7 @@ public final class EmbeddedToPostgres {
                 for (int i = 1; i <= n; i++) {
                     String column = meta.getColumnName(i);
                     Object value = rs.getObject(i);
-                    if (column.equals("warned") || column.equals("active")) insert.setBoolean(i, value != null && ((Number) value).longValue() != 0);
+                    if (column.equals("warned") || column.equals("active") || column.equals("disabled")) insert.setBoolean(i, value != null && ((Number) value).longValue() != 0);
                     else if (value instanceof Integer || value instanceof Long) insert.setLong(i, ((Number) value).longValue());
                     else insert.setObject(i, value);
                 }

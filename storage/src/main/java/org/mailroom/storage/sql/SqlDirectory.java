@@ -142,7 +142,9 @@ public final class SqlDirectory implements Directory {
     private final PasswordLogin.Credentials credentials = new PasswordLogin.Credentials() {
         @Override
         public Optional<PasswordLogin.Stored> password(String account) throws IOException {
-            return db.read(sql -> sql.queryOne("SELECT password, scram_iterations FROM account WHERE address = ?",
+            // A disabled account answers as an unknown one: the same dummy hashing, no app passwords.
+            return db.read(sql -> sql.queryOne("SELECT password, scram_iterations FROM account"
+                    + " WHERE address = ? AND NOT disabled",
                     rs -> new PasswordLogin.Stored(rs.getString(1), rs.getInt(2)), account));
         }
 
@@ -163,7 +165,7 @@ public final class SqlDirectory implements Directory {
     @Override
     public Optional<ScramCredentials> scramCredentials(String account) throws IOException {
         return db.read(sql -> sql.queryOne("SELECT scram_salt, scram_iterations, scram_stored_key, scram_server_key"
-                + " FROM account WHERE address = ? AND scram_salt IS NOT NULL",
+                + " FROM account WHERE address = ? AND scram_salt IS NOT NULL AND NOT disabled",
                 rs -> new ScramCredentials(rs.getBytes(1), rs.getInt(2), rs.getBytes(3), rs.getBytes(4)), account));
     }
 
@@ -190,9 +192,24 @@ public final class SqlDirectory implements Directory {
     }
 
     @Override
+    public boolean setDisabled(String address, boolean disabled) throws IOException {
+        String account = canonical(address);
+        return db.write(sql -> sql.update("UPDATE account SET disabled = ? WHERE address = ?", disabled, account) > 0);
+    }
+
+    @Override
+    public boolean isDisabled(String address) throws IOException {
+        String account = canonical(address);
+        return db.read(sql -> sql.queryOne("SELECT disabled FROM account WHERE address = ?",
+                rs -> rs.getBoolean(1), account))
+                .orElseThrow(() -> new MailStoreException.NotFound("no account " + account));
+    }
+
+    @Override
     public Optional<String> credentialStamp(String account) throws IOException {
         return db.read(sql -> {
-            Optional<String> phc = sql.queryOne("SELECT password FROM account WHERE address = ?",
+            // No stamp for a disabled account: a cached login of it no longer counts.
+            Optional<String> phc = sql.queryOne("SELECT password FROM account WHERE address = ? AND NOT disabled",
                     rs -> rs.getString(1), account);
             if (phc.isEmpty()) return Optional.empty();
             StringBuilder all = new StringBuilder(phc.get());

@@ -273,4 +273,36 @@ public abstract class DirectoryContract extends StorageContract {
         assertThatThrownBy(() -> directory.setQuota("nobody@example.test", OptionalLong.of(1)))
                 .isInstanceOf(MailStoreException.NotFound.class);
     }
+
+    @Test
+    void aDisabledAccountRefusesEveryLoginButKeepsItsAddressAndIsEnabledAgain() throws Exception {
+        Directory directory = open().directory();
+        directory.addDomain("example.test");
+        directory.addAccount("alice@example.test", "pw".toCharArray());
+        String app = "abcdefghijklmnop";
+        directory.addAppPassword("alice@example.test", "phone", app.toCharArray());
+        assertThat(directory.isDisabled("alice@example.test")).isFalse();
+        String stamp = directory.credentialStamp("alice@example.test").orElseThrow();
+
+        assertThat(directory.setDisabled("Alice@Example.TEST", true)).isTrue();
+        Directory other = open().directory();
+        assertThat(other.isDisabled("alice@example.test")).isTrue();
+        assertThat(other.authenticate("alice@example.test", "pw".toCharArray())).isEmpty();
+        assertThat(other.authenticate("alice@example.test", app.toCharArray())).as("app password").isEmpty();
+        assertThat(other.scramCredentials("alice@example.test")).isEmpty();
+        assertThat(other.credentialStamp("alice@example.test")).as("a cached login stops counting").isEmpty();
+        assertThat(other.lookup(MailAddress.parse("alice@example.test")))
+                .as("mail to it is still delivered").isEqualTo(new Directory.Local("alice@example.test"));
+
+        assertThat(directory.setDisabled("alice@example.test", false)).isTrue();
+        assertThat(other.isDisabled("alice@example.test")).isFalse();
+        assertThat(other.authenticate("alice@example.test", "pw".toCharArray())).hasValue("alice@example.test");
+        assertThat(other.authenticate("alice@example.test", app.toCharArray())).hasValue("alice@example.test");
+        assertThat(other.scramCredentials("alice@example.test")).isPresent();
+        assertThat(other.credentialStamp("alice@example.test")).hasValue(stamp);
+
+        assertThat(directory.setDisabled("nobody@example.test", true)).isFalse();
+        assertThatThrownBy(() -> directory.isDisabled("nobody@example.test"))
+                .isInstanceOf(MailStoreException.NotFound.class);
+    }
 }

@@ -275,13 +275,25 @@ async function loadUsers() {
     rows('users', users, u => el('tr', {},
       el('td', {}, u.address),
       el('td', {}, u.quota === null ? 'default' : u.quota === 0 ? 'none' : bytes(u.quota)),
+      el('td', {}, u.disabled ? 'disabled' : 'enabled'),
       el('td', {}, prefill('Password', 'passwd-address', 'passwd-password', u.address), ' ',
         prefill('Limit', 'quota-address', 'quota-size', u.address), ' ',
+        disableButton(u), ' ',
         dangerButton('Remove', null, () => attempt(async () => {
           await api('DELETE', '/api/users/' + encodeURIComponent(u.address));
           await loadUsers();
         }, 'Removed ' + u.address + '.')))));
   });
+}
+
+/** Disable (every login refused; mail still delivered) or enable an account again. */
+function disableButton(u) {
+  const b = el('button', {type: 'button'}, u.disabled ? 'Enable' : 'Disable');
+  b.addEventListener('click', () => attempt(async () => {
+    await api('PUT', '/api/users/' + encodeURIComponent(u.address) + '/disabled', {disabled: !u.disabled});
+    await loadUsers();
+  }, (u.disabled ? 'Enabled ' : 'Disabled (mail is still delivered) ') + u.address + '.'));
+  return b;
 }
 
 /** A button that puts the address into one of the forms above and moves to its next field. */
