@@ -10,19 +10,13 @@ import java.util.Optional;
  * Obsolete but still what some clients (older Outlook, printers) use. An initial response is taken as the user
  * name, as several clients send it that way.
  */
-final class LoginMechanism implements SaslServer {
+final class LoginMechanism extends TurnTakingMechanism {
 
     private static final byte[] USERNAME = "Username:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PASSWORD = "Password:".getBytes(StandardCharsets.US_ASCII);
 
-    private enum State { START, WANT_USERNAME, WANT_PASSWORD, DONE }
-
-    private final Authenticator authenticator;
-    private State state = State.START;
-    private String login;
-
     LoginMechanism(Authenticator authenticator) {
-        this.authenticator = authenticator;
+        super(authenticator);
     }
 
     @Override
@@ -31,40 +25,26 @@ final class LoginMechanism implements SaslServer {
     }
 
     @Override
-    public String claimedLogin() {
-        return login;
+    byte[] openingChallenge() {
+        return USERNAME;
     }
 
+    /** A bad user name ends the exchange, so a login known means the password comes now. */
     @Override
-    public SaslStep step(byte[] response) throws IOException {
-        switch (state) {
-            case START:
-                if (response == null) {
-                    state = State.WANT_USERNAME;
-                    return new SaslStep.Challenge(USERNAME);
-                }
-                return username(response);
-            case WANT_USERNAME:
-                return response == null ? done(SaslStep.Reason.MALFORMED) : username(response);
-            case WANT_PASSWORD:
-                return response == null ? done(SaslStep.Reason.MALFORMED) : password(response);
-            default:
-                throw new IllegalStateException("LOGIN exchange finished");
-        }
+    SaslStep answer(byte[] message) throws IOException {
+        return login == null ? username(message) : password(message);
     }
 
     private SaslStep username(byte[] response) {
         login = Utf8.string(response, 0, response.length);
-        if (login == null || login.isEmpty() || login.indexOf('\0') >= 0) return done(SaslStep.Reason.MALFORMED);
-        state = State.WANT_PASSWORD;
+        if (login == null || login.isEmpty() || login.indexOf('\0') >= 0) return malformed();
         return new SaslStep.Challenge(PASSWORD);
     }
 
     private SaslStep password(byte[] response) throws IOException {
-        state = State.DONE;
         char[] password = Utf8.chars(response, 0, response.length);
         Arrays.fill(response, (byte) 0);
-        if (password == null || password.length == 0) return done(SaslStep.Reason.MALFORMED);
+        if (password == null || password.length == 0) return malformed();
         Optional<String> account;
         try {
             account = authenticator.verifyPassword(login, password);
@@ -75,8 +55,7 @@ final class LoginMechanism implements SaslServer {
                 .orElseGet(() -> new SaslStep.Failure(SaslStep.Reason.INVALID_CREDENTIALS));
     }
 
-    private SaslStep done(SaslStep.Reason reason) {
-        state = State.DONE;
-        return new SaslStep.Failure(reason);
+    private static SaslStep malformed() {
+        return new SaslStep.Failure(SaslStep.Reason.MALFORMED);
     }
 }

@@ -8,14 +8,10 @@ import java.util.Optional;
  * PLAIN (RFC 4616): one message {@code [authzid] NUL authcid NUL passwd}, UTF-8. Without an initial response
  * the server sends an empty challenge first (RFC 4616 section 2).
  */
-final class PlainMechanism implements SaslServer {
-
-    private final Authenticator authenticator;
-    private String login;
-    private boolean challenged;
+final class PlainMechanism extends TurnTakingMechanism {
 
     PlainMechanism(Authenticator authenticator) {
-        this.authenticator = authenticator;
+        super(authenticator);
     }
 
     @Override
@@ -24,17 +20,12 @@ final class PlainMechanism implements SaslServer {
     }
 
     @Override
-    public String claimedLogin() {
-        return login;
+    byte[] openingChallenge() {
+        return new byte[0];
     }
 
     @Override
-    public SaslStep step(byte[] response) throws IOException {
-        if (response == null) {
-            if (challenged) return new SaslStep.Failure(SaslStep.Reason.MALFORMED);
-            challenged = true;
-            return new SaslStep.Challenge(new byte[0]);
-        }
+    SaslStep answer(byte[] response) throws IOException {
         try {
             return check(response);
         } finally {

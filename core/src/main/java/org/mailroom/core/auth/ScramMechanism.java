@@ -26,19 +26,14 @@ import java.util.function.Supplier;
  * server did not offer it") fails when we do offer -PLUS on this connection: that is a downgrade.
  * XXX: SCRAM checks only the account's main password; app passwords work with PLAIN and LOGIN.
  */
-final class ScramMechanism implements SaslServer {
+final class ScramMechanism extends TurnTakingMechanism {
 
     private static final String CB_TYPE = "tls-server-end-point";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private enum State { START, WANT_CLIENT_FIRST, WANT_CLIENT_FINAL, DONE }
-
-    private final Authenticator authenticator;
     private final boolean plus;
     private final SaslChannel channel;
-    private State state = State.START;
 
-    private String login;
     private String authzid;
     private String gs2Header;
     private String clientFirstBare;
@@ -54,7 +49,7 @@ final class ScramMechanism implements SaslServer {
 
     /** With given server nonces, for the test vectors of RFC 7677 section 3. */
     ScramMechanism(Authenticator authenticator, boolean plus, SaslChannel channel, Supplier<String> serverNonces) {
-        this.authenticator = authenticator;
+        super(authenticator);
         this.plus = plus;
         this.channel = channel;
         this.serverNonces = serverNonces;
@@ -71,27 +66,16 @@ final class ScramMechanism implements SaslServer {
         return plus ? SaslMechanisms.SCRAM_SHA_256_PLUS : SaslMechanisms.SCRAM_SHA_256;
     }
 
+    /** The client speaks first: an empty challenge. */
     @Override
-    public String claimedLogin() {
-        return login;
+    byte[] openingChallenge() {
+        return new byte[0];
     }
 
+    /** The server-first message is known once the client-first one was a good one. */
     @Override
-    public SaslStep step(byte[] response) throws IOException {
-        switch (state) {
-            case START:
-                if (response == null) {
-                    state = State.WANT_CLIENT_FIRST; // the client speaks first: an empty challenge
-                    return new SaslStep.Challenge(new byte[0]);
-                }
-                return clientFirst(response);
-            case WANT_CLIENT_FIRST:
-                return response == null ? fail(SaslStep.Reason.MALFORMED) : clientFirst(response);
-            case WANT_CLIENT_FINAL:
-                return response == null ? fail(SaslStep.Reason.MALFORMED) : clientFinal(response);
-            default:
-                throw new IllegalStateException("SCRAM exchange finished");
-        }
+    SaslStep answer(byte[] message) throws IOException {
+        return serverFirst == null ? clientFirst(message) : clientFinal(message);
     }
 
     /** {@code gs2-cbind-flag "," [authzid] "," [reserved-mext ","] username "," nonce ["," extensions]}. */
@@ -131,7 +115,6 @@ final class ScramMechanism implements SaslServer {
         ScramCredentials credentials = keys.credentials();
         serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(credentials.salt())
                 + ",i=" + credentials.iterations();
-        state = State.WANT_CLIENT_FINAL;
         return new SaslStep.Challenge(serverFirst.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -171,7 +154,6 @@ final class ScramMechanism implements SaslServer {
             return fail(SaslStep.Reason.AUTHORIZATION_REFUSED);
         }
         byte[] serverSignature = ScramCredentials.hmac(credentials.serverKey(), authMessage);
-        state = State.DONE;
         String serverFinal = "v=" + Base64.getEncoder().encodeToString(serverSignature);
         return new SaslStep.Success(keys.account(), serverFinal.getBytes(StandardCharsets.US_ASCII));
     }
@@ -216,8 +198,7 @@ final class ScramMechanism implements SaslServer {
         return !nonce.isEmpty();
     }
 
-    private SaslStep fail(SaslStep.Reason reason) {
-        state = State.DONE;
+    private static SaslStep fail(SaslStep.Reason reason) {
         return new SaslStep.Failure(reason);
     }
 }

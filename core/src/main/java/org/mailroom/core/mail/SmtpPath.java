@@ -78,13 +78,7 @@ public final class SmtpPath {
     }
 
     private String dotString() {
-        int start = pos;
-        atom();
-        while (peek() == '.') {
-            pos++;
-            atom();
-        }
-        return s.substring(start, pos);
+        return dotted(this::atom);
     }
 
     private void atom() {
@@ -113,11 +107,16 @@ public final class SmtpPath {
     }
 
     private String domain() {
+        return dotted(this::subDomain);
+    }
+
+    /** {@code part *("." part)}, as Dot-string and Domain are built (RFC 5321 section 4.1.2). */
+    private String dotted(Runnable part) {
         int start = pos;
-        subDomain();
+        part.run();
         while (peek() == '.') {
             pos++;
-            subDomain();
+            part.run();
         }
         return s.substring(start, pos);
     }

@@ -126,7 +126,7 @@ final class AddressParser {
             if (i >= s.length()) break;
             char c = s.charAt(i);
             if (c == '"') {
-                local.append(quoted());
+                i = QuotedString.read(s, i, local);
             } else if (c == '.') {
                 i++;
                 local.append('.');
@@ -185,13 +185,7 @@ final class AddressParser {
     /** Reads a quoted string at {@code "}, returning its content without quotes and quoted-pairs. */
     private String quoted() {
         StringBuilder v = new StringBuilder();
-        i++;
-        while (i < s.length()) {
-            char c = s.charAt(i++);
-            if (c == '"') break;
-            if (c == '\\' && i < s.length()) c = s.charAt(i++);
-            v.append(c);
-        }
+        i = QuotedString.read(s, i, v);
         return v.toString();
     }
 

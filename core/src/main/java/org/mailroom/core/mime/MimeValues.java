@@ -154,13 +154,7 @@ final class MimeValues {
 
     private String quoted() {
         StringBuilder v = new StringBuilder();
-        i++;
-        while (i < s.length()) {
-            char c = s.charAt(i++);
-            if (c == '"') break;
-            if (c == '\\' && i < s.length()) c = s.charAt(i++);
-            v.append(c);
-        }
+        i = QuotedString.read(s, i, v);
         return v.toString();
     }
 

@@ -3,12 +3,12 @@ package org.mailroom.protocol.imap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import org.mailroom.protocol.tls.StartTlsDecoder;
+import org.mailroom.protocol.LimitedLines;
+import org.mailroom.protocol.tls.PausingDecoder;
 
 /**
  * Cuts the client's bytes into whole IMAP commands: a line, and when the line ends in a literal announcement
@@ -28,11 +28,11 @@ import org.mailroom.protocol.tls.StartTlsDecoder;
  * {@code 8 * maxLineLength}. An oversized synchronizing literal is refused before the client sends it (it
  * waits for our "+"); an oversized non-synchronizing one (RFC 7888) is read and discarded.
  *
- * <p>After a {@code tag STARTTLS} command the decoder enters {@link Mode#AWAIT_TLS} and decodes nothing more
+ * <p>After a {@code tag STARTTLS} command the decoder pauses ({@link PausingDecoder}) and decodes nothing more
  * until {@link #resume()}: what the client sent behind it stays countable for
  * {@link org.mailroom.protocol.tls.StartTls}, which decides what such bytes mean.
  */
-public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsDecoder {
+public final class ImapDecoder extends PausingDecoder {
 
     /**
      * One complete command, as sent. {@code reserved}: bytes of the {@link LiteralBudget} its literals hold, which
@@ -62,7 +62,10 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
         }
     }
 
-    /** AWAIT_TLS: after STARTTLS, until the session upgrades or refuses (RFC 9051 section 6.2.1). */
+    /**
+     * AWAIT_TLS: after STARTTLS, until the session upgrades or refuses (RFC 9051 section 6.2.1); the pause is
+     * {@link PausingDecoder}'s, {@link #mode()} only reports it.
+     */
     enum Mode { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL, AWAIT_TLS }
 
     private static final byte[] READY = "+ Ready for literal data\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -82,7 +85,6 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
     private ByteArrayOutputStream command = new ByteArrayOutputStream(128);
     private long literalRemaining;
     private String discardedTag;
-    private ChannelHandlerContext ctx;
     private final LiteralBudget budget;
     /** Budget held by the command being read (its literals so far). */
     private long reserved;
@@ -103,12 +105,7 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
     }
 
     Mode mode() {
-        return mode;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+        return awaitingTls() ? Mode.AWAIT_TLS : mode;
     }
 
     /** A command cut off by the connection's end gives its literal memory back. */
@@ -130,32 +127,18 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
         return rest.startsWith(" ") && rest.trim().toUpperCase(Locale.ROOT).equals("STARTTLS");
     }
 
-    @Override
-    public int bufferedBytes() {
-        return actualReadableBytes();
-    }
-
-    /** Decodes again after STARTTLS; call on the event loop (StartTls does; a refusing session schedules it there). */
-    @Override
-    public void resume() {
-        if (mode != Mode.AWAIT_TLS) return;
-        mode = Mode.LINE;
-        StartTlsDecoder.decodeWaiting(this, ctx, actualReadableBytes());
-    }
-
     /** Lifts the literal limit from {@link #MAX_LITERAL_BEFORE_LOGIN} to the configured one. */
     public void loggedIn() {
         loggedIn = true;
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    protected void decodeCommands(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         switch (mode) {
             case LINE -> line(ctx, in, out);
             case LITERAL -> literal(in);
             case DISCARD_LITERAL -> discardLiteral(in);
             case DISCARD_LINE -> discardLine(in, out);
-            case AWAIT_TLS -> { }
             default -> throw new IllegalStateException("mode " + mode);
         }
     }
@@ -171,7 +154,7 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
             return;
         }
         int length = lf - in.readerIndex();
-        int text = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
+        int text = LimitedLines.textLength(in, lf);
         if (text + 2 > maxLineLength || command.size() + (long) text > maxCommandSize) {
             String tag = tagOf(in, text);
             discardedTag = tag;
@@ -192,7 +175,7 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
             out.add(new Command(whole, reserved, budget));
             reserved = 0;
             command = new ByteArrayOutputStream(128);
-            if (isStartTls(whole)) mode = Mode.AWAIT_TLS;
+            if (isStartTls(whole)) awaitTls();
             return;
         }
         long limit = loggedIn ? maxLiteralSize : Math.min(maxLiteralSize, MAX_LITERAL_BEFORE_LOGIN);
@@ -267,7 +250,7 @@ public final class ImapDecoder extends ByteToMessageDecoder implements StartTlsD
             return;
         }
         int length = lf - in.readerIndex();
-        int text = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
+        int text = LimitedLines.textLength(in, lf);
         int from = Math.max(0, text - 32);
         byte[] tail = new byte[text - from];
         in.getBytes(in.readerIndex() + from, tail);

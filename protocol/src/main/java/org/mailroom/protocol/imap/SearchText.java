@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import org.mailroom.core.mime.EncodedWords;
 import org.mailroom.core.mime.MimePart;
+import org.mailroom.core.mime.TransferDecoding;
 
 /**
  * What SEARCH BODY and TEXT compare with (RFC 9051 section 6.4.4): the text the user sees, not the bytes on the

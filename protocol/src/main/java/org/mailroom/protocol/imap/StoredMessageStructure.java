@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.mailroom.core.mime.MessageStructure;
 import org.mailroom.core.mime.PartLocation;
 import org.mailroom.core.mime.Section;
+import org.mailroom.core.mime.TransferDecoding;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MessageRecord;

@@ -1,13 +1,11 @@
 package org.mailroom.protocol.managesieve;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.mailroom.protocol.tls.StartTlsDecoder;
+import org.mailroom.protocol.LimitedLines;
+import org.mailroom.protocol.tls.PausingDecoder;
 
 /**
  * Cuts the client's bytes into commands: a line, or lines joined by literals ({@code {n+}} or {@code {n}} at the
@@ -23,7 +21,7 @@ import org.mailroom.protocol.tls.StartTlsDecoder;
  * <p>Pitfall: the literal marker is recognised at the end of any line, even one with an unbalanced quote; such a
  * command is a syntax error anyway, and reading its literal keeps the client's next command in step.
  */
-public final class ManageSieveDecoder extends ByteToMessageDecoder implements StartTlsDecoder {
+public final class ManageSieveDecoder extends PausingDecoder {
 
     /** PUTSCRIPT and RENAMESCRIPT take two strings, AUTHENTICATE two: no command needs more literals. */
     static final int MAX_LITERALS = 3;
@@ -41,14 +39,13 @@ public final class ManageSieveDecoder extends ByteToMessageDecoder implements St
 
     public enum Signal { LINE_TOO_LONG, LITERAL_TOO_BIG, LITERAL_TOO_BIG_TO_READ }
 
-    /** AWAIT_TLS: after STARTTLS nothing is decoded until the session upgrades or refuses. STOPPED: after BYE. */
-    private enum Mode { LINE, LITERAL, DISCARD_LITERAL, DISCARD_LINE, AWAIT_TLS, STOPPED }
+    /** STOPPED: after BYE. (The pause after STARTTLS is {@link PausingDecoder}'s.) */
+    private enum Mode { LINE, LITERAL, DISCARD_LITERAL, DISCARD_LINE, STOPPED }
 
-    private final int maxLineLength;
+    private final LimitedLines lines;
     private final int maxLiteral;
     private final long discardLimit;
     private Mode mode = Mode.LINE;
-    private ChannelHandlerContext ctx;
 
     private final List<String> text = new ArrayList<>();
     private final List<byte[]> literals = new ArrayList<>();
@@ -57,15 +54,9 @@ public final class ManageSieveDecoder extends ByteToMessageDecoder implements St
     private Signal skipped;
 
     public ManageSieveDecoder(int maxLineLength, int maxLiteral, long discardLimit) {
-        if (maxLineLength < 3) throw new IllegalArgumentException("max line length below 3: " + maxLineLength);
-        this.maxLineLength = maxLineLength;
+        this.lines = new LimitedLines(maxLineLength);
         this.maxLiteral = maxLiteral;
         this.discardLimit = discardLimit;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
     }
 
     /** Whether a command is STARTTLS, after which the decoder waits (the session uses the same test). */
@@ -74,62 +65,34 @@ public final class ManageSieveDecoder extends ByteToMessageDecoder implements St
     }
 
     @Override
-    public int bufferedBytes() {
-        return actualReadableBytes();
-    }
-
-    @Override
-    public void resume() {
-        if (mode != Mode.AWAIT_TLS) return;
-        mode = Mode.LINE;
-        if (actualReadableBytes() > 0) {
-            try {
-                channelRead(ctx, Unpooled.EMPTY_BUFFER);
-            } catch (Exception e) {
-                ctx.fireExceptionCaught(e);
-            }
-        }
-    }
-
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    protected void decodeCommands(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         switch (mode) {
             case LINE -> decodeLine(in, out);
             case LITERAL -> readLiteral(in);
             case DISCARD_LITERAL -> discardLiteral(in);
             case DISCARD_LINE -> discardLine(in, out);
-            case AWAIT_TLS -> { }
             case STOPPED -> in.skipBytes(in.readableBytes());
             default -> throw new IllegalStateException("mode " + mode);
         }
     }
 
     private void decodeLine(ByteBuf in, List<Object> out) {
-        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
-        if (lf < 0) {
-            if (in.readableBytes() > maxLineLength - 1) {
-                in.skipBytes(in.readableBytes());
+        String line = lines.next(in, restToCome -> {
+            if (restToCome) {
                 skip(Signal.LINE_TOO_LONG, Mode.DISCARD_LINE);
+            } else {
+                skipped = Signal.LINE_TOO_LONG;
+                endSkip(out);
             }
-            return;
-        }
-        int length = lf - in.readerIndex();
-        int textLength = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
-        if (textLength + 2 > maxLineLength) {
-            in.skipBytes(length + 1);
-            skipped = Signal.LINE_TOO_LONG;
-            endSkip(out);
-            return;
-        }
-        String line = in.toString(in.readerIndex(), textLength, StandardCharsets.UTF_8);
-        in.skipBytes(length + 1);
+        });
+        if (line == null) return;
         int marker = literalMarker(line);
         if (marker < 0) {
             text.add(line);
             Command command = new Command(List.copyOf(text), List.copyOf(literals));
             reset();
             out.add(command);
-            if (isStartTls(command)) mode = Mode.AWAIT_TLS;
+            if (isStartTls(command)) awaitTls();
             return;
         }
         text.add(line.substring(0, marker));
@@ -165,13 +128,7 @@ public final class ManageSieveDecoder extends ByteToMessageDecoder implements St
 
     /** The rest of a skipped command, up to its line feed; the signal goes out then. */
     private void discardLine(ByteBuf in, List<Object> out) {
-        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
-        if (lf < 0) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        in.readerIndex(lf + 1);
-        endSkip(out);
+        if (LimitedLines.skipLine(in)) endSkip(out);
     }
 
     private void skip(Signal signal, Mode next) {

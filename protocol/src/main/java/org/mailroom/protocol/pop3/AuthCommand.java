@@ -44,31 +44,22 @@ final class AuthCommand implements Pop3Command {
     /** The client's line during an exchange: base64, "*" to cancel, or the empty answer to the final data. */
     static void step(Pop3Session s, SaslStep step) throws IOException {
         if (s.exchange.claimedLogin() != null) s.loginName = s.exchange.claimedLogin();
-        if (step instanceof SaslStep.Challenge) {
-            s.reply("+ " + ((SaslStep.Challenge) step).base64());
+        if (step instanceof SaslStep.Challenge challenge) {
+            s.reply("+ " + challenge.base64());
             return;
         }
         s.exchange = null;
-        if (step instanceof SaslStep.Success) {
+        if (step instanceof SaslStep.Success success) {
             s.guard.succeeded();
-            s.openMaildrop(((SaslStep.Success) step).account());
+            s.openMaildrop(success.account());
             return;
         }
-        SaslStep.Failure failure = (SaslStep.Failure) step;
-        switch (failure.reason()) {
-            case CANCELLED:
-                s.reply("-ERR authentication cancelled");
-                break;
-            case MALFORMED:
-                s.reply("-ERR malformed authentication response");
-                break;
-            case TEMPORARY:
-                s.reply("-ERR [SYS/TEMP] authentication is unavailable, try again later");
-                break;
-            default:
-                // Wrong password, unknown user, another authzid, bad channel binding: one answer for all.
-                Pop3Login.failed(s);
-                break;
+        switch (((SaslStep.Failure) step).reason()) {
+            case CANCELLED -> s.reply("-ERR authentication cancelled");
+            case MALFORMED -> s.reply("-ERR malformed authentication response");
+            case TEMPORARY -> s.reply("-ERR [SYS/TEMP] authentication is unavailable, try again later");
+            // Wrong password, unknown user, another authzid, bad channel binding: one answer for all.
+            default -> Pop3Login.failed(s);
         }
     }
 }

@@ -12,9 +12,7 @@ final class DeleCommand implements Pop3Command {
         int number = Pop3Session.parseNumber(args[0]);
         if (s.maildrop.isDeleted(number)) {
             s.reply("-ERR message " + number + " already deleted");
-        } else if (s.maildrop.message(number).isEmpty()) {
-            s.reply("-ERR no such message");
-        } else {
+        } else if (s.namedMessage(args[0]).isPresent()) {
             s.maildrop.markDeleted(number);
             s.reply("+OK message " + number + " deleted");
         }

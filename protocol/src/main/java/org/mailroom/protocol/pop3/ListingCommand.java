@@ -2,7 +2,6 @@ package org.mailroom.protocol.pop3;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.mailroom.core.store.MessageRecord;
@@ -38,12 +37,8 @@ final class ListingCommand implements Pop3Command {
             return;
         }
         if (args.length == 1) {
-            Optional<MessageRecord> message = s.message(args[0]);
-            if (message.isEmpty()) {
-                s.reply("-ERR no such message");
-            } else {
-                s.reply("+OK " + Pop3Session.parseNumber(args[0]) + " " + about.apply(s, message.get()));
-            }
+            s.namedMessage(args[0])
+                    .ifPresent(m -> s.reply("+OK " + Pop3Session.parseNumber(args[0]) + " " + about.apply(s, m)));
             return;
         }
         List<String> lines = new ArrayList<>();

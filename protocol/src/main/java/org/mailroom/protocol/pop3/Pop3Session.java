@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     static final Logger LOG = LoggerFactory.getLogger(Pop3Session.class);
+    private static final String NO_SUCH_MESSAGE = "-ERR no such message";
 
     /** RFC 1939 section 3. */
     enum State { AUTHORIZATION, TRANSACTION, UPDATE }
@@ -210,7 +211,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         try {
             in = blobs.open(message.blobId());
         } catch (NoSuchFileException | FileNotFoundException e) {
-            reply("-ERR no such message");
+            reply(NO_SUCH_MESSAGE);
             return false;
         }
         ctx.write(okLine);
@@ -279,9 +280,14 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         return LoginSecurity.saslChannel(ctx.channel(), plaintextAuthAllowed());
     }
 
-    /** The maildrop's message of this number, unless deleted or not a number. */
-    Optional<MessageRecord> message(String argument) {
-        return maildrop.message(parseNumber(argument));
+    /**
+     * The maildrop's message of the number a command names; empty, with "-ERR no such message" replied, when
+     * there is none, it is marked deleted, or the argument is not a number.
+     */
+    Optional<MessageRecord> namedMessage(String argument) {
+        Optional<MessageRecord> message = maildrop.message(parseNumber(argument));
+        if (message.isEmpty()) reply(NO_SUCH_MESSAGE);
+        return message;
     }
 
     /** A message number: decimal digits only; -1 if it is not one. */

@@ -13,12 +13,9 @@ final class RetrCommand implements Pop3Command {
             s.reply("-ERR RETR needs one message number");
             return;
         }
-        Optional<MessageRecord> message = s.message(args[0]);
-        if (message.isEmpty()) {
-            s.reply("-ERR no such message");
-            return;
-        }
-        if (s.startTransfer(message.get(), "+OK " + message.get().size() + " octets", Long.MAX_VALUE)) {
+        Optional<MessageRecord> message = s.namedMessage(args[0]);
+        if (message.isPresent()
+                && s.startTransfer(message.get(), "+OK " + message.get().size() + " octets", Long.MAX_VALUE)) {
             s.retrieved++;
         }
     }

@@ -18,11 +18,7 @@ final class TopCommand implements Pop3Command {
             s.reply("-ERR line count must be a non-negative number");
             return;
         }
-        Optional<MessageRecord> message = s.message(args[0]);
-        if (message.isEmpty()) {
-            s.reply("-ERR no such message");
-            return;
-        }
-        s.startTransfer(message.get(), "+OK top of message follows", lines);
+        Optional<MessageRecord> message = s.namedMessage(args[0]);
+        if (message.isPresent()) s.startTransfer(message.get(), "+OK top of message follows", lines);
     }
 }

@@ -63,8 +63,8 @@ final class AuthCommand implements SmtpCommand {
     }
 
     private static void step(SmtpSession s, SaslStep step) {
-        if (step instanceof SaslStep.Challenge) {
-            s.reply("334 " + ((SaslStep.Challenge) step).base64());
+        if (step instanceof SaslStep.Challenge challenge) {
+            s.reply("334 " + challenge.base64());
             s.decoder.resume(SmtpDecoder.Mode.COMMAND);
             return;
         }
@@ -72,39 +72,32 @@ final class AuthCommand implements SmtpCommand {
         String mechanism = s.sasl.mechanism();
         String login = s.sasl.claimedLogin();
         s.sasl = null;
-        if (step instanceof SaslStep.Success) {
-            s.user = ((SaslStep.Success) step).account();
+        if (step instanceof SaslStep.Success success) {
+            s.user = success.account();
             s.guard.succeeded();
             SmtpSession.log.info("smtp client={} authenticated as {} with {}", s.clientIp, LogText.of(s.user), mechanism);
             s.reply("235 2.7.0 Authentication successful");
             s.next();
             return;
         }
-        SaslStep.Failure failure = (SaslStep.Failure) step;
-        switch (failure.reason()) {
-            case CANCELLED:
-                s.reply("501 5.0.0 Authentication cancelled");
-                break;
-            case MALFORMED:
-                s.error("501 5.5.2 Cannot decode response");
-                break;
-            case TEMPORARY:
-                s.reply("454 4.7.0 Temporary authentication failure");
-                break;
-            default:
+        switch (((SaslStep.Failure) step).reason()) {
+            case CANCELLED -> s.reply("501 5.0.0 Authentication cancelled");
+            case MALFORMED -> s.error("501 5.5.2 Cannot decode response");
+            case TEMPORARY -> s.reply("454 4.7.0 Temporary authentication failure");
+            default -> {
                 // Wrong password, unknown user, someone else's authzid, bad channel binding: one answer for all,
                 // after a delay that grows with the failures (the guard's, not an error count's).
                 SmtpSession.log.info("smtp client={} failed to authenticate as {} with {}", s.clientIp,
                         LogText.of(login), mechanism);
                 Metrics.get().loginFailed("smtp");
                 s.replyDelayMillis = s.guard.failed().toMillis();
+                s.reply("535 5.7.8 Authentication credentials invalid");
                 if (s.guard.exhausted()) {
-                    s.reply("535 5.7.8 Authentication credentials invalid");
                     s.fatalLater("421 4.7.0 " + s.settings.hostname() + " Error: too many failed authentications",
                             s.replyDelayMillis);
                     return;
                 }
-                s.reply("535 5.7.8 Authentication credentials invalid");
+            }
         }
         s.next();
     }

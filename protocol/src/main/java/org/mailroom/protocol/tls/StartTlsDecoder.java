@@ -5,7 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
 
 /**
- * What {@link StartTls} needs from a protocol's inbound decoder (SMTP, IMAP, POP3 each implement it once).
+ * What {@link StartTls} needs from a protocol's inbound decoder: SMTP implements it itself, IMAP, POP3 and
+ * ManageSieve through {@link PausingDecoder}.
  *
  * <p>The contract, which is what makes the STARTTLS injection check (CVE-2011-0411) sound:
  * <ol>

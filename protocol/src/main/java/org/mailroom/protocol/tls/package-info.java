@@ -15,7 +15,8 @@
  *   <li>{@link org.mailroom.protocol.tls.StartTls} is the only way a plain connection becomes a TLS one, and
  *       the only place that enforces the STARTTLS injection rule (CVE-2011-0411). Protocol decoders cooperate
  *       through {@link org.mailroom.protocol.tls.StartTlsDecoder}: they stop decoding after a STARTTLS command
- *       so that whatever follows stays countable.</li>
+ *       so that whatever follows stays countable. IMAP, POP3 and ManageSieve do it by extending
+ *       {@link org.mailroom.protocol.tls.PausingDecoder}; SMTP, which pauses after every command, on its own.</li>
  *   <li>Netty's {@code SslHandler(engine, startTls = true)} is not used: it sends the first message written
  *       after it was added in clear, which suits adding the handler before the "ready" reply. We add it after
  *       that reply was written instead, which makes the injection check and the switch one step on the event

@@ -1,14 +1,13 @@
 package org.mailroom.sieve.run;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.mailroom.core.mime.MessageStructure;
 import org.mailroom.core.mime.MimePart;
+import org.mailroom.core.mime.TransferDecoding;
 
 /**
  * The body as the body test sees it (RFC 5173): {@code :raw} the octets after the header, {@code :content} the
@@ -74,17 +73,9 @@ final class BodyText {
         int from = (int) Math.min(p.bodyOffset(), message.length);
         int to = (int) Math.min(p.bodyOffset() + p.bodyLength(), message.length);
         byte[] body = java.util.Arrays.copyOfRange(message, from, to);
-        String enc = p.encoding().toLowerCase(Locale.ROOT).trim();
-        if (enc.equals("base64")) {
-            try {
-                body = Base64.getMimeDecoder().decode(body);
-            } catch (IllegalArgumentException e) {
-                // a broken base64 part is tested as written
-            }
-        } else if (enc.equals("quoted-printable")) {
-            body = quotedPrintable(body);
-        }
-        return charset(p.parameter("charset"), body);
+        byte[] decoded = TransferDecoding.decode(body, p.encoding());
+        // A part in an unknown encoding, or broken base64, is tested as written.
+        return charset(p.parameter("charset"), decoded != null ? decoded : body);
     }
 
     private static String charset(String name, byte[] b) {
@@ -96,35 +87,6 @@ final class BodyText {
             }
         }
         return MessageView.decode(b, b.length);
-    }
-
-    static byte[] quotedPrintable(byte[] in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
-        for (int i = 0; i < in.length; i++) {
-            byte c = in[i];
-            if (c == '=') {
-                if (i + 1 < in.length && in[i + 1] == '\n') {
-                    i++;
-                } else if (i + 2 < in.length && in[i + 1] == '\r' && in[i + 2] == '\n') {
-                    i += 2;
-                } else if (i + 2 < in.length && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
-                    out.write(hex(in[i + 1]) * 16 + hex(in[i + 2]));
-                    i += 2;
-                } else {
-                    out.write(c);
-                }
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static int hex(byte b) {
-        if (b >= '0' && b <= '9') return b - '0';
-        if (b >= 'A' && b <= 'F') return b - 'A' + 10;
-        if (b >= 'a' && b <= 'f') return b - 'a' + 10;
-        return -1;
     }
 
     /** Text of an HTML part: tags dropped, the common entities undone. Good enough to match words against. */

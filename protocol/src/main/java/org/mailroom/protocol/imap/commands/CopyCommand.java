@@ -25,11 +25,8 @@ public final class CopyCommand implements ImapCommand {
         SequenceSet set = session.selected().sequenceSet(request.args().atom("the sequence set"));
         String name = MailboxNames.fromClient(request.args().astring("the target mailbox"));
         request.args().end();
-        Mailbox target = session.store().mailbox(session.account(), name).orElse(null);
-        if (target == null) {
-            session.no(request, "[TRYCREATE] No mailbox " + name);
-            return;
-        }
+        Mailbox target = target(session, request, name);
+        if (target == null) return;
         SelectedMailbox selected = session.selected();
         List<Long> uids = uids(selected, set, request.uid());
         long adding = 0;
@@ -41,6 +38,13 @@ public final class CopyCommand implements ImapCommand {
         MailStore.Copied copied = session.store().copy(selected.mailbox().id(), uids, target.id());
         if (target.id() == selected.mailbox().id()) selected.markChanged();
         session.ok(request, copyUid(copied) + request.fullName() + " completed");
+    }
+
+    /** The target mailbox of a COPY or MOVE; null, with NO [TRYCREATE] replied, if it does not exist. */
+    static Mailbox target(ImapSession session, Request request, String name) throws IOException {
+        Mailbox target = session.store().mailbox(session.account(), name).orElse(null);
+        if (target == null) session.no(request, "[TRYCREATE] No mailbox " + name);
+        return target;
     }
 
     static List<Long> uids(SelectedMailbox selected, SequenceSet set, boolean byUid) {

@@ -27,11 +27,8 @@ public final class MoveCommand implements ImapCommand {
             session.no(request, "[READ-ONLY] Mailbox is read-only");
             return;
         }
-        Mailbox target = session.store().mailbox(session.account(), name).orElse(null);
-        if (target == null) {
-            session.no(request, "[TRYCREATE] No mailbox " + name);
-            return;
-        }
+        Mailbox target = CopyCommand.target(session, request, name);
+        if (target == null) return;
         if (target.id() == selected.mailbox().id()) {
             session.no(request, "[CANNOT] Source and target are the same mailbox");
             return;

@@ -1,15 +1,18 @@
-package org.mailroom.protocol.imap;
+package org.mailroom.core.mime;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
 import java.util.Locale;
 
-/** Undoes a Content-Transfer-Encoding (RFC 2045 section 6) for FETCH BINARY (RFC 3516). */
+/**
+ * Undoes a Content-Transfer-Encoding (RFC 2045 section 6): for IMAP FETCH BINARY (RFC 3516) and SEARCH, and for
+ * Sieve's body test.
+ */
 public final class TransferDecoding {
 
     private TransferDecoding() {}
 
-    /** @return the decoded bytes, or null for an encoding we do not know (answered with [UNKNOWN-CTE]) */
+    /** @return the decoded bytes, or null for an encoding we do not know or broken base64 (IMAP: [UNKNOWN-CTE]) */
     public static byte[] decode(byte[] body, String encoding) {
         String cte = encoding == null ? "7bit" : encoding.trim().toLowerCase(Locale.ROOT);
         switch (cte) {
@@ -33,7 +36,7 @@ public final class TransferDecoding {
     }
 
     /** RFC 2045 section 6.7: =XX is an octet, "=" at the end of a line is a soft line break. */
-    static byte[] quotedPrintable(byte[] in) {
+    private static byte[] quotedPrintable(byte[] in) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
         for (int i = 0; i < in.length; i++) {
             byte b = in[i];
