@@ -1,6 +1,5 @@
 package org.mailroom.storage.embedded;
 
-import static org.mailroom.storage.sql.Rows.ENTRY_COLUMNS;
 import static org.mailroom.storage.sql.Rows.MESSAGE_COLUMNS;
 
 import java.sql.SQLException;
@@ -8,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.storage.sql.Dialect;
 import org.mailroom.storage.sql.Rows;
@@ -32,6 +30,11 @@ final class SqliteDialect implements Dialect {
 
     @Override
     public String forUpdate() {
+        return "";
+    }
+
+    @Override
+    public String skipLocked() {
         return "";
     }
 
@@ -64,6 +67,14 @@ final class SqliteDialect implements Dialect {
         return uidValidity;
     }
 
+    /** The next value of one counter in {@code meta}, shared by all owners. */
+    @Override
+    public void bumpSieveVersion(SqlTx tx, String owner) throws SQLException {
+        tx.update("UPDATE meta SET value = value + 1 WHERE key = 'sieve_version'");
+        tx.update("INSERT OR REPLACE INTO sieve_version (owner, version)"
+                + " SELECT ?, value FROM meta WHERE key = 'sieve_version'", owner);
+    }
+
     @Override
     public List<MessageRecord> messages(Sql sql, long mailboxId, Collection<Long> uids, boolean lock)
             throws SQLException {
@@ -82,15 +93,5 @@ final class SqliteDialect implements Dialect {
             removed.add(found.get());
         }
         return removed;
-    }
-
-    /** The entries' own columns come with the search, then each gets its lease. */
-    @Override
-    public List<MailQueue.Entry> claimDue(SqlTx tx, long at, long until, int max) throws SQLException {
-        List<MailQueue.Entry> due = tx.query("SELECT " + ENTRY_COLUMNS + " FROM queue WHERE next_attempt <= ?"
-                + " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt, created LIMIT ?",
-                Rows::entry, at, at, max);
-        for (MailQueue.Entry e : due) tx.update("UPDATE queue SET lease_until = ? WHERE id = ?", until, e.id());
-        return due;
     }
 }

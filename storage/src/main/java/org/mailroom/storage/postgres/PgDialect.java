@@ -1,13 +1,11 @@
 package org.mailroom.storage.postgres;
 
-import static org.mailroom.storage.sql.Rows.ENTRY_COLUMNS;
 import static org.mailroom.storage.sql.Rows.MESSAGE_COLUMNS;
 
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.storage.sql.Dialect;
 import org.mailroom.storage.sql.Rows;
@@ -30,6 +28,11 @@ final class PgDialect implements Dialect {
     @Override
     public String forUpdate() {
         return " FOR UPDATE";
+    }
+
+    @Override
+    public String skipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
     }
 
     @Override
@@ -60,6 +63,13 @@ final class PgDialect implements Dialect {
                 + " RETURNING value", now).orElseThrow();
     }
 
+    /** The next value of one sequence; the upsert locks the owner's row until commit. */
+    @Override
+    public void bumpSieveVersion(SqlTx tx, String owner) throws SQLException {
+        tx.update("INSERT INTO sieve_version (owner, version) VALUES (?, nextval('sieve_version_seq'))"
+                + " ON CONFLICT (owner) DO UPDATE SET version = EXCLUDED.version", owner);
+    }
+
     @Override
     public List<MessageRecord> messages(Sql sql, long mailboxId, Collection<Long> uids, boolean lock)
             throws SQLException {
@@ -73,19 +83,5 @@ final class PgDialect implements Dialect {
                 + " RETURNING " + MESSAGE_COLUMNS, Rows::message, mailboxId, ((PgSql) tx).longs(uids));
         removed.sort(Comparator.comparingLong(MessageRecord::uid));
         return removed;
-    }
-
-    /**
-     * Picks due entries with {@code FOR UPDATE SKIP LOCKED} and leases them in the same statement, so two nodes
-     * claiming at once take different entries and neither waits for the other.
-     */
-    @Override
-    public List<MailQueue.Entry> claimDue(SqlTx tx, long at, long until, int max) throws SQLException {
-        List<MailQueue.Entry> claimed = tx.query("UPDATE queue SET lease_until = ? WHERE id IN (SELECT id FROM queue"
-                + " WHERE next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-                + " ORDER BY next_attempt, created LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + ENTRY_COLUMNS,
-                Rows::entry, until, at, at, max);
-        claimed.sort(Comparator.comparing(MailQueue.Entry::nextAttempt).thenComparing(MailQueue.Entry::created));
-        return claimed;
     }
 }
