@@ -1,5 +1,6 @@
 package org.mailroom.storage.embedded;
 
+import static org.mailroom.storage.StoreValues.encodeFlags;
 import static org.mailroom.storage.sql.Rows.MESSAGE_COLUMNS;
 
 import java.sql.SQLException;
@@ -15,8 +16,8 @@ import org.mailroom.storage.sql.SqlTx;
 
 /**
  * SQLite's spelling of what the shared stores ask. Every write runs on the one writer thread, so nothing is
- * locked: a read inside a write is current until the write ends. Sets of UIDs are asked one by one: each is a
- * primary-key look-up on a prepared statement, in process, with no round trip to save.
+ * locked: a read inside a write is current until the write ends. Sets of UIDs are read and written one by one:
+ * each is a primary-key look-up on a prepared statement, in process, with no round trip to save.
  */
 final class SqliteDialect implements Dialect {
 
@@ -81,6 +82,21 @@ final class SqliteDialect implements Dialect {
         List<MessageRecord> found = new ArrayList<>();
         for (long uid : uids) sql.queryOne(MESSAGE_BY_UID, Rows::message, mailboxId, uid).ifPresent(found::add);
         return found;
+    }
+
+    @Override
+    public void setFlags(SqlTx tx, long mailboxId, long modSeq, List<MessageRecord> changed) throws SQLException {
+        for (MessageRecord m : changed) {
+            tx.update("UPDATE message SET flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                    encodeFlags(m.flags()), modSeq, mailboxId, m.uid());
+        }
+    }
+
+    @Override
+    public void rememberExpunged(SqlTx tx, long mailboxId, Collection<Long> uids, long modSeq) throws SQLException {
+        for (long uid : uids) {
+            tx.update("INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)", mailboxId, uid, modSeq);
+        }
     }
 
     @Override

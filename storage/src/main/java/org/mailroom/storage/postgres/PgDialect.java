@@ -1,8 +1,10 @@
 package org.mailroom.storage.postgres;
 
+import static org.mailroom.storage.StoreValues.encodeFlags;
 import static org.mailroom.storage.sql.Rows.MESSAGE_COLUMNS;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -15,8 +17,8 @@ import org.mailroom.storage.sql.SqlTx;
 /**
  * PostgreSQL's spelling of what the shared stores ask. Writers run on every node at once: a read that a write
  * depends on locks its rows ({@code FOR UPDATE}), counters are bumped with {@code UPDATE ... RETURNING} under
- * the row lock, and a set of UIDs goes in one statement ({@code uid = ANY(?)}), one round trip. The
- * {@link Sql} handed in here is always this backend's {@link PgSql}.
+ * the row lock, and a set of UIDs goes in one statement ({@code uid = ANY(?)}, {@code unnest(?)}), one round
+ * trip, whether read or written. The {@link Sql} handed in here is always this backend's {@link PgSql}.
  */
 final class PgDialect implements Dialect {
 
@@ -75,6 +77,28 @@ final class PgDialect implements Dialect {
             throws SQLException {
         return sql.query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ? AND uid = ANY(?)"
                 + " ORDER BY uid" + (lock ? " FOR UPDATE" : ""), Rows::message, mailboxId, ((PgSql) sql).longs(uids));
+    }
+
+    /** One statement for all of them: the new flags go as an array beside the UIDs. */
+    @Override
+    public void setFlags(SqlTx tx, long mailboxId, long modSeq, List<MessageRecord> changed) throws SQLException {
+        List<Long> uids = new ArrayList<>(changed.size());
+        List<String> flags = new ArrayList<>(changed.size());
+        for (MessageRecord m : changed) {
+            uids.add(m.uid());
+            flags.add(encodeFlags(m.flags()));
+        }
+        PgSql sql = (PgSql) tx;
+        tx.update("UPDATE message AS m SET flags = f.flags, modseq = ? FROM unnest(?::bigint[], ?::text[])"
+                + " AS f(uid, flags) WHERE m.mailbox_id = ? AND m.uid = f.uid",
+                modSeq, sql.longs(uids), sql.texts(flags), mailboxId);
+    }
+
+    @Override
+    public void rememberExpunged(SqlTx tx, long mailboxId, Collection<Long> uids, long modSeq) throws SQLException {
+        tx.update("INSERT INTO expunged (mailbox_id, uid, modseq) SELECT ?, u.uid, ? FROM unnest(?::bigint[]) AS u(uid)"
+                + " ON CONFLICT (mailbox_id, uid) DO UPDATE SET modseq = excluded.modseq",
+                mailboxId, modSeq, ((PgSql) tx).longs(uids));
     }
 
     @Override

@@ -53,6 +53,12 @@ public interface Dialect {
     /** A mailbox's messages of these UIDs, by UID; locked when {@code lock} (see {@link #forUpdate}). */
     List<MessageRecord> messages(Sql sql, long mailboxId, Collection<Long> uids, boolean lock) throws SQLException;
 
+    /** Writes the new flags of these messages of one mailbox (rows the caller holds), all at {@code modSeq}. */
+    void setFlags(SqlTx tx, long mailboxId, long modSeq, List<MessageRecord> changed) throws SQLException;
+
+    /** Remembers these UIDs of a mailbox as expunged at {@code modSeq}, replacing an older record of a UID. */
+    void rememberExpunged(SqlTx tx, long mailboxId, Collection<Long> uids, long modSeq) throws SQLException;
+
     /** Deletes a mailbox's messages of these UIDs and returns them, by UID. */
     List<MessageRecord> deleteMessages(SqlTx tx, long mailboxId, Collection<Long> uids) throws SQLException;
 }
