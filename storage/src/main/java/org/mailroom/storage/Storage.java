@@ -13,8 +13,9 @@ import org.mailroom.core.store.SieveScripts;
  */
 public interface Storage extends AutoCloseable {
 
-    /** The four stores of one backend, built together when it opens. */
-    record Stores(BlobStore blobStore, MailStore mailStore, Directory directory, MailQueue mailQueue) {
+    /** The stores of one backend, built together when it opens. */
+    record Stores(BlobStore blobStore, MailStore mailStore, Directory directory, MailQueue mailQueue,
+                  SieveScripts sieveScripts) {
     }
 
     Stores stores();
@@ -36,7 +37,9 @@ public interface Storage extends AutoCloseable {
     }
 
     /** Every account's Sieve scripts and the marks of vacation and the duplicate test. */
-    SieveScripts sieveScripts();
+    default SieveScripts sieveScripts() {
+        return stores().sieveScripts();
+    }
 
     /** Finishes pending writes and releases connections, files and locks. */
     @Override

@@ -3,7 +3,6 @@ package org.mailroom.storage.embedded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.mailroom.core.store.SieveScripts;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
 import org.mailroom.storage.sql.MailboxListeners;
@@ -25,14 +24,12 @@ public final class EmbeddedStorage implements Storage {
     private final EmbeddedBlobStore blobStore;
     private final SqliteDatabase database;
     private final Stores stores;
-    private final SqliteSieveScripts sieveScripts;
 
     private EmbeddedStorage(EmbeddedBlobStore blobStore, SqliteDatabase database, int expungedKept) {
         this.blobStore = blobStore;
         this.database = database;
         this.stores = SqlStores.of(blobStore, new SqliteTransactions(database, blobStore), SqliteDialect.INSTANCE,
                 new MailboxListeners(), new InProcessMaildropLocks(), expungedKept);
-        this.sieveScripts = new SqliteSieveScripts(database);
     }
 
     /** Opens the storage in {@code dataDir} with the default size limit of blobs kept in the database. */
@@ -72,11 +69,6 @@ public final class EmbeddedStorage implements Storage {
     @Override
     public Stores stores() {
         return stores;
-    }
-
-    @Override
-    public SieveScripts sieveScripts() {
-        return sieveScripts;
     }
 
     /** Finishes pending writes (blobs that nothing named yet too), then closes the database. */

@@ -1,6 +1,6 @@
 package org.mailroom.storage.embedded;
 
-import static org.mailroom.storage.sql.Rows.ENTRY_COLUMNS;
+import static org.mailroom.storage.StoreValues.encodeFlags;
 import static org.mailroom.storage.sql.Rows.MESSAGE_COLUMNS;
 
 import java.sql.SQLException;
@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.storage.sql.Dialect;
 import org.mailroom.storage.sql.Rows;
@@ -17,8 +16,8 @@ import org.mailroom.storage.sql.SqlTx;
 
 /**
  * SQLite's spelling of what the shared stores ask. Every write runs on the one writer thread, so nothing is
- * locked: a read inside a write is current until the write ends. Sets of UIDs are asked one by one: each is a
- * primary-key look-up on a prepared statement, in process, with no round trip to save.
+ * locked: a read inside a write is current until the write ends. Sets of UIDs are read and written one by one:
+ * each is a primary-key look-up on a prepared statement, in process, with no round trip to save.
  */
 final class SqliteDialect implements Dialect {
 
@@ -32,6 +31,11 @@ final class SqliteDialect implements Dialect {
 
     @Override
     public String forUpdate() {
+        return "";
+    }
+
+    @Override
+    public String skipLocked() {
         return "";
     }
 
@@ -64,12 +68,35 @@ final class SqliteDialect implements Dialect {
         return uidValidity;
     }
 
+    /** The next value of one counter in {@code meta}, shared by all owners. */
+    @Override
+    public void bumpSieveVersion(SqlTx tx, String owner) throws SQLException {
+        tx.update("UPDATE meta SET value = value + 1 WHERE key = 'sieve_version'");
+        tx.update("INSERT OR REPLACE INTO sieve_version (owner, version)"
+                + " SELECT ?, value FROM meta WHERE key = 'sieve_version'", owner);
+    }
+
     @Override
     public List<MessageRecord> messages(Sql sql, long mailboxId, Collection<Long> uids, boolean lock)
             throws SQLException {
         List<MessageRecord> found = new ArrayList<>();
         for (long uid : uids) sql.queryOne(MESSAGE_BY_UID, Rows::message, mailboxId, uid).ifPresent(found::add);
         return found;
+    }
+
+    @Override
+    public void setFlags(SqlTx tx, long mailboxId, long modSeq, List<MessageRecord> changed) throws SQLException {
+        for (MessageRecord m : changed) {
+            tx.update("UPDATE message SET flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                    encodeFlags(m.flags()), modSeq, mailboxId, m.uid());
+        }
+    }
+
+    @Override
+    public void rememberExpunged(SqlTx tx, long mailboxId, Collection<Long> uids, long modSeq) throws SQLException {
+        for (long uid : uids) {
+            tx.update("INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)", mailboxId, uid, modSeq);
+        }
     }
 
     @Override
@@ -82,15 +109,5 @@ final class SqliteDialect implements Dialect {
             removed.add(found.get());
         }
         return removed;
-    }
-
-    /** The entries' own columns come with the search, then each gets its lease. */
-    @Override
-    public List<MailQueue.Entry> claimDue(SqlTx tx, long at, long until, int max) throws SQLException {
-        List<MailQueue.Entry> due = tx.query("SELECT " + ENTRY_COLUMNS + " FROM queue WHERE next_attempt <= ?"
-                + " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt, created LIMIT ?",
-                Rows::entry, at, at, max);
-        for (MailQueue.Entry e : due) tx.update("UPDATE queue SET lease_until = ? WHERE id = ?", until, e.id());
-        return due;
     }
 }

@@ -1,13 +1,13 @@
 package org.mailroom.storage.postgres;
 
-import static org.mailroom.storage.sql.Rows.ENTRY_COLUMNS;
+import static org.mailroom.storage.StoreValues.encodeFlags;
 import static org.mailroom.storage.sql.Rows.MESSAGE_COLUMNS;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MessageRecord;
 import org.mailroom.storage.sql.Dialect;
 import org.mailroom.storage.sql.Rows;
@@ -17,8 +17,8 @@ import org.mailroom.storage.sql.SqlTx;
 /**
  * PostgreSQL's spelling of what the shared stores ask. Writers run on every node at once: a read that a write
  * depends on locks its rows ({@code FOR UPDATE}), counters are bumped with {@code UPDATE ... RETURNING} under
- * the row lock, and a set of UIDs goes in one statement ({@code uid = ANY(?)}), one round trip. The
- * {@link Sql} handed in here is always this backend's {@link PgSql}.
+ * the row lock, and a set of UIDs goes in one statement ({@code uid = ANY(?)}, {@code unnest(?)}), one round
+ * trip, whether read or written. The {@link Sql} handed in here is always this backend's {@link PgSql}.
  */
 final class PgDialect implements Dialect {
 
@@ -30,6 +30,11 @@ final class PgDialect implements Dialect {
     @Override
     public String forUpdate() {
         return " FOR UPDATE";
+    }
+
+    @Override
+    public String skipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
     }
 
     @Override
@@ -60,11 +65,40 @@ final class PgDialect implements Dialect {
                 + " RETURNING value", now).orElseThrow();
     }
 
+    /** The next value of one sequence; the upsert locks the owner's row until commit. */
+    @Override
+    public void bumpSieveVersion(SqlTx tx, String owner) throws SQLException {
+        tx.update("INSERT INTO sieve_version (owner, version) VALUES (?, nextval('sieve_version_seq'))"
+                + " ON CONFLICT (owner) DO UPDATE SET version = EXCLUDED.version", owner);
+    }
+
     @Override
     public List<MessageRecord> messages(Sql sql, long mailboxId, Collection<Long> uids, boolean lock)
             throws SQLException {
         return sql.query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ? AND uid = ANY(?)"
                 + " ORDER BY uid" + (lock ? " FOR UPDATE" : ""), Rows::message, mailboxId, ((PgSql) sql).longs(uids));
+    }
+
+    /** One statement for all of them: the new flags go as an array beside the UIDs. */
+    @Override
+    public void setFlags(SqlTx tx, long mailboxId, long modSeq, List<MessageRecord> changed) throws SQLException {
+        List<Long> uids = new ArrayList<>(changed.size());
+        List<String> flags = new ArrayList<>(changed.size());
+        for (MessageRecord m : changed) {
+            uids.add(m.uid());
+            flags.add(encodeFlags(m.flags()));
+        }
+        PgSql sql = (PgSql) tx;
+        tx.update("UPDATE message AS m SET flags = f.flags, modseq = ? FROM unnest(?::bigint[], ?::text[])"
+                + " AS f(uid, flags) WHERE m.mailbox_id = ? AND m.uid = f.uid",
+                modSeq, sql.longs(uids), sql.texts(flags), mailboxId);
+    }
+
+    @Override
+    public void rememberExpunged(SqlTx tx, long mailboxId, Collection<Long> uids, long modSeq) throws SQLException {
+        tx.update("INSERT INTO expunged (mailbox_id, uid, modseq) SELECT ?, u.uid, ? FROM unnest(?::bigint[]) AS u(uid)"
+                + " ON CONFLICT (mailbox_id, uid) DO UPDATE SET modseq = excluded.modseq",
+                mailboxId, modSeq, ((PgSql) tx).longs(uids));
     }
 
     @Override
@@ -73,19 +107,5 @@ final class PgDialect implements Dialect {
                 + " RETURNING " + MESSAGE_COLUMNS, Rows::message, mailboxId, ((PgSql) tx).longs(uids));
         removed.sort(Comparator.comparingLong(MessageRecord::uid));
         return removed;
-    }
-
-    /**
-     * Picks due entries with {@code FOR UPDATE SKIP LOCKED} and leases them in the same statement, so two nodes
-     * claiming at once take different entries and neither waits for the other.
-     */
-    @Override
-    public List<MailQueue.Entry> claimDue(SqlTx tx, long at, long until, int max) throws SQLException {
-        List<MailQueue.Entry> claimed = tx.query("UPDATE queue SET lease_until = ? WHERE id IN (SELECT id FROM queue"
-                + " WHERE next_attempt <= ? AND (lease_until IS NULL OR lease_until <= ?)"
-                + " ORDER BY next_attempt, created LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + ENTRY_COLUMNS,
-                Rows::entry, until, at, at, max);
-        claimed.sort(Comparator.comparing(MailQueue.Entry::nextAttempt).thenComparing(MailQueue.Entry::created));
-        return claimed;
     }
 }

@@ -82,6 +82,11 @@ final class PgSql implements SqlTx {
         return connection.createArrayOf("bigint", values.toArray(new Long[0]));
     }
 
+    /** A {@code text[]} parameter. */
+    java.sql.Array texts(java.util.Collection<String> values) throws SQLException {
+        return connection.createArrayOf("text", values.toArray(new String[0]));
+    }
+
     private PreparedStatement bind(String sql, Object... args) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         try {

@@ -3,7 +3,6 @@ package org.mailroom.storage.postgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.mailroom.core.store.SieveScripts;
 import org.mailroom.storage.Storage;
 import org.mailroom.storage.StoreValues;
 import org.mailroom.storage.sql.SqlStores;
@@ -25,7 +24,6 @@ public final class PostgresStorage implements Storage {
     private final PgMaildropLocks maildropLocks;
     private final PgBlobStore blobStore;
     private final Stores stores;
-    private final PgSieveScripts sieveScripts;
 
     private PostgresStorage(PgDatabase database, Path tmp, int expungedKept) {
         this.database = database;
@@ -34,7 +32,6 @@ public final class PostgresStorage implements Storage {
         this.blobStore = new PgBlobStore(database, tmp);
         this.stores = SqlStores.of(blobStore, new PgTransactions(database), PgDialect.INSTANCE, events, maildropLocks,
                 expungedKept);
-        this.sieveScripts = new PgSieveScripts(database);
     }
 
     /**
@@ -59,11 +56,6 @@ public final class PostgresStorage implements Storage {
     @Override
     public Stores stores() {
         return stores;
-    }
-
-    @Override
-    public SieveScripts sieveScripts() {
-        return sieveScripts;
     }
 
     /** Whether this node hears other nodes' changes right now (the listener connection is up). */

@@ -3,7 +3,6 @@ package org.mailroom.storage.sql;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
-import org.mailroom.core.store.MailQueue;
 import org.mailroom.core.store.MessageRecord;
 
 /**
@@ -18,6 +17,13 @@ public interface Dialect {
 
     /** Appended to a SELECT whose rows the transaction goes on to change: " FOR UPDATE", or "" (one writer). */
     String forUpdate();
+
+    /**
+     * Appended to a SELECT of rows the transaction takes for itself, where any free rows will do (due queue
+     * entries, expired marks to prune): " FOR UPDATE SKIP LOCKED", so writers on two nodes take different rows
+     * and neither waits; or "" (one writer).
+     */
+    String skipLocked();
 
     /** The {@code INSERT} statement, made to insert nothing (0 rows) when the row's key exists. */
     String insertOrIgnore(String insert);
@@ -37,15 +43,22 @@ public interface Dialect {
      */
     long nextUidValidity(SqlTx tx, long now) throws SQLException;
 
+    /**
+     * Gives a Sieve script owner a new version, never handed out before to any owner (so a cache of a removed
+     * account's scripts cannot match its successor's). PostgreSQL: the owner's version row stays locked until
+     * commit, ordering concurrent writes to one owner's scripts.
+     */
+    void bumpSieveVersion(SqlTx tx, String owner) throws SQLException;
+
     /** A mailbox's messages of these UIDs, by UID; locked when {@code lock} (see {@link #forUpdate}). */
     List<MessageRecord> messages(Sql sql, long mailboxId, Collection<Long> uids, boolean lock) throws SQLException;
 
+    /** Writes the new flags of these messages of one mailbox (rows the caller holds), all at {@code modSeq}. */
+    void setFlags(SqlTx tx, long mailboxId, long modSeq, List<MessageRecord> changed) throws SQLException;
+
+    /** Remembers these UIDs of a mailbox as expunged at {@code modSeq}, replacing an older record of a UID. */
+    void rememberExpunged(SqlTx tx, long mailboxId, Collection<Long> uids, long modSeq) throws SQLException;
+
     /** Deletes a mailbox's messages of these UIDs and returns them, by UID. */
     List<MessageRecord> deleteMessages(SqlTx tx, long mailboxId, Collection<Long> uids) throws SQLException;
-
-    /**
-     * Leases up to {@code max} entries due at {@code at} (next attempt reached, no lease or an expired one) until
-     * {@code until}, and returns their rows ({@link Rows#entry}) by next attempt, then arrival.
-     */
-    List<MailQueue.Entry> claimDue(SqlTx tx, long at, long until, int max) throws SQLException;
 }

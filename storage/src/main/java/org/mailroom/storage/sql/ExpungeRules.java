@@ -1,6 +1,7 @@
 package org.mailroom.storage.sql;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,15 +23,12 @@ final class ExpungeRules {
 
     private final Dialect dialect;
     private final int expungedKept;
-    private final String remember;
     private final String raiseFloor;
 
     ExpungeRules(Dialect dialect, int expungedKept) {
         if (expungedKept < 1) throw new IllegalArgumentException("expungedKept must be at least 1");
         this.dialect = dialect;
         this.expungedKept = expungedKept;
-        this.remember = dialect.insertOrReplace("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)",
-                "mailbox_id, uid", "modseq");
         this.raiseFloor = "UPDATE mailbox SET expunged_floor = " + dialect.greatest("expunged_floor", "?")
                 + " WHERE id = ?";
     }
@@ -46,12 +44,14 @@ final class ExpungeRules {
         List<MessageRecord> removed = dialect.deleteMessages(tx, mailboxId, uids);
         if (removed.isEmpty()) return removed;
         long size = 0;
+        List<Long> removedUids = new ArrayList<>(removed.size());
         Set<String> blobs = new LinkedHashSet<>();
         for (MessageRecord m : removed) {
-            tx.update(remember, mailboxId, m.uid(), modSeq);
+            removedUids.add(m.uid());
             size += m.size();
             blobs.add(m.blobId());
         }
+        dialect.rememberExpunged(tx, mailboxId, removedUids, modSeq);
         tx.update("UPDATE mailbox SET highestmodseq = ?, messages = messages - ?, size = size - ? WHERE id = ?",
                 modSeq, removed.size(), size, mailboxId);
         if (releaseBlobs) for (String blobId : blobs) tx.releaseBlob(blobId);

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.mailroom.core.store.MailQueue;
  * transaction's question. A row per message, a row per recipient with its state, a row per attempt.
  *
  * <p>Leases: {@link #claimDue} sets {@code lease_until} (with PostgreSQL, skipping entries another node is
- * claiming: see {@link Dialect#claimDue}); an entry whose lease has run out is due again, so a worker or node that
+ * claiming: see {@link Dialect#skipLocked}); an entry whose lease has run out is due again, so a worker or node that
  * died mid-delivery delays its messages by at most one lease. The price is the documented window of
  * {@link MailQueue}: a remote 250 received but not yet recorded is sent again. {@link #recordAttempt} for an entry
  * deleted meanwhile (by {@code ./mailroom queue delete}) is ignored.
@@ -33,14 +34,17 @@ import org.mailroom.core.store.MailQueue;
 public final class SqlMailQueue implements MailQueue {
 
     private final Transactions db;
-    private final Dialect dialect;
     /** The entry's blob, locked (PostgreSQL): a claim by another node, a flush or a delete waits for this write. */
     private final String lockEntry;
+    /** Leases the due entries (next attempt reached, no lease or an expired one), skipping those another node takes. */
+    private final String claimDue;
 
     public SqlMailQueue(Transactions db, Dialect dialect) {
         this.db = db;
-        this.dialect = dialect;
         this.lockEntry = "SELECT blob_id FROM queue WHERE id = ?" + dialect.forUpdate();
+        this.claimDue = "UPDATE queue SET lease_until = ? WHERE id IN (SELECT id FROM queue WHERE next_attempt <= ?"
+                + " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt, created LIMIT ?"
+                + dialect.skipLocked() + ") RETURNING " + Rows.ENTRY_COLUMNS;
     }
 
     @Override
@@ -88,9 +92,11 @@ public final class SqlMailQueue implements MailQueue {
         long at = now.toEpochMilli();
         long until = now.plus(lease).toEpochMilli();
         return db.write(sql -> {
-            // The entries' own columns come with the claim: one query less per claimed entry.
+            // One statement picks and leases the due entries and returns their own columns; the order of
+            // RETURNING rows is not the subquery's, hence the sort.
             List<Entry> claimed = new ArrayList<>();
-            for (Entry e : dialect.claimDue(sql, at, until, max)) claimed.add(complete(sql, e));
+            for (Entry e : sql.query(claimDue, Rows::entry, until, at, at, max)) claimed.add(complete(sql, e));
+            claimed.sort(Comparator.comparing(Entry::nextAttempt).thenComparing(Entry::created));
             return claimed;
         });
     }

@@ -2,7 +2,6 @@ package org.mailroom.storage.sql;
 
 import static org.mailroom.storage.StoreValues.account;
 import static org.mailroom.storage.StoreValues.applyFlags;
-import static org.mailroom.storage.StoreValues.encodeFlags;
 import static org.mailroom.storage.StoreValues.mailboxName;
 import static org.mailroom.storage.sql.Rows.MAILBOX_COLUMNS;
 import static org.mailroom.storage.sql.Rows.MESSAGE_COLUMNS;
@@ -200,12 +199,11 @@ public final class SqlMailStore implements MailStore {
             for (MessageRecord before : dialect.messages(tx, mailboxId, sortedUids, false)) {
                 Set<String> after = applyFlags(before.flags(), op, given);
                 if (after.equals(before.flags())) continue;
-                tx.update("UPDATE message SET flags = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
-                        encodeFlags(after), modSeq, mailboxId, before.uid());
                 changed.add(new MessageRecord(mailboxId, before.uid(), before.blobId(), before.size(),
                         before.internalDate(), after, modSeq));
             }
             if (!changed.isEmpty()) {
+                dialect.setFlags(tx, mailboxId, modSeq, changed);
                 tx.update("UPDATE mailbox SET highestmodseq = ? WHERE id = ?", modSeq, mailboxId);
                 publish(tx, mailbox, MailboxEvent.Kind.FLAGS_CHANGED,
                         changed.stream().map(MessageRecord::uid).toList(), modSeq);

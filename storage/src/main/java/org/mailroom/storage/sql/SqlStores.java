@@ -3,7 +3,7 @@ package org.mailroom.storage.sql;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.storage.Storage;
 
-/** The three SQL stores of one backend, over its blobs, transactions, dialect, events and POP3 locks. */
+/** The SQL stores of one backend, over its blobs, transactions, dialect, events and POP3 locks. */
 public final class SqlStores {
 
     private SqlStores() {
@@ -12,6 +12,6 @@ public final class SqlStores {
     public static Storage.Stores of(BlobStore blobs, Transactions db, Dialect dialect, MailboxEvents events,
                                     MaildropLocks maildropLocks, int expungedKept) {
         return new Storage.Stores(blobs, new SqlMailStore(db, dialect, blobs, events, maildropLocks, expungedKept),
-                new SqlDirectory(db, dialect), new SqlMailQueue(db, dialect));
+                new SqlDirectory(db, dialect), new SqlMailQueue(db, dialect), new SqlSieveScripts(db, dialect));
     }
 }
