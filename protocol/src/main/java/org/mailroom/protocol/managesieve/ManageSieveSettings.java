@@ -1,7 +1,7 @@
 package org.mailroom.protocol.managesieve;
 
 import java.time.Duration;
-import java.util.Objects;
+import org.mailroom.protocol.SettingsChecks;
 
 /**
  * How a ManageSieve listener behaves.
@@ -34,18 +34,12 @@ public record ManageSieveSettings(String hostname, Duration idleTimeout, int max
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
     public ManageSieveSettings {
-        Objects.requireNonNull(hostname, "hostname");
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
-        if (hostname.isBlank()) throw new IllegalArgumentException("hostname is empty");
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
-        }
-        if (maxLineLength < 256) throw new IllegalArgumentException("max line length below 256: " + maxLineLength);
-        if (maxScriptSize < 1) throw new IllegalArgumentException("max script size below 1: " + maxScriptSize);
-        if (maxScripts < 1) throw new IllegalArgumentException("max scripts below 1: " + maxScripts);
-        if (maxRedirects < 0) throw new IllegalArgumentException("max redirects below 0: " + maxRedirects);
-        if (maxAuthFailures < 1) throw new IllegalArgumentException("max auth failures below 1: " + maxAuthFailures);
-        if (maxConnections < 1) throw new IllegalArgumentException("max connections below 1: " + maxConnections);
+        SettingsChecks.listener(hostname, idleTimeout);
+        SettingsChecks.atLeast("max line length", maxLineLength, 256);
+        SettingsChecks.atLeast("max script size", maxScriptSize, 1);
+        SettingsChecks.atLeast("max scripts", maxScripts, 1);
+        SettingsChecks.atLeast("max redirects", maxRedirects, 0);
+        SettingsChecks.logins(maxAuthFailures, maxConnections);
     }
 
     /** The defaults, with plaintext allowed everywhere (tests); the server turns that off. */

@@ -6,7 +6,9 @@
  * (lines and literals, limits enforced before anything is buffered), then an encoder of reply text, then the
  * {@link org.mailroom.protocol.managesieve.ManageSieveSession} on the blocking executor (logins hash passwords,
  * compiling and storing scripts touch the disk). The session is one state enum (NOT_AUTHENTICATED, AUTHENTICATED,
- * RFC 5804 section 1.4) and one table of verbs with the states each is valid in.
+ * RFC 5804 section 1.4) and one table of verbs with the states each is valid in
+ * ({@link org.mailroom.protocol.managesieve.ManageSieveCommandTable}), one class per verb; the script verbs share
+ * {@link org.mailroom.protocol.managesieve.ScriptRules} (names, limits, the compile check).
  *
  * <p>Literals. A client sends a script as {@code {n+}} CRLF and n octets without waiting (non-synchronizing);
  * {@code {n}} is taken the same way, as other servers do, because ManageSieve has no continuation reply. So a

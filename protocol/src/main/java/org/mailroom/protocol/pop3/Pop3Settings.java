@@ -1,7 +1,7 @@
 package org.mailroom.protocol.pop3;
 
 import java.time.Duration;
-import java.util.Objects;
+import org.mailroom.protocol.SettingsChecks;
 
 /**
  * How a POP3 listener behaves.
@@ -30,16 +30,10 @@ public record Pop3Settings(String hostname, Duration idleTimeout, int maxLineLen
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
     public Pop3Settings {
-        Objects.requireNonNull(hostname, "hostname");
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
-        if (hostname.isBlank()) throw new IllegalArgumentException("hostname is empty");
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
-        }
+        SettingsChecks.listener(hostname, idleTimeout);
         // Room for the longest fixed command ("AUTH PLAIN" plus a short argument).
-        if (maxLineLength < 64) throw new IllegalArgumentException("max line length below 64: " + maxLineLength);
-        if (maxAuthFailures < 1) throw new IllegalArgumentException("max auth failures below 1: " + maxAuthFailures);
-        if (maxConnections < 1) throw new IllegalArgumentException("max connections below 1: " + maxConnections);
+        SettingsChecks.atLeast("max line length", maxLineLength, 64);
+        SettingsChecks.logins(maxAuthFailures, maxConnections);
     }
 
     /** The defaults: 10 minutes idle, 255-octet lines, 3 login failures, 1000 connections, plaintext allowed. */

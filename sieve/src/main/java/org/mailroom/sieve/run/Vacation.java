@@ -31,7 +31,7 @@ final class Vacation {
 
     private Vacation() {}
 
-    static Optional<SieveAction.Vacation> decide(Interpreter in, Call c, Interpreter.Frame f) {
+    static Optional<SieveAction.Vacation> decide(Interpreter in, Call c, Frame f) {
         String sender = in.message.envelopeFrom();
         if (sender.isEmpty()) return Optional.empty();
         String local = Addresses.localPart(sender).toLowerCase(Locale.ROOT);
@@ -49,7 +49,7 @@ final class Vacation {
         Set<String> mine = new HashSet<>();
         for (String a : in.env.addresses()) mine.add(a.toLowerCase(Locale.ROOT));
         mine.add(in.env.account().toLowerCase(Locale.ROOT));
-        if (c.has("addresses")) for (String a : in.expandAll(c.tagStrings("addresses"), f)) mine.add(a.toLowerCase(Locale.ROOT));
+        if (c.has("addresses")) for (String a : in.variables.expandAll(c.tagStrings("addresses"), f)) mine.add(a.toLowerCase(Locale.ROOT));
         if (mine.contains(sender.toLowerCase(Locale.ROOT))) return Optional.empty();
         String addressedTo = null;
         for (String field : RECIPIENT_FIELDS) {
@@ -61,12 +61,12 @@ final class Vacation {
         }
         if (addressedTo == null) return Optional.empty();
 
-        String reason = in.expand(c.string(0), f);
-        String subject = c.has("subject") ? in.expand(c.tagString("subject"), f) : null;
-        String from = c.has("from") ? in.expand(c.tagString("from"), f) : null;
+        String reason = in.variables.expand(c.string(0), f);
+        String subject = c.has("subject") ? in.variables.expand(c.tagString("subject"), f) : null;
+        String from = c.has("from") ? in.variables.expand(c.tagString("from"), f) : null;
         long seconds = c.has("seconds") ? Math.max(0, c.tagNumber("seconds", 0))
                 : Math.min(Math.max(1, c.tagNumber("days", DEFAULT_DAYS)), 365) * 86_400L;
-        String handle = c.has("handle") ? in.expand(c.tagString("handle"), f)
+        String handle = c.has("handle") ? in.variables.expand(c.tagString("handle"), f)
                 : defaultHandle(reason, subject, from, c.has("mime"));
         String key = "vacation:" + handle.length() + ":" + handle + ":" + sender.toLowerCase(Locale.ROOT);
         if (in.env.seenBefore(key, Duration.ofSeconds(Math.min(seconds, MAX_SECONDS)))) return Optional.empty();
