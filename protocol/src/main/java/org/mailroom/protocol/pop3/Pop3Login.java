@@ -1,11 +1,9 @@
 package org.mailroom.protocol.pop3;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.mailroom.core.metrics.Metrics;
+import org.mailroom.protocol.FailedLogin;
 
 /**
  * What USER/PASS and AUTH share: the password check through the shared cache and {@code LoginGuard}, the delayed
@@ -42,34 +40,13 @@ final class Pop3Login {
         s.openMaildrop(found.get());
     }
 
-    /**
-     * A failed login: the reply waits for the guard's delay without holding a thread (the line queue pauses and
-     * the reply is scheduled), and the connection closes after the last allowed failure.
-     */
+    /** A failed login, refused through {@link FailedLogin}: after the guard's delay, closing after the last one. */
     static void failed(Pop3Session s) {
-        Metrics.get().loginFailed("pop3");
-        Duration delay = s.guard.failed();
-        boolean close = s.guard.exhausted();
-        if (close) s.outcome = "too many authentication failures";
-        if (delay.isZero()) {
-            failedReply(s, close);
-            return;
-        }
-        s.delaying = true;
-        s.ctx.executor().schedule(() -> {
-            s.delaying = false;
-            if (!s.ctx.channel().isActive()) return;
-            failedReply(s, close);
-            s.drain();
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static void failedReply(Pop3Session s, boolean close) {
-        if (close) {
-            s.replyAndClose("-ERR [AUTH] invalid credentials");
-        } else {
-            s.reply("-ERR [AUTH] invalid credentials");
-        }
+        boolean last = FailedLogin.refuse("pop3", s.guard, s.ctx, s, close -> {
+            if (close) s.replyAndClose("-ERR [AUTH] invalid credentials");
+            else s.reply("-ERR [AUTH] invalid credentials");
+        });
+        if (last) s.outcome = "too many authentication failures";
     }
 
     /** RFC 2449 section 8.2 [SYS/TEMP]: this client network made too many attempts; nothing was checked. */

@@ -22,6 +22,8 @@ import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.MessageRecord;
+import org.mailroom.protocol.FailedLogin;
+import org.mailroom.protocol.SessionLog;
 import org.mailroom.protocol.tls.LoginSecurity;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>The fields without {@code private} are read and changed by the verbs of this package; only this thread
  * touches them.
  */
-final class Pop3Session extends ChannelInboundHandlerAdapter {
+final class Pop3Session extends ChannelInboundHandlerAdapter implements FailedLogin.Queue {
 
     static final Logger LOG = LoggerFactory.getLogger(Pop3Session.class);
     private static final String NO_SUCH_MESSAGE = "-ERR no such message";
@@ -68,7 +70,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     /** The SASL exchange in progress: the next line is the client's response (RFC 5034 section 4). */
     SaslExchange exchange;
     /** The reply to a failed login waits for the guard's delay; lines queue meanwhile. */
-    boolean delaying;
+    private boolean delaying;
     LoginGuard.Connection guard;
     String account;
     private AutoCloseable maildropLock;
@@ -142,12 +144,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            LOG.debug("POP3 connection error from {}: {}", clientIp(ctx), cause.toString());
-        } else {
-            LOG.warn("POP3 session error from {}", clientIp(ctx), cause);
-            outcome = "error";
-        }
+        if (SessionLog.failure(LOG, "POP3", ctx, cause)) outcome = "error";
         closing = true;
         ctx.close();
     }
@@ -158,13 +155,14 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         releaseLock();
         pendingLines.clear();
         LOG.info("POP3 session closed: client={} user={} retrieved={} deleted={} result={}",
-                clientIp(ctx), loginName == null ? "-" : loginName, retrieved, deleted, outcome);
+                SessionLog.clientIp(ctx), loginName == null ? "-" : loginName, retrieved, deleted, outcome);
     }
 
     // ---- the queue of lines and the streaming of messages ----
 
     /** Handles the queued lines until one starts a transfer or a login delay; reads on only when neither runs. */
-    void drain() {
+    @Override
+    public void drain() {
         Object next;
         while (transfer == null && !delaying && !closing && (next = pendingLines.poll()) != null) {
             handle(next);
@@ -172,6 +170,11 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         if (closing) pendingLines.clear();
         ctx.flush();
         ctx.channel().config().setAutoRead(transfer == null && !delaying);
+    }
+
+    @Override
+    public void hold(boolean held) {
+        delaying = held;
     }
 
     /** Writes chunks of the message being sent while the channel takes them. */
@@ -232,7 +235,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             }
         } catch (Exception e) {
             // Never a stack trace to the client.
-            LOG.warn("POP3 command failed for {}", loginName == null ? clientIp(ctx) : loginName, e);
+            LOG.warn("POP3 command failed for {}", loginName == null ? SessionLog.clientIp(ctx) : loginName, e);
             reply("-ERR [SYS/TEMP] internal error");
         } finally {
             // The decoder waits after any line that reads STLS; unless TLS is starting, it reads on.
@@ -365,11 +368,5 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             LOG.warn("POP3 releasing the maildrop lock of {} failed", account, e);
         }
         maildropLock = null;
-    }
-
-    private static String clientIp(ChannelHandlerContext ctx) {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote instanceof InetSocketAddress) return ((InetSocketAddress) remote).getAddress().getHostAddress();
-        return String.valueOf(remote);
     }
 }
