@@ -8,7 +8,7 @@ import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.metrics.Metrics;
 
 /**
- * What a session does after a failed login (POP3, ManageSieve): count it, hold the refusal back for the
+ * What a session does after a failed login (POP3, IMAP, ManageSieve): count it, hold the refusal back for the
  * {@link LoginGuard}'s delay without a sleeping thread, and close after the last allowed failure. While the
  * refusal waits the session handles no further command (they queue, reads pause), so the next try waits too.
  */

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.slf4j.Logger;
 
-/** What a session's log lines say of its client and of a connection that fails (POP3, ManageSieve). */
+/** What a session's log lines say of its client and of a connection that fails (POP3, IMAP, ManageSieve). */
 public final class SessionLog {
 
     private SessionLog() {}

@@ -1,8 +1,5 @@
 package org.mailroom.protocol.imap;
 
-import java.time.Duration;
-import org.mailroom.core.metrics.Metrics;
-
 /** A failed LOGIN or AUTHENTICATE: the shared {@code LoginGuard} decides the delay and when to close. */
 public final class ImapLogin {
 
@@ -13,14 +10,8 @@ public final class ImapLogin {
      * session's thread; after the last allowed failure, BYE and close.
      */
     public static void failed(ImapSession session, Request request, String text) {
-        Metrics.get().loginFailed("imap");
-        Duration delay = session.guard().failed();
-        boolean close = session.guard().exhausted();
-        if (close) session.setOutcome("too many login failures");
-        if (delay.isZero()) {
-            reply(session, request, text, close);
-        } else {
-            session.afterDelay(delay, !close, () -> reply(session, request, text, close));
+        if (session.refuseLogin(close -> reply(session, request, text, close))) {
+            session.setOutcome("too many login failures");
         }
     }
 

@@ -9,11 +9,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslChannel;
 import org.mailroom.core.auth.SaslMechanisms;
@@ -23,6 +22,8 @@ import org.mailroom.core.store.SpecialMailboxes;
 import org.mailroom.core.store.Mailbox;
 import org.mailroom.core.store.MailboxEvent;
 import org.mailroom.core.store.Quota;
+import org.mailroom.protocol.FailedLogin;
+import org.mailroom.protocol.SessionLog;
 import org.mailroom.protocol.tls.LoginSecurity;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * a failed login waits for the shared {@link LoginGuard}'s delay without holding this thread: commands that arrive
  * meanwhile are queued and the channel stops reading.
  */
-public final class ImapSession extends ChannelInboundHandlerAdapter {
+public final class ImapSession extends ChannelInboundHandlerAdapter implements FailedLogin.Queue {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
 
@@ -160,7 +161,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
                 }
             }
         } catch (Exception e) {
-            LOG.warn("IMAP command failed for {}", account == null ? clientIp() : account, e);
+            LOG.warn("IMAP command failed for {}", account == null ? SessionLog.clientIp(ctx) : account, e);
             send("* BAD [SERVERBUG] Internal error");
         } finally {
             // The decoder waits after any line that reads "tag STARTTLS"; unless TLS is starting, it reads on.
@@ -193,12 +194,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            LOG.debug("IMAP connection error from {}: {}", clientIp(), cause.toString());
-        } else {
-            LOG.warn("IMAP session error from {}", clientIp(), cause);
-            outcome = "error";
-        }
+        if (SessionLog.failure(LOG, "IMAP", ctx, cause)) outcome = "error";
         ctx.close();
     }
 
@@ -207,8 +203,8 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
         stopListening();
         dropWaiting();
         if (out != null) out.release();
-        LOG.info("IMAP session closed: client={} user={} result={}", clientIp(), account == null ? "-" : account,
-                outcome);
+        LOG.info("IMAP session closed: client={} user={} result={}", SessionLog.clientIp(ctx),
+                account == null ? "-" : account, outcome);
     }
 
     /** Commands queued behind a login delay that will never run give their literal memory back. */
@@ -385,22 +381,30 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Runs {@code reply} after {@code delay} (a failed login's, {@link ImapLogin#failed}) without holding this
-     * thread: the channel stops reading, commands that arrive meanwhile queue, and run after the reply.
+     * Refuses a failed login through {@link FailedLogin} ({@link ImapLogin#failed}): after the guard's delay, without
+     * holding this thread; meanwhile the channel stops reading and commands queue, to run after the refusal.
+     *
+     * @param refusal writes the tagged NO; given true after the last allowed failure, when it also closes
+     * @return whether this was the last allowed failure
      */
-    void afterDelay(Duration delay, boolean readOn, Runnable reply) {
-        delaying = true;
-        ctx.channel().config().setAutoRead(false);
-        ctx.executor().schedule(() -> {
-            delaying = false;
-            if (!ctx.channel().isActive()) return;
-            reply.run();
-            if (readOn) ctx.channel().config().setAutoRead(true);
-            Object next;
-            while (!delaying && state != State.LOGOUT && (next = waiting.poll()) != null) handle(next);
-            if (state == State.LOGOUT) dropWaiting();
-            flush();
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    boolean refuseLogin(Consumer<Boolean> refusal) {
+        return FailedLogin.refuse("imap", guard, ctx, this, refusal);
+    }
+
+    @Override
+    public void hold(boolean held) {
+        delaying = held;
+        if (held) ctx.channel().config().setAutoRead(false);
+    }
+
+    /** After a failed login's NO: reads on unless it closed, and runs the commands that queued meanwhile. */
+    @Override
+    public void drain() {
+        if (state != State.LOGOUT) ctx.channel().config().setAutoRead(true);
+        Object next;
+        while (!delaying && state != State.LOGOUT && (next = waiting.poll()) != null) handle(next);
+        if (state == State.LOGOUT) dropWaiting();
+        flush();
     }
 
     void setOutcome(String outcome) {
@@ -488,10 +492,5 @@ public final class ImapSession extends ChannelInboundHandlerAdapter {
             LOG.debug("unsubscribing", e);
         }
         storeSubscription = null;
-    }
-
-    private String clientIp() {
-        if (ctx == null) return null;
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
     }
 }
