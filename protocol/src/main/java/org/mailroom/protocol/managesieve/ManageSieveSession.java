@@ -39,7 +39,7 @@ final class ManageSieveSession extends ChannelInboundHandlerAdapter implements F
 
     static final Logger LOG = LoggerFactory.getLogger(ManageSieveSession.class);
 
-    /** RFC 5804 section 1.4 (the third state, TLS negotiation, is the decoder's AWAIT_TLS). */
+    /** RFC 5804 section 1.4 (the third state, TLS negotiation, is the decoder's STARTTLS pause: PausingDecoder). */
     enum State { NOT_AUTHENTICATED, AUTHENTICATED }
 
     /** Commands that fail to parse or are unknown, then BYE: a client this confused is not a mail client. */

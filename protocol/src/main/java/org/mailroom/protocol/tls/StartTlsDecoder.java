@@ -10,10 +10,11 @@ import io.netty.channel.ChannelInboundHandler;
  *
  * <p>The contract, which is what makes the STARTTLS injection check (CVE-2011-0411) sound:
  * <ol>
- *   <li>When the decoder has produced a STARTTLS command (SMTP {@code STARTTLS}, IMAP {@code tag STARTTLS},
- *       POP3 {@code STLS}) it stops decoding: it enters a mode such as {@code AWAIT_TLS} in which
- *       {@code decode} leaves every further byte in its buffer. Otherwise a command pipelined behind STARTTLS
- *       would already be decoded and on its way to the session before anyone could look.</li>
+ *   <li>When the decoder has produced a STARTTLS command (SMTP and ManageSieve {@code STARTTLS}, IMAP
+ *       {@code tag STARTTLS}, POP3 {@code STLS}) it stops decoding (SMTP's {@code PAUSED} mode, the others'
+ *       {@link PausingDecoder#awaitTls()}): {@code decode} then leaves every further byte in its buffer.
+ *       Otherwise a command pipelined behind STARTTLS would already be decoded and on its way to the session
+ *       before anyone could look.</li>
  *   <li>{@link #bufferedBytes()} counts the bytes held but not decoded (with Netty's
  *       {@code ByteToMessageDecoder}: {@code actualReadableBytes()}).</li>
  *   <li>{@link #resume()} returns to normal decoding. {@link StartTls} calls it right after it put the
