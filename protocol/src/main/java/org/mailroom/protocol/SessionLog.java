@@ -2,20 +2,27 @@ package org.mailroom.protocol;
 
 import io.netty.channel.ChannelHandlerContext;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import org.slf4j.Logger;
 
-/** What a session's log lines say of its client and of a connection that fails (POP3, IMAP, ManageSieve). */
+/**
+ * Who a session's client is, for its log lines and its login guard, and what the log says of a connection that
+ * fails (POP3, IMAP, ManageSieve).
+ */
 public final class SessionLog {
 
     private SessionLog() {}
 
+    /** The client's IP address, or null when the channel's address is not an IP one (the guard's shared bucket). */
+    public static InetAddress clientAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress remote ? remote.getAddress() : null;
+    }
+
     /** The client's IP address, or the channel's address as it is when it is not an IP one. */
     public static String clientIp(ChannelHandlerContext ctx) {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote instanceof InetSocketAddress) return ((InetSocketAddress) remote).getAddress().getHostAddress();
-        return String.valueOf(remote);
+        InetAddress address = clientAddress(ctx);
+        return address != null ? address.getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
     }
 
     /**

@@ -6,8 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
@@ -105,8 +103,7 @@ public final class ImapSession extends ChannelInboundHandlerAdapter implements F
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         out = new ImapOutput(ctx, settings.idleTimeout().toMillis());
-        SocketAddress remote = ctx.channel().remoteAddress();
-        guard = loginGuard.connection(remote instanceof InetSocketAddress a ? a.getAddress() : null);
+        guard = loginGuard.connection(SessionLog.clientAddress(ctx));
         SslHandler implicitTls = ctx.pipeline().get(SslHandler.class);
         if (implicitTls != null && !implicitTls.handshakeFuture().isDone()) {
             // Port 993: greet after the handshake, whose certificate SCRAM-SHA-256-PLUS binds to, so that the

@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.TreeSet;
@@ -88,8 +86,7 @@ final class ManageSieveSession extends ChannelInboundHandlerAdapter implements F
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        SocketAddress remote = ctx.channel().remoteAddress();
-        guard = loginGuard.connection(remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null);
+        guard = loginGuard.connection(SessionLog.clientAddress(ctx));
         // RFC 5804 section 1.7: the greeting is the capability list.
         ctx.writeAndFlush(capabilities() + "OK \"" + settings.hostname() + " Mailroom ManageSieve ready\"");
     }

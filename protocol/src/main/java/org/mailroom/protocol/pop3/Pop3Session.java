@@ -8,8 +8,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -102,8 +100,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter implements FailedLo
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        SocketAddress remote = ctx.channel().remoteAddress();
-        guard = loginGuard.connection(remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null);
+        guard = loginGuard.connection(SessionLog.clientAddress(ctx));
         // No APOP, so no timestamp in the greeting (RFC 1939 section 7).
         ctx.writeAndFlush("+OK " + settings.hostname() + " Mailroom POP3 ready");
     }
