@@ -160,14 +160,17 @@ final class Delivery implements AutoCloseable {
         return router;
     }
 
+    /** The bounces and delivery notices; null before {@link #start}. */
     Bounces bounces() {
         return bounces;
     }
 
+    /** The outbound queue's runner; null before {@link #start}. */
     QueueRunner queueRunner() {
         return queueRunner;
     }
 
+    /** Null before {@link #start} and when {@code outbound.tls_reports} is off. */
     TlsReportSender tlsReportSender() {
         return tlsReportSender;
     }
