@@ -20,7 +20,6 @@ import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.Directory;
 import org.mailroom.server.admin.StoreOptions;
 import org.mailroom.server.config.Config;
-import org.mailroom.server.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -55,14 +54,8 @@ final class DemoCommand implements Callable<Integer> {
         if (!options.dataDirGiven()) options.useDataDir(Files.createTempDirectory("mailroom-demo-"));
         DEMO_LISTENERS.forEach(options::setDefault);
         options.setDefault("server.hostname", "\"localhost\"");
-        Config config;
-        try {
-            options.writeDefaultFileIfMissing();
-            config = options.config();
-        } catch (ConfigException e) {
-            System.err.println("mailroom: " + e.getMessage());
-            return 1;
-        }
+        Config config = ServeCommand.loadConfig(options);
+        if (config == null) return 1;
         return ServeCommand.runUntilStopped(config, options::config, server -> {
             populate(server);
             printHowToConnect(server, System.out);

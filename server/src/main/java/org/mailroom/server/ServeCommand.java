@@ -1,5 +1,6 @@
 package org.mailroom.server;
 
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -22,15 +23,19 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config;
+        Config config = loadConfig(options);
+        return config == null ? 1 : runUntilStopped(config, options::config, null);
+    }
+
+    /** The configuration, the default file written first where there is none; null once stderr says what is wrong. */
+    static Config loadConfig(StoreOptions options) throws IOException {
         try {
             options.writeDefaultFileIfMissing();
-            config = options.config();
+            return options.config();
         } catch (ConfigException e) {
             System.err.println("mailroom: " + e.getMessage());
-            return 1;
+            return null;
         }
-        return runUntilStopped(config, options::config, null);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.mailroom.core.dns.DnsResolver;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -96,13 +97,10 @@ public final class DnsjavaResolver implements DnsResolver {
 
     @Override
     public Answer<Mx> mx(String domain) {
-        Lookup lookup = lookup(domain, Type.MX);
-        List<Mx> mx = new ArrayList<>();
-        for (Record r : lookup.records()) {
+        return answer(domain, Type.MX, r -> {
             MXRecord m = (MXRecord) r;
-            mx.add(new Mx(m.getPriority(), hostName(m.getTarget())));
-        }
-        return new Answer<>(lookup.status(), mx, lookup.detail(), lookup.authenticated());
+            return new Mx(m.getPriority(), hostName(m.getTarget()));
+        });
     }
 
     @Override
@@ -151,12 +149,17 @@ public final class DnsjavaResolver implements DnsResolver {
 
     @Override
     public Answer<Tlsa> tlsa(String name) {
-        Lookup lookup = lookup(name, Type.TLSA);
-        List<Tlsa> found = new ArrayList<>();
-        for (Record r : lookup.records()) {
+        return answer(name, Type.TLSA, r -> {
             TLSARecord t = (TLSARecord) r;
-            found.add(new Tlsa(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(), t.getCertificateAssociationData()));
-        }
+            return new Tlsa(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(), t.getCertificateAssociationData());
+        });
+    }
+
+    /** Each record of one lookup as {@code read} makes it, with whether DNSSEC validated them (MX and TLSA for DANE). */
+    private <T> Answer<T> answer(String name, int type, Function<Record, T> read) {
+        Lookup lookup = lookup(name, type);
+        List<T> found = new ArrayList<>();
+        for (Record r : lookup.records()) found.add(read.apply(r));
         return new Answer<>(lookup.status(), found, lookup.detail(), lookup.authenticated());
     }
 

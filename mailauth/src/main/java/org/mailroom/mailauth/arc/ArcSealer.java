@@ -73,15 +73,8 @@ public final class ArcSealer {
             names.add("DKIM-Signature");
         }
         String bodyHash = Base64.getEncoder().encodeToString(bodies.get(Canonicalization.RELAXED, -1).hash());
-        FieldFolder amsField = new FieldFolder(ArcChain.MESSAGE_SIGNATURE)
-                .tag("i", Integer.toString(instance))
-                .tag("a", key.algorithm().tag())
-                .tag("c", "relaxed/relaxed")
-                .tag("d", key.domain())
-                .tag("s", key.selector())
-                .tag("t", Long.toString(now))
-                .tag("h", String.join(":", names))
-                .tag("bh", bodyHash);
+        FieldFolder amsField = DkimSigner.signatureTags(
+                new FieldFolder(ArcChain.MESSAGE_SIGNATURE).tag("i", Integer.toString(instance)), key, now, names, bodyHash);
         String ams = DkimSigner.signField(amsField, header, names, key);
 
         FieldFolder sealField = new FieldFolder(ArcChain.SEAL)

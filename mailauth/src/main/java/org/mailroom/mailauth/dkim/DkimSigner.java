@@ -60,18 +60,25 @@ public final class DkimSigner {
         long now = clock.instant().getEpochSecond();
         StringBuilder out = new StringBuilder();
         for (DkimKey key : keys) {
-            FieldFolder field = new FieldFolder("DKIM-Signature")
-                    .tag("v", "1")
-                    .tag("a", key.algorithm().tag())
-                    .tag("c", "relaxed/relaxed")
-                    .tag("d", key.domain())
-                    .tag("s", key.selector())
-                    .tag("t", Long.toString(now))
-                    .tag("h", String.join(":", names))
-                    .tag("bh", bodyHash);
+            FieldFolder field = signatureTags(new FieldFolder("DKIM-Signature").tag("v", "1"), key, now, names, bodyHash);
             out.append(signField(field, header, names, key));
         }
         return out.toString();
+    }
+
+    /**
+     * Adds the tags after a signature's first one ({@code v=1} for DKIM, {@code i=} for the ARC message signature),
+     * in the order both write them: algorithm, relaxed/relaxed, domain, selector, time, signed fields, body hash.
+     */
+    public static FieldFolder signatureTags(FieldFolder field, DkimKey key, long now, List<String> names,
+            String bodyHash) {
+        return field.tag("a", key.algorithm().tag())
+                .tag("c", "relaxed/relaxed")
+                .tag("d", key.domain())
+                .tag("s", key.selector())
+                .tag("t", Long.toString(now))
+                .tag("h", String.join(":", names))
+                .tag("bh", bodyHash);
     }
 
     /**

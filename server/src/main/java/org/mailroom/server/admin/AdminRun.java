@@ -34,6 +34,11 @@ final class AdminRun {
         void run(Config config, AdminOperations admin, PrintWriter out) throws IOException, AdminException;
     }
 
+    /** The work of a command, given its configuration, stdout and stderr. */
+    interface Work {
+        void run(Config config, PrintWriter out, PrintWriter err) throws IOException, AdminException;
+    }
+
     private AdminRun() {}
 
     /**
@@ -42,35 +47,16 @@ final class AdminRun {
      * at once), else on the store directly, as when no server runs. The line on stderr says which.
      */
     static int operate(CommandSpec spec, StoreOptions store, DirectoryOpener opener, Clock clock, Operation action) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            Config config = store.config();
-            RemoteAdmin.Found server = RemoteAdmin.find(config.server().dataDir());
-            if (server.admin() != null) {
-                err.println("mailroom: through the running server at " + server.admin().url());
-                err.flush();
-                action.run(config, server.admin(), out);
-            } else {
-                if (server.note() != null) {
-                    err.println("mailroom: " + server.note() + "; working on the data directory directly");
-                    err.flush();
-                }
-                try (DirectoryOpener.Handle handle = opener.open(config)) {
-                    action.run(config, new DirectoryAdmin(handle.directory(), clock, config.dkim().rotation()), out);
-                }
+        return report(spec, store, (config, out, err) -> {
+            RemoteAdmin server = runningServer(config, err);
+            if (server != null) {
+                action.run(config, server, out);
+                return;
             }
-            out.flush();
-            return 0;
-        } catch (AdminException | ConfigException | MailStoreException e) {
-            return fail(err, e.getMessage());
-        } catch (IOException e) {
-            return fail(err, "storage error: " + e.getMessage());
-        } catch (RuntimeException e) {
-            return fail(err, "internal error: " + e);
-        } finally {
-            out.flush();
-        }
+            try (DirectoryOpener.Handle handle = opener.open(config)) {
+                action.run(config, new DirectoryAdmin(handle.directory(), clock, config.dkim().rotation()), out);
+            }
+        });
     }
 
     static int run(CommandSpec spec, StoreOptions store, DirectoryOpener opener, Action action) {
@@ -78,13 +64,19 @@ final class AdminRun {
     }
 
     static int run(CommandSpec spec, StoreOptions store, DirectoryOpener opener, ConfiguredAction action) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            Config config = store.config();
+        return report(spec, store, (config, out, err) -> {
             try (DirectoryOpener.Handle handle = opener.open(config)) {
                 action.run(config, handle.directory(), out);
             }
+        });
+    }
+
+    /** Loads the configuration and does the work: 0, or 1 after one line on stderr saying what failed. */
+    static int report(CommandSpec spec, StoreOptions store, Work work) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            work.run(store.config(), out, err);
             out.flush();
             return 0;
         } catch (AdminException | ConfigException | MailStoreException e) {
@@ -96,6 +88,31 @@ final class AdminRun {
             return fail(err, "internal error: " + e);
         } finally {
             out.flush();
+        }
+    }
+
+    /**
+     * The admin API of the server running on this data directory, or null to work on the store directly; a line
+     * on stderr says which (and why not, when a server seems to run but cannot be reached).
+     */
+    static RemoteAdmin runningServer(Config config, PrintWriter err) {
+        RemoteAdmin.Found server = RemoteAdmin.find(config.server().dataDir());
+        if (server.admin() != null) {
+            err.println("mailroom: through the running server at " + server.admin().url());
+            err.flush();
+        } else if (server.note() != null) {
+            err.println("mailroom: " + server.note() + "; working on the data directory directly");
+            err.flush();
+        }
+        return server.admin();
+    }
+
+    /** Closes what a command opened for its work, once the work is done: a failure then has nothing to lose. */
+    static void closeAfterWork(AutoCloseable opened) {
+        try {
+            opened.close();
+        } catch (Exception e) {
+            // the work is done and its output written
         }
     }
 

@@ -1,5 +1,6 @@
 package org.mailroom.server.admin;
 
+import java.io.IOException;
 import org.mailroom.core.store.Directory.AliasEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,20 +28,14 @@ public final class AliasCommand {
     int add(@Parameters(index = "0", paramLabel = "SOURCE") String sourceText,
             @Parameters(index = "1", paramLabel = "TARGET") String targetText,
             @Mixin StoreOptions store) {
-        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
-            AliasEntry alias = admin.addAlias(sourceText, targetText);
-            out.println("alias " + alias.source() + " -> " + alias.target() + " added");
-        });
+        return change(store, AdminOperations::addAlias, sourceText, targetText, "added");
     }
 
     @Command(name = "remove", description = "Stop delivering mail for SOURCE to TARGET.", mixinStandardHelpOptions = true)
     int remove(@Parameters(index = "0", paramLabel = "SOURCE") String sourceText,
                @Parameters(index = "1", paramLabel = "TARGET") String targetText,
                @Mixin StoreOptions store) {
-        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
-            AliasEntry alias = admin.removeAlias(sourceText, targetText);
-            out.println("alias " + alias.source() + " -> " + alias.target() + " removed");
-        });
+        return change(store, AdminOperations::removeAlias, sourceText, targetText, "removed");
     }
 
     @Command(name = "list", description = "List aliases, one \"SOURCE TARGET\" per line.", mixinStandardHelpOptions = true)
@@ -48,6 +43,18 @@ public final class AliasCommand {
              @Mixin StoreOptions store) {
         return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
             for (AliasEntry alias : admin.aliases(only)) out.println(alias.source() + " " + alias.target());
+        });
+    }
+
+    private interface Change {
+        AliasEntry apply(AdminOperations admin, String source, String target) throws IOException, AdminException;
+    }
+
+    /** Adds or removes one alias, and a line naming it. */
+    private int change(StoreOptions store, Change change, String source, String target, String done) {
+        return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
+            AliasEntry alias = change.apply(admin, source, target);
+            out.println("alias " + alias.source() + " -> " + alias.target() + " " + done);
         });
     }
 }

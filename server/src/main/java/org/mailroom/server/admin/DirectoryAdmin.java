@@ -119,9 +119,7 @@ public final class DirectoryAdmin implements AdminOperations {
         MailAddress address = AdminRun.address(text);
         String account = address.canonical();
         requireLocalDomain(address.domain());
-        if (directory.lookup(address) instanceof Directory.Local) {
-            throw new AdminException(Kind.CONFLICT, "account '" + account + "' exists already");
-        }
+        if (directory.lookup(address) instanceof Directory.Local) throw accountExists(account);
         return account;
     }
 
@@ -132,7 +130,7 @@ public final class DirectoryAdmin implements AdminOperations {
         try {
             directory.addAccount(account, password);
         } catch (MailStoreException.AlreadyExists e) {
-            throw new AdminException(Kind.CONFLICT, "account '" + account + "' exists already");
+            throw accountExists(account);
         }
     }
 
@@ -140,37 +138,28 @@ public final class DirectoryAdmin implements AdminOperations {
     @Override
     public String checkAccount(String text) throws IOException, AdminException {
         MailAddress address = AdminRun.address(text);
-        String account = address.canonical();
-        if (!(directory.lookup(address) instanceof Directory.Local)) throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
-        return account;
+        if (!(directory.lookup(address) instanceof Directory.Local)) throw noAccount(address.canonical());
+        return address.canonical();
     }
 
     /** Sets the password of the account that {@link #checkAccount} returned. The caller clears {@code password}. */
     @Override
     public void setPassword(String account, char[] password) throws IOException, AdminException {
         requirePassword(password);
-        try {
-            directory.setPassword(account, password);
-        } catch (MailStoreException.NotFound e) {
-            throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
-        }
+        onAccount(account, () -> directory.setPassword(account, password));
     }
 
     @Override
     public String removeAccount(String text) throws IOException, AdminException {
         String account = AdminRun.address(text).canonical();
-        if (!directory.removeAccount(account)) throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
+        if (!directory.removeAccount(account)) throw noAccount(account);
         return account;
     }
 
     /** The account's own storage limit; empty when the configured default ({@code limits.mailbox_quota}) applies. */
     @Override
     public OptionalLong quota(String account) throws IOException, AdminException {
-        try {
-            return directory.quota(account);
-        } catch (MailStoreException.NotFound e) {
-            throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
-        }
+        return ofAccount(account, () -> directory.quota(account));
     }
 
     /**
@@ -180,27 +169,19 @@ public final class DirectoryAdmin implements AdminOperations {
     @Override
     public String setDisabled(String text, boolean disabled) throws IOException, AdminException {
         String account = AdminRun.address(text).canonical();
-        if (!directory.setDisabled(account, disabled)) throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
+        if (!directory.setDisabled(account, disabled)) throw noAccount(account);
         return account;
     }
 
     /** Whether the account is disabled. */
     public boolean isDisabled(String account) throws IOException, AdminException {
-        try {
-            return directory.isDisabled(account);
-        } catch (MailStoreException.NotFound e) {
-            throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
-        }
+        return ofAccount(account, () -> directory.isDisabled(account));
     }
 
     /** Sets the account's own storage limit (0: none), or clears it (empty) so that the default applies. */
     @Override
     public void setQuota(String account, OptionalLong bytes) throws IOException, AdminException {
-        try {
-            directory.setQuota(account, bytes);
-        } catch (MailStoreException.NotFound e) {
-            throw new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
-        }
+        onAccount(account, () -> directory.setQuota(account, bytes));
     }
 
     /** "none" clears the account's own limit; anything else is a size as the configuration reads them. */
@@ -212,6 +193,41 @@ public final class DirectoryAdmin implements AdminOperations {
             throw new AdminException("quota: " + (e.getMessage() == null ? "size too large" : e.getMessage())
                     + ", or none");
         }
+    }
+
+    /** A read of one account's data from the store. */
+    private interface AccountRead<T> {
+        T read() throws IOException;
+    }
+
+    /** A change to one account in the store. */
+    private interface AccountChange {
+        void apply() throws IOException;
+    }
+
+    /** Reads from the store; an account it does not have becomes NOT_FOUND, naming it. */
+    private static <T> T ofAccount(String account, AccountRead<T> read) throws IOException, AdminException {
+        try {
+            return read.read();
+        } catch (MailStoreException.NotFound e) {
+            throw noAccount(account);
+        }
+    }
+
+    /** Changes the store; an account it does not have becomes NOT_FOUND, naming it. */
+    private static void onAccount(String account, AccountChange change) throws IOException, AdminException {
+        ofAccount(account, () -> {
+            change.apply();
+            return null;
+        });
+    }
+
+    private static AdminException noAccount(String account) {
+        return new AdminException(Kind.NOT_FOUND, "no account '" + account + "'");
+    }
+
+    private static AdminException accountExists(String account) {
+        return new AdminException(Kind.CONFLICT, "account '" + account + "' exists already");
     }
 
     private static void requirePassword(char[] password) throws AdminException {
@@ -271,7 +287,7 @@ public final class DirectoryAdmin implements AdminOperations {
             return password;
         } catch (MailStoreException.NotFound e) {
             Arrays.fill(password, '\0');
-            throw new AdminException(Kind.NOT_FOUND, "no account '" + canonical + "'");
+            throw noAccount(canonical);
         } catch (MailStoreException.AlreadyExists e) {
             Arrays.fill(password, '\0');
             throw new AdminException(Kind.CONFLICT, canonical + " has an app password named '" + name + "' already");
@@ -281,11 +297,7 @@ public final class DirectoryAdmin implements AdminOperations {
     @Override
     public List<Directory.AppPassword> appPasswords(String account) throws IOException, AdminException {
         String canonical = AdminRun.address(account).canonical();
-        try {
-            return directory.appPasswords(canonical);
-        } catch (MailStoreException.NotFound e) {
-            throw new AdminException(Kind.NOT_FOUND, "no account '" + canonical + "'");
-        }
+        return ofAccount(canonical, () -> directory.appPasswords(canonical));
     }
 
     @Override

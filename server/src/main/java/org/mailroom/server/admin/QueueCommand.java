@@ -8,11 +8,11 @@ import java.util.List;
 import org.mailroom.core.delivery.Router;
 import org.mailroom.core.store.BlobStore;
 import org.mailroom.core.store.MailQueue;
+import org.mailroom.core.store.MailStoreException;
 import org.mailroom.delivery.Bounces;
 import org.mailroom.delivery.LocalDelivery;
 import org.mailroom.delivery.QueueDelivery;
 import org.mailroom.server.config.Config;
-import org.mailroom.server.config.ConfigException;
 import org.mailroom.server.Server;
 import org.mailroom.storage.Storage;
 import picocli.CommandLine.Command;
@@ -131,59 +131,46 @@ public final class QueueCommand {
     @Command(name = "delete", description = "Remove a message without delivering it or telling the sender.",
             mixinStandardHelpOptions = true)
     int delete(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
-        return run(store, (o, out) -> {
-            o.delete(id);
-            out.println(id + " deleted");
-        });
+        return change(store, id, QueueOperations::delete, "deleted");
     }
 
     @Command(name = "bounce", description = "Give up on a message now: its sender gets a bounce.",
             mixinStandardHelpOptions = true)
     int bounce(@Parameters(paramLabel = "ID") String id, @Mixin StoreOptions store) {
+        return change(store, id, QueueOperations::bounce, "bounced");
+    }
+
+    private interface Change {
+        void apply(QueueOperations queue, String id) throws IOException, AdminException;
+    }
+
+    /** One message changed by its id, and a line saying what became of it. */
+    private int change(StoreOptions store, String id, Change change, String done) {
         return run(store, (o, out) -> {
-            o.bounce(id);
-            out.println(id + " bounced");
+            change.apply(o, id);
+            out.println(id + " " + done);
         });
     }
 
     private int run(StoreOptions store, Action action) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            Config config = store.config();
-            // Through the running server when there is one (AdminRun.operate says why), else on the queue itself.
-            RemoteAdmin.Found server = RemoteAdmin.find(config.server().dataDir());
-            if (server.admin() != null) {
-                err.println("mailroom: through the running server at " + server.admin().url());
-                err.flush();
-                action.run(server.admin(), out);
-                out.flush();
-                return 0;
-            }
-            if (server.note() != null) {
-                err.println("mailroom: " + server.note() + "; working on the data directory directly");
-                err.flush();
-            }
-            Opened opened = opener.open(config);
+        return AdminRun.report(spec, store, (config, out, err) -> {
             try {
-                action.run(opened.admin(), out);
-            } finally {
-                try {
-                    opened.onClose().close();
-                } catch (Exception e) {
-                    // closing after the work: nothing left to save
+                // Through the running server when there is one (AdminRun.operate says why), else on the queue itself.
+                RemoteAdmin server = AdminRun.runningServer(config, err);
+                if (server != null) {
+                    action.run(server, out);
+                    return;
                 }
+                Opened opened = opener.open(config);
+                try {
+                    action.run(opened.admin(), out);
+                } finally {
+                    AdminRun.closeAfterWork(opened.onClose());
+                }
+            } catch (MailStoreException e) {
+                // The queue commands name a failing store a storage error, as they always have.
+                throw new IOException(e.getMessage(), e);
             }
-            out.flush();
-            return 0;
-        } catch (AdminException | ConfigException e) {
-            return AdminRun.fail(err, e.getMessage());
-        } catch (IOException e) {
-            return AdminRun.fail(err, "storage error: " + e.getMessage());
-        } catch (RuntimeException e) {
-            return AdminRun.fail(err, "internal error: " + e);
-        } finally {
-            out.flush();
-        }
+        });
     }
 }

@@ -11,11 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.mailroom.core.store.Directory;
-import org.mailroom.core.store.MailStoreException;
 import org.mailroom.core.store.SieveScripts;
 import org.mailroom.server.Server;
 import org.mailroom.server.config.Config;
-import org.mailroom.server.config.ConfigException;
 import org.mailroom.storage.Storage;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -121,8 +119,7 @@ public final class SieveCommand {
     int get(@ArgGroup(exclusive = false) Global global,
             @Parameters(paramLabel = "USER NAME", arity = "0..2") java.util.List<String> args,
             @Mixin StoreOptions store) {
-        return run(store, (admin, out) -> {
-            Target target = target(admin, global, args);
+        return onScript(global, args, store, (admin, target, out) -> {
             String text = admin.get(target.owner, target.name).text();
             out.print(text);
             if (!text.endsWith("\n")) out.println();
@@ -166,14 +163,22 @@ public final class SieveCommand {
     int delete(@ArgGroup(exclusive = false) Global global,
                @Parameters(paramLabel = "USER NAME", arity = "0..2") java.util.List<String> args,
                @Mixin StoreOptions store) {
-        return run(store, (admin, out) -> {
-            Target target = target(admin, global, args);
+        return onScript(global, args, store, (admin, target, out) -> {
             admin.delete(target.owner, target.name);
             out.println("script '" + target.name + "' of " + target.owner + " deleted");
         });
     }
 
     private record Target(String owner, String name) {}
+
+    private interface ScriptAction {
+        void run(SieveAdmin admin, Target target, PrintWriter out) throws IOException, AdminException;
+    }
+
+    /** Works on the one script that USER NAME or --domain DOMAIN --before|--after names. */
+    private int onScript(Global global, java.util.List<String> args, StoreOptions store, ScriptAction action) {
+        return run(store, (admin, out) -> action.run(admin, target(admin, global, args), out));
+    }
 
     private static Target target(SieveAdmin admin, Global global, java.util.List<String> args)
             throws IOException, AdminException {
@@ -203,31 +208,14 @@ public final class SieveCommand {
     }
 
     private int run(StoreOptions store, Action action) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            Config config = store.config();
+        return AdminRun.report(spec, store, (config, out, err) -> {
             Opened opened = opener.open(config);
             try {
                 action.run(new SieveAdmin(opened.directory(), opened.scripts(), config.sieve().maxScriptSize(),
                         config.sieve().maxScripts()), out);
             } finally {
-                try {
-                    opened.onClose().close();
-                } catch (Exception e) {
-                    // closing after the work is done: nothing to report
-                }
+                AdminRun.closeAfterWork(opened.onClose());
             }
-            out.flush();
-            return 0;
-        } catch (AdminException | ConfigException | MailStoreException e) {
-            return AdminRun.fail(err, e.getMessage());
-        } catch (IOException e) {
-            return AdminRun.fail(err, "storage error: " + e.getMessage());
-        } catch (RuntimeException e) {
-            return AdminRun.fail(err, "internal error: " + e);
-        } finally {
-            out.flush();
-        }
+        });
     }
 }

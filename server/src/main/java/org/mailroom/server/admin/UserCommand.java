@@ -64,12 +64,7 @@ public final class UserCommand {
         return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
             // Check before asking, so nobody types a password for nothing.
             String account = admin.checkNewAccount(text);
-            char[] password = readPassword(source, account);
-            try {
-                admin.addAccount(account, password);
-            } finally {
-                Arrays.fill(password, '\0');
-            }
+            withPassword(source, account, password -> admin.addAccount(account, password));
             out.println("account " + account + " added");
         });
     }
@@ -80,12 +75,7 @@ public final class UserCommand {
                @Mixin StoreOptions store) {
         return AdminRun.operate(spec, store, opener, java.time.Clock.systemUTC(), (config, admin, out) -> {
             String account = admin.checkAccount(text);
-            char[] password = readPassword(source, account);
-            try {
-                admin.setPassword(account, password);
-            } finally {
-                Arrays.fill(password, '\0');
-            }
+            withPassword(source, account, password -> admin.setPassword(account, password));
             out.println("password of " + account + " changed");
         });
     }
@@ -172,6 +162,20 @@ public final class UserCommand {
                     throw new IllegalStateException(String.valueOf(action));
             }
         });
+    }
+
+    private interface PasswordUse {
+        void accept(char[] password) throws IOException, AdminException;
+    }
+
+    /** Reads the password for {@code account}, hands it over and clears it, whatever happens. */
+    private void withPassword(PasswordSource source, String account, PasswordUse use) throws IOException, AdminException {
+        char[] password = readPassword(source, account);
+        try {
+            use.accept(password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
     }
 
     private char[] readPassword(PasswordSource source, String account) throws IOException, AdminException {

@@ -1,5 +1,6 @@
 package org.mailroom.server.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -59,14 +60,23 @@ public final class AdminHttpServer implements AutoCloseable {
     @SuppressWarnings("deprecation")
     public InetSocketAddress start(InetSocketAddress address) throws IOException {
         return listener.start(loops.boss(), loops.workers(), address, ch -> {
-            ChannelPipeline p = ch.pipeline();
-            if (tls != null) p.addLast("tls", tls.newHandler(ch.alloc()));
-            p.addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-            p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                    .setMaxInitialLineLength(MAX_LINE).setMaxHeaderSize(MAX_HEADERS)));
-            p.addLast("aggregate", new HttpObjectAggregator(MAX_BODY));
+            ChannelPipeline p = httpPipeline(ch, tls);
             p.addLast(loops.blocking(), "requests", handler);
         });
+    }
+
+    /**
+     * What both HTTP listeners (admin and autoconfig) put before their request handler: TLS when {@code tls} is
+     * given, the idle timeout, and HTTP/1.1 with bounded lines, headers and bodies.
+     */
+    static ChannelPipeline httpPipeline(Channel ch, TlsContext tls) {
+        ChannelPipeline p = ch.pipeline();
+        if (tls != null) p.addLast("tls", tls.newHandler(ch.alloc()));
+        p.addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_LINE).setMaxHeaderSize(MAX_HEADERS)));
+        p.addLast("aggregate", new HttpObjectAggregator(MAX_BODY));
+        return p;
     }
 
     /** Whether the listener is bound and accepting. */

@@ -1,13 +1,8 @@
 package org.mailroom.server.http;
 
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.mailroom.core.store.Directory;
 import org.mailroom.protocol.EventLoops;
 import org.mailroom.protocol.Listener;
@@ -39,12 +34,7 @@ public final class AutoconfigHttpServer implements AutoCloseable {
     @SuppressWarnings("deprecation") // addLast(EventExecutorGroup, ...): see AdminHttpServer
     public InetSocketAddress start(InetSocketAddress address) throws IOException {
         return listener.start(loops.boss(), loops.workers(), address, ch -> {
-            ChannelPipeline p = ch.pipeline();
-            if (tls != null) p.addLast("tls", tls.newHandler(ch.alloc()));
-            p.addLast("idle", new IdleStateHandler(0, 0, AdminHttpServer.IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-            p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                    .setMaxInitialLineLength(AdminHttpServer.MAX_LINE).setMaxHeaderSize(AdminHttpServer.MAX_HEADERS)));
-            p.addLast("aggregate", new HttpObjectAggregator(AdminHttpServer.MAX_BODY));
+            ChannelPipeline p = AdminHttpServer.httpPipeline(ch, tls);
             p.addLast(loops.blocking(), "requests", handler);
         });
     }
