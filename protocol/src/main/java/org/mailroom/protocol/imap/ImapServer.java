@@ -4,7 +4,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -16,6 +15,7 @@ import org.mailroom.core.store.MailStore;
 import org.mailroom.core.store.Quota;
 import org.mailroom.protocol.ConnectionCap;
 import org.mailroom.protocol.Listener;
+import org.mailroom.protocol.SessionThreads;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * guard, tls, false, boss, workers, blocking).start(address)}: port 143 with STARTTLS; with {@code implicitTls}
  * port 993 (RFC 8314).
  *
- * <p>Pipeline per connection: (TLS on 993) → idle timer → {@link ImapDecoder} → {@link ImapSession}, the session on the
- * blocking executor group so that store reads and password hashing never stall the event loop. The session
+ * <p>Pipeline per connection: (TLS on 993) → idle timer → {@link ImapDecoder} → {@link ImapSession}, the session
+ * offloaded to the session pool so that store reads and password hashing never stall the event loop. The session
  * writes bytes itself (responses hold literals), so there is no encoder.
  */
 public final class ImapServer implements AutoCloseable {
@@ -48,7 +48,7 @@ public final class ImapServer implements AutoCloseable {
     private final boolean implicitTls;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final EventExecutorGroup blocking;
+    private final SessionThreads blocking;
     private final Listener listener = new Listener("IMAP");
     /** Set by {@link #stopAccepting()}. */
     private volatile boolean stopping;
@@ -63,7 +63,7 @@ public final class ImapServer implements AutoCloseable {
      */
     public ImapServer(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
                       SaslMechanisms sasl, LoginGuard guard, TlsContext tls, boolean implicitTls,
-                      EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
+                      EventLoopGroup boss, EventLoopGroup workers, SessionThreads blocking) {
         this(settings, store, blobs, structure, sasl, guard, tls, implicitTls, boss, workers, blocking,
                 new Quota(store, settings.mailboxQuota()));
     }
@@ -71,7 +71,7 @@ public final class ImapServer implements AutoCloseable {
     /** As above, with each account's storage limit (its own from the directory, else the default). */
     public ImapServer(ImapSettings settings, MailStore store, BlobStore blobs, MessageStructureSource structure,
                       SaslMechanisms sasl, LoginGuard guard, TlsContext tls, boolean implicitTls,
-                      EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking, Quota quota) {
+                      EventLoopGroup boss, EventLoopGroup workers, SessionThreads blocking, Quota quota) {
         this.quota = Objects.requireNonNull(quota, "quota");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
@@ -94,8 +94,6 @@ public final class ImapServer implements AutoCloseable {
         return bound;
     }
 
-    // XXX: Netty 4.2 deprecates handlers with their own EventExecutorGroup; kept on purpose, as in Pop3Server.
-    @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
         ImapSettings settings = this.settings;
         boolean overCap = cap.overCap(channel, settings.maxConnections());
@@ -110,8 +108,8 @@ public final class ImapServer implements AutoCloseable {
         pipeline.addLast("idle", new IdleStateHandler(true, 0, 0, settings.idleTimeout().toMillis(),
                 TimeUnit.MILLISECONDS));
         pipeline.addLast("decoder", new ImapDecoder(settings.maxLineLength(), settings.maxLiteralSize(), literals));
-        pipeline.addLast(blocking, "session", new ImapSession(settings, store, blobs, structure, sasl, guard,
-                tls, quota));
+        pipeline.addLast("session", blocking.offload(channel, new ImapSession(settings, store, blobs, structure, sasl,
+                guard, tls, quota)));
     }
 
     /** New settings for the connections accepted from now on (a configuration reload); open sessions keep theirs. */

@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -18,6 +17,7 @@ import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
 import org.mailroom.core.store.SieveScripts;
 import org.mailroom.protocol.Listener;
+import org.mailroom.protocol.SessionThreads;
 import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * tls, boss, workers, blocking).start(new InetSocketAddress(4190))}.
  *
  * <p>Pipeline per connection: idle timer → {@link ManageSieveDecoder} → {@link ManageSieveEncoder} →
- * {@link ManageSieveSession}, the session on the blocking executor group.
+ * {@link ManageSieveSession}, the session offloaded to the session pool.
  */
 public final class ManageSieveServer implements AutoCloseable {
 
@@ -43,7 +43,7 @@ public final class ManageSieveServer implements AutoCloseable {
     private final TlsContext tls;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final EventExecutorGroup blocking;
+    private final SessionThreads blocking;
     private final Listener listener = new Listener("ManageSieve");
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean stopping;
@@ -51,7 +51,7 @@ public final class ManageSieveServer implements AutoCloseable {
     /** {@code tls} null: no STARTTLS offered (tests). The groups are shared: {@link #close()} leaves them running. */
     public ManageSieveServer(ManageSieveSettings settings, SieveScripts scripts, ScriptCompiler compiler,
                              SaslMechanisms sasl, LoginGuard guard, TlsContext tls, EventLoopGroup boss,
-                             EventLoopGroup workers, EventExecutorGroup blocking) {
+                             EventLoopGroup workers, SessionThreads blocking) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.scripts = Objects.requireNonNull(scripts, "scripts");
         this.compiler = Objects.requireNonNull(compiler, "compiler");
@@ -70,8 +70,6 @@ public final class ManageSieveServer implements AutoCloseable {
         return bound;
     }
 
-    // XXX: handler with its own EventExecutorGroup, deprecated in Netty 4.2: see Pop3Server for why we keep it.
-    @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
         int count = open.incrementAndGet();
         channel.closeFuture().addListener(f -> open.decrementAndGet());
@@ -87,7 +85,8 @@ public final class ManageSieveServer implements AutoCloseable {
         pipeline.addLast("decoder", new ManageSieveDecoder(settings.maxLineLength(), settings.maxScriptSize(),
                 settings.discardLimit()));
         pipeline.addLast("encoder", ENCODER);
-        pipeline.addLast(blocking, "session", new ManageSieveSession(settings, scripts, compiler, sasl, guard, tls));
+        pipeline.addLast("session", blocking.offload(channel,
+                new ManageSieveSession(settings, scripts, compiler, sasl, guard, tls)));
     }
 
     /** Connections over the limit or while stopping: one BYE, then close (RFC 5804 section 1.3 allows it). */

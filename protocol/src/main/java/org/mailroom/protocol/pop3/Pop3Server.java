@@ -6,8 +6,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -21,6 +19,7 @@ import org.mailroom.core.store.Directory;
 import org.mailroom.core.store.MailStore;
 import org.mailroom.protocol.ConnectionCap;
 import org.mailroom.protocol.Listener;
+import org.mailroom.protocol.SessionThreads;
 import org.mailroom.protocol.tls.StartTls;
 import org.mailroom.protocol.tls.TlsContext;
 import org.slf4j.Logger;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * InetSocketAddress bound = pop3.start(new InetSocketAddress("127.0.0.1", 0)); ... }}
  *
  * <p>Pipeline per connection: idle timer → {@link Pop3Decoder} → {@link Pop3Encoder} → {@link Pop3Session}, the
- * session on the blocking executor group so that store reads and password hashing never stall the event loop.
+ * session offloaded to the session pool so that store reads and password hashing never stall the event loop.
  */
 public final class Pop3Server implements AutoCloseable {
 
@@ -48,7 +47,7 @@ public final class Pop3Server implements AutoCloseable {
     private final LoginGuard guard;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final EventExecutorGroup blocking;
+    private final SessionThreads blocking;
     private final boolean ownsGroups;
     private final Listener listener = new Listener("POP3");
     /** Set by {@link #stopAccepting()}. */
@@ -68,14 +67,14 @@ public final class Pop3Server implements AutoCloseable {
 
     /** A server on shared groups with logins checked against {@code directory} and a guard of its own. */
     public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory,
-                      EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
+                      EventLoopGroup boss, EventLoopGroup workers, SessionThreads blocking) {
         this(settings, store, blobs, defaultSasl(directory), defaultGuard(settings), boss, workers, blocking, false);
     }
 
     /** A server with groups of its own and the shared authentication. */
     public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard) {
         this(settings, store, blobs, sasl, guard, new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()),
-                new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), new DefaultEventExecutorGroup(BLOCKING_THREADS),
+                new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), new SessionThreads(BLOCKING_THREADS),
                 true);
     }
 
@@ -85,7 +84,7 @@ public final class Pop3Server implements AutoCloseable {
      * all protocols. The guard's {@code maxFailuresPerConnection} is the one that closes connections.
      */
     public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard,
-                      EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking) {
+                      EventLoopGroup boss, EventLoopGroup workers, SessionThreads blocking) {
         this(settings, store, blobs, sasl, guard, boss, workers, blocking, false);
     }
 
@@ -95,14 +94,14 @@ public final class Pop3Server implements AutoCloseable {
      */
     public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard,
                       TlsContext tls, boolean implicitTls, EventLoopGroup boss, EventLoopGroup workers,
-                      EventExecutorGroup blocking) {
+                      SessionThreads blocking) {
         this(settings, store, blobs, sasl, guard, boss, workers, blocking, false);
         this.tls = Objects.requireNonNull(tls, "tls");
         this.implicitTls = implicitTls;
     }
 
     private Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, SaslMechanisms sasl, LoginGuard guard,
-                       EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup blocking, boolean ownsGroups) {
+                       EventLoopGroup boss, EventLoopGroup workers, SessionThreads blocking, boolean ownsGroups) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
@@ -129,11 +128,6 @@ public final class Pop3Server implements AutoCloseable {
         return bound;
     }
 
-    // XXX: Netty 4.2 deprecates adding a handler with its own EventExecutorGroup (netty PR 14538; gone in Netty 5)
-    // because handlerAdded/handlerRemoved then run at awkward times. We keep it because it is the architecture's
-    // one way of keeping blocking work off the event loop with one connection's events in order; the way out, if
-    // ever needed, is a session on the event loop that hands each line to blocking.next() itself.
-    @SuppressWarnings("deprecation")
     private void initConnection(SocketChannel channel) {
         Pop3Settings settings = this.settings;
         boolean overCap = cap.overCap(channel, settings.maxConnections());
@@ -149,7 +143,7 @@ public final class Pop3Server implements AutoCloseable {
                 settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         pipeline.addLast("decoder", new Pop3Decoder(settings.maxLineLength()));
         pipeline.addLast("encoder", ENCODER);
-        pipeline.addLast(blocking, "session", new Pop3Session(settings, store, blobs, sasl, guard, tls));
+        pipeline.addLast("session", blocking.offload(channel, new Pop3Session(settings, store, blobs, sasl, guard, tls)));
     }
 
     /** New settings for the connections accepted from now on (a configuration reload); open sessions keep theirs. */
@@ -179,14 +173,12 @@ public final class Pop3Server implements AutoCloseable {
     public synchronized void close() {
         listener.close();
         if (ownsGroups) {
-            // A short quiet period: after a channel closes, its pipeline is taken down by tasks passed back and forth
-            // between the event loop and the session's executor; neither may terminate while they still come.
+            // The loops first: they hand the closed sessions' last events to the pool, which then runs them out.
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
             workers.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS);
-            blocking.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS);
             boss.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
             workers.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
-            blocking.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+            blocking.close();
         }
     }
 }

@@ -17,7 +17,7 @@ import org.mailroom.protocol.tls.TlsContext;
 
 /**
  * An SMTP listener. Pipeline per connection: (TLS for implicit TLS,) connection limits, idle timeout,
- * {@link SmtpDecoder}, then {@link SmtpSession} on the blocking executor.
+ * {@link SmtpDecoder}, then {@link SmtpSession} offloaded to the session pool.
  */
 public final class SmtpServer implements AutoCloseable {
 
@@ -68,9 +68,6 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     /** Binds and starts accepting; returns the bound address (port 0 picks a free one). */
-    // addLast(EventExecutorGroup, ...) is deprecated in Netty 4.2; it is still our one way to keep blocking work
-    // off the event loop with one connection's events in order (see the note in Pop3Server).
-    @SuppressWarnings("deprecation")
     public InetSocketAddress start(InetSocketAddress address) throws IOException {
         return listener.start(loops.boss(), loops.workers(), address, ch -> {
             SmtpSettings settings = this.settings;
@@ -81,8 +78,8 @@ public final class SmtpServer implements AutoCloseable {
             p.addLast("limits", limiter);
             p.addLast("idle", new IdleStateHandler(settings.commandTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             p.addLast("decoder", decoder);
-            p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth, checks,
-                    () -> stopping));
+            p.addLast("session", loops.blocking().offload(ch, new SmtpSession(settings, router, blobs, decoder, clock,
+                    tls, auth, checks, () -> stopping)));
         });
     }
 

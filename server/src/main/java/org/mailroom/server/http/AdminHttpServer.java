@@ -20,7 +20,7 @@ import org.mailroom.server.admin.AdminTokens;
  * The admin listener ({@code listen.admin}): HTTP/1.1 with Netty's codec, JSON routes, {@code /metrics} and the
  * health checks. Pipeline per connection: (TLS, when the address is not loopback,) idle timeout, HTTP codec with
  * line and header limits, aggregation up to {@link #MAX_BODY} (a larger body gets 413 before it is read), then
- * {@link RequestHandler} on the blocking executor.
+ * {@link RequestHandler} offloaded to the session pool.
  *
  * <p>Design note: the listener knows nothing of the API; it serves a list of {@link Route}s: the API's
  * ({@link AdminRoutes}) and the web console's static files ({@link ConsoleRoutes}).
@@ -54,9 +54,6 @@ public final class AdminHttpServer implements AutoCloseable {
     }
 
     /** Binds and starts accepting; returns the bound address (port 0 picks a free one). */
-    // addLast(EventExecutorGroup, ...): deprecated in Netty 4.2 but our one way to keep blocking work off the event
-    // loop with one connection's requests in order (see the note in Pop3Server).
-    @SuppressWarnings("deprecation")
     public InetSocketAddress start(InetSocketAddress address) throws IOException {
         return listener.start(loops.boss(), loops.workers(), address, ch -> {
             ChannelPipeline p = ch.pipeline();
@@ -65,7 +62,7 @@ public final class AdminHttpServer implements AutoCloseable {
             p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(MAX_LINE).setMaxHeaderSize(MAX_HEADERS)));
             p.addLast("aggregate", new HttpObjectAggregator(MAX_BODY));
-            p.addLast(loops.blocking(), "requests", handler);
+            p.addLast("requests", loops.blocking().offload(ch, handler));
         });
     }
 

@@ -36,7 +36,6 @@ public final class AutoconfigHttpServer implements AutoCloseable {
     }
 
     /** Binds and starts accepting; returns the bound address (port 0 picks a free one). */
-    @SuppressWarnings("deprecation") // addLast(EventExecutorGroup, ...): see AdminHttpServer
     public InetSocketAddress start(InetSocketAddress address) throws IOException {
         return listener.start(loops.boss(), loops.workers(), address, ch -> {
             ChannelPipeline p = ch.pipeline();
@@ -45,7 +44,7 @@ public final class AutoconfigHttpServer implements AutoCloseable {
             p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(AdminHttpServer.MAX_LINE).setMaxHeaderSize(AdminHttpServer.MAX_HEADERS)));
             p.addLast("aggregate", new HttpObjectAggregator(AdminHttpServer.MAX_BODY));
-            p.addLast(loops.blocking(), "requests", handler);
+            p.addLast("requests", loops.blocking().offload(ch, handler));
         });
     }
 
