@@ -56,7 +56,9 @@ public abstract class ProtocolListener implements AutoCloseable {
     /** Listens on the address (port 0 picks a free port) and returns the address actually bound. */
     public final InetSocketAddress start(InetSocketAddress address) throws IOException {
         InetSocketAddress bound = listener.start(boss, workers, address, channel -> {
-            if (implicitTls != null) channel.pipeline().addLast(StartTls.HANDLER_NAME, implicitTls.newHandler(channel.alloc()));
+            if (implicitTls != null) {
+                channel.pipeline().addLast(StartTls.HANDLER_NAME, implicitTls.newHandler(channel.alloc()));
+            }
             ChannelInboundHandler session = open(channel);
             if (session != null) channel.pipeline().addLast("session", sessions.offload(channel, session));
         });

@@ -50,8 +50,8 @@ public final class Pop3Server extends ProtocolListener {
     /** A server on shared groups with logins checked against {@code directory} and a guard of its own. */
     public Pop3Server(Pop3Settings settings, MailStore store, BlobStore blobs, Directory directory,
                       EventLoopGroup boss, EventLoopGroup workers, SessionThreads blocking) {
-        this(settings, store, blobs, defaultSasl(directory), defaultGuard(settings), null, false, boss, workers, blocking,
-                null);
+        this(settings, store, blobs, defaultSasl(directory), defaultGuard(settings), null, false, boss, workers,
+                blocking, null);
     }
 
     /** A server with groups of its own and the shared authentication. */

@@ -16,6 +16,7 @@ public final class AutoconfigHttpServer extends HttpListener {
     /** @param tls the server certificate for HTTPS, or null for plain HTTP */
     public AutoconfigHttpServer(EventLoops loops, TlsContext tls, Directory directory, MailEndpoints endpoints) {
         // Every route is OPEN: BearerAuth never reaches for tokens.
-        super(loops, tls, new RequestHandler(new AutoconfigRoutes(directory, endpoints).routes(), new BearerAuth(null, false)));
+        super(loops, tls,
+                new RequestHandler(new AutoconfigRoutes(directory, endpoints).routes(), new BearerAuth(null, false)));
     }
 }
