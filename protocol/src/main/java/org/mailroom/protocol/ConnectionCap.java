@@ -11,23 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The connection cap of a POP3 or IMAP listener: counts its open connections, and turns away one over the cap
- * (or any while the server stops) with one line before closing (RFC 2449 section 8.2, RFC 9051 section 7.1.5).
- * SMTP's cap, with one per client address as well, is {@link ConnectionLimiter}.
+ * The connection cap of a POP3, IMAP or ManageSieve listener ({@link ProtocolListener#turnedAway}): counts its
+ * open connections, and turns away one over the cap (or any while the server stops) with one line before closing
+ * (RFC 2449 section 8.2, RFC 9051 section 7.1.5, RFC 5804 section 1.3). SMTP's cap, with one per client address
+ * as well, is {@link ConnectionLimiter}.
  */
-public final class ConnectionCap {
+final class ConnectionCap {
 
     private final AtomicInteger open = new AtomicInteger();
 
     /** Counts {@code channel} until it closes; true if it is beyond {@code max}. */
-    public boolean overCap(Channel channel, int max) {
+    boolean overCap(Channel channel, int max) {
         int count = open.incrementAndGet();
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         return count > max;
     }
 
     /** A handler that sends {@code line} (CRLF added) once the connection is up, then closes; reads are dropped. */
-    public static ChannelHandler refusal(String line) {
+    static ChannelHandler refusal(String line) {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {

@@ -2,20 +2,18 @@ package org.mailroom.protocol;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The threads every listener shares: one acceptor, a few I/O event loops, and a bounded pool for blocking
- * work (store, DNS, password hashing), which never runs on an event loop. A session handler added with
- * {@link #blocking()} keeps its connection's events in order.
+ * work (store, DNS, password hashing), which never runs on an event loop. A session offloaded to
+ * {@link #blocking()} gets its connection's events in order.
  */
 public final class EventLoops implements AutoCloseable {
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final EventExecutorGroup blocking;
+    private final SessionThreads blocking;
     private final boolean epoll;
 
     /** Java NIO event loops. */
@@ -31,7 +29,7 @@ public final class EventLoops implements AutoCloseable {
         epoll = NativeTransport.usable(nativeTransport);
         boss = new MultiThreadIoEventLoopGroup(1, NativeTransport.handlers(epoll));
         workers = new MultiThreadIoEventLoopGroup(ioThreads, NativeTransport.handlers(epoll));
-        blocking = new DefaultEventExecutorGroup(blockingThreads);
+        blocking = new SessionThreads(blockingThreads);
     }
 
     /** Sized for this machine: I/O threads as cores, blocking threads enough to keep the disk busy. NIO. */
@@ -58,7 +56,8 @@ public final class EventLoops implements AutoCloseable {
         return workers;
     }
 
-    public EventExecutorGroup blocking() {
+    /** The session pool; a listener offloads each connection's session to it. */
+    public SessionThreads blocking() {
         return blocking;
     }
 
@@ -66,6 +65,6 @@ public final class EventLoops implements AutoCloseable {
     public void close() {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        blocking.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        blocking.close(); // after the loops: the closed connections' last events have been handed to it
     }
 }

@@ -1,9 +1,9 @@
 package org.mailroom.protocol.smtp;
 
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.mailroom.core.delivery.Router;
@@ -11,31 +11,29 @@ import org.mailroom.core.store.BlobStore;
 import org.mailroom.mailauth.InboundAuthenticator;
 import org.mailroom.protocol.ConnectionLimiter;
 import org.mailroom.protocol.EventLoops;
-import org.mailroom.protocol.Listener;
-import org.mailroom.protocol.tls.StartTls;
+import org.mailroom.protocol.ProtocolListener;
 import org.mailroom.protocol.tls.TlsContext;
 
 /**
  * An SMTP listener. Pipeline per connection: (TLS for implicit TLS,) connection limits, idle timeout,
- * {@link SmtpDecoder}, then {@link SmtpSession} on the blocking executor.
+ * {@link SmtpDecoder}, then {@link SmtpSession} offloaded to the session pool.
+ *
+ * <p>A graceful stop ({@link #stopAccepting()}): new connections are greeted with {@code 421 4.3.2} and closed, idle
+ * sessions get the same, and a session in a mail transaction gets it right after its reply to the data (a 250 only
+ * once the message is durable). {@link #close()} then ends whatever is left.
  */
-public final class SmtpServer implements AutoCloseable {
+public final class SmtpServer extends ProtocolListener {
 
     // Volatile, and read once per new connection: a configuration reload (SIGHUP) replaces them for the sessions
     // that start afterwards, while open sessions keep what they started with.
     private volatile SmtpSettings settings;
     private final Router router;
     private final BlobStore blobs;
-    private final EventLoops loops;
     private final Clock clock;
     private final ConnectionLimiter limiter;
     private final TlsContext tls;
-    private final boolean implicitTls;
     private volatile SmtpAuth auth;
     private volatile InboundChecks checks;
-    private final Listener listener = new Listener("SMTP");
-    /** Set by {@link #stopAccepting()}: new sessions get 421, sessions end once no transaction is under way. */
-    private volatile boolean stopping;
 
     /**
      * @param tls         offered with STARTTLS, or null for none
@@ -53,37 +51,29 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(SmtpSettings settings, Router router, BlobStore blobs, EventLoops loops, Clock clock,
                       TlsContext tls, boolean implicitTls, SmtpAuth auth, InboundAuthenticator checks) {
+        super("SMTP", loops.boss(), loops.workers(), loops.blocking(), implicitTls ? tls : null);
         if (implicitTls && tls == null) throw new IllegalArgumentException("implicit TLS needs a TLS context");
         this.auth = auth;
         this.checks = checks == null || auth != null ? null : new InboundChecks(checks, blobs);
         this.tls = tls;
-        this.implicitTls = implicitTls;
         this.settings = settings;
         this.router = router;
         this.blobs = blobs;
-        this.loops = loops;
         this.clock = clock;
         this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerIp(),
                 "421 4.7.0 " + settings.hostname() + " Error: too many connections");
     }
 
-    /** Binds and starts accepting; returns the bound address (port 0 picks a free one). */
-    // addLast(EventExecutorGroup, ...) is deprecated in Netty 4.2; it is still our one way to keep blocking work
-    // off the event loop with one connection's events in order (see the note in Pop3Server).
-    @SuppressWarnings("deprecation")
-    public InetSocketAddress start(InetSocketAddress address) throws IOException {
-        return listener.start(loops.boss(), loops.workers(), address, ch -> {
-            SmtpSettings settings = this.settings;
-            SmtpDecoder decoder = new SmtpDecoder(settings.commandLineLimit(), settings.textLineLimit(),
-                    settings.normalizeBareLineEndings());
-            ChannelPipeline p = ch.pipeline();
-            if (implicitTls) p.addLast(StartTls.HANDLER_NAME, tls.newHandler(ch.alloc()));
-            p.addLast("limits", limiter);
-            p.addLast("idle", new IdleStateHandler(settings.commandTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-            p.addLast("decoder", decoder);
-            p.addLast(loops.blocking(), "session", new SmtpSession(settings, router, blobs, decoder, clock, tls, auth, checks,
-                    () -> stopping));
-        });
+    @Override
+    protected ChannelInboundHandler open(SocketChannel channel) {
+        SmtpSettings settings = this.settings;
+        SmtpDecoder decoder = new SmtpDecoder(settings.commandLineLimit(), settings.textLineLimit(),
+                settings.normalizeBareLineEndings());
+        ChannelPipeline p = channel.pipeline();
+        p.addLast("limits", limiter); // its own cap, per client address too, answered with 421
+        p.addLast("idle", new IdleStateHandler(settings.commandTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast("decoder", decoder);
+        return new SmtpSession(settings, router, blobs, decoder, clock, tls, auth, checks, this::stopping);
     }
 
     /**
@@ -109,26 +99,5 @@ public final class SmtpServer implements AutoCloseable {
     /** Sessions open now. */
     public int activeSessions() {
         return limiter.active();
-    }
-
-    /** Whether this listener is bound and accepting (readiness). */
-    public boolean listening() {
-        return listener.listening();
-    }
-
-    /**
-     * The first step of a graceful stop: new connections are greeted with {@code 421 4.3.2} and closed, idle
-     * sessions get the same, and a session in a mail transaction gets it right after its reply to the data (a
-     * 250 only once the message is durable). {@link #close()} then ends whatever is left.
-     */
-    public void stopAccepting() {
-        stopping = true;
-        listener.signalStopping();
-    }
-
-    /** Stops accepting and closes the open sessions. */
-    @Override
-    public void close() {
-        listener.close();
     }
 }

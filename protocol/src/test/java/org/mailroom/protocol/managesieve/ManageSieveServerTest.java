@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.mailroom.core.auth.Authenticator;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
+import org.mailroom.protocol.SessionThreads;
 import org.mailroom.protocol.pop3.InMemoryDirectory;
 import org.mailroom.sieve.SieveSyntaxException;
 
@@ -55,7 +54,7 @@ class ManageSieveServerTest {
     private final SaslMechanisms sasl = new SaslMechanisms(new Authenticator(directory, Clock.systemUTC()));
     private EventLoopGroup boss;
     private EventLoopGroup workers;
-    private EventExecutorGroup blocking;
+    private SessionThreads blocking;
     private ManageSieveServer server;
 
     @BeforeEach
@@ -63,7 +62,7 @@ class ManageSieveServerTest {
         directory.addAccount(ALICE, "secret".toCharArray());
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        blocking = new DefaultEventExecutorGroup(4);
+        blocking = new SessionThreads(4);
     }
 
     @AfterEach
@@ -71,7 +70,7 @@ class ManageSieveServerTest {
         if (server != null) server.close();
         boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        blocking.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        blocking.close();
     }
 
     private InetSocketAddress start(ManageSieveSettings settings, LoginGuard guard) throws IOException {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.mailroom.core.auth.Authenticator;
 import org.mailroom.core.auth.LoginGuard;
 import org.mailroom.core.auth.SaslMechanisms;
+import org.mailroom.protocol.SessionThreads;
 
 /**
  * POP3 AUTH through the shared SASL over real sockets: each mechanism, SCRAM-SHA-256 with an independent python3
@@ -147,11 +147,11 @@ class Pop3AuthTest {
         // One session thread for all connections: a sleeping delay would stall bob's login behind alice's failure.
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        DefaultEventExecutorGroup oneThread = new DefaultEventExecutorGroup(1);
+        SessionThreads oneThread = new SessionThreads(1);
         closeAtEnd.add(() -> {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-            oneThread.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            oneThread.close();
         });
         Duration delay = Duration.ofMillis(1500);
         Pop3Server server = new Pop3Server(Pop3Settings.defaults("pop.example.test"), store, blobs, sasl,

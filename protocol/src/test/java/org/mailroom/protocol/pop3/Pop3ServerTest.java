@@ -7,14 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mailroom.protocol.SessionThreads;
 
 class Pop3ServerTest {
 
@@ -27,7 +26,7 @@ class Pop3ServerTest {
     void serversOnSharedGroupsLeaveThemRunningWhenClosed() throws IOException {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        EventExecutorGroup blocking = new DefaultEventExecutorGroup(2);
+        SessionThreads blocking = new SessionThreads(2);
         InMemoryBlobStore blobs = new InMemoryBlobStore();
         InMemoryMailStore store = new InMemoryMailStore(blobs);
         InMemoryDirectory directory = new InMemoryDirectory();
@@ -56,7 +55,7 @@ class Pop3ServerTest {
         } finally {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            blocking.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            blocking.close();
         }
     }
 

@@ -15,9 +15,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.string.StringEncoder;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,17 +22,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.mailroom.protocol.SessionThreads;
 
 /**
  * A tiny line protocol shaped like SMTP, for tests: "STARTTLS" upgrades through {@link StartTls}, any other
- * line is answered "250 line". The session works on its own executor as the real ones do, so pipelined
- * commands really are decoded before the session handles STARTTLS. (It hands each line over itself: Netty 4.2
- * deprecates adding a handler with an EventExecutorGroup, netty/netty#14538.)
+ * line is answered "250 line". The session is offloaded to session threads as the real ones are, so pipelined
+ * commands really are decoded before the session handles STARTTLS.
  */
 final class LineServer implements AutoCloseable {
 
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final EventExecutorGroup sessions = new DefaultEventExecutorGroup(1);
+    private final SessionThreads sessions = new SessionThreads(1);
     private final Channel serverChannel;
     /** One per STARTTLS the server accepted, in order. */
     final List<Future<Channel>> upgrades = new CopyOnWriteArrayList<>();
@@ -55,7 +52,7 @@ final class LineServer implements AutoCloseable {
                         }
                         channel.pipeline().addLast("decoder", new PausingLineDecoder());
                         channel.pipeline().addLast("encoder", new StringEncoder(StandardCharsets.US_ASCII));
-                        channel.pipeline().addLast("session", new LineSession(tls, sessions.next()));
+                        channel.pipeline().addLast("session", sessions.offload(channel, new LineSession(tls)));
                     }
                 });
         serverChannel = bootstrap.bind("127.0.0.1", 0).sync().channel();
@@ -70,7 +67,7 @@ final class LineServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
         // The loop first: it closes the open connections, whose last events the sessions still take.
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        sessions.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        sessions.close();
     }
 
     /** Stops decoding after STARTTLS, as {@link StartTlsDecoder} requires. */
@@ -122,20 +119,13 @@ final class LineServer implements AutoCloseable {
     private final class LineSession extends SimpleChannelInboundHandler<String> {
 
         private final TlsContext tls;
-        /** One executor per connection keeps its lines in order. */
-        private final EventExecutor executor;
 
-        LineSession(TlsContext tls, EventExecutor executor) {
+        LineSession(TlsContext tls) {
             this.tls = tls;
-            this.executor = executor;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, String line) {
-            executor.execute(() -> handle(ctx, line));
-        }
-
-        private void handle(ChannelHandlerContext ctx, String line) {
             if (!line.equalsIgnoreCase("STARTTLS")) {
                 ctx.writeAndFlush("250 " + line + "\r\n");
                 return;

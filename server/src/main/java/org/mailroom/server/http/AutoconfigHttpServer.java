@@ -1,11 +1,7 @@
 package org.mailroom.server.http;
 
-import io.netty.channel.ChannelPipeline;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import org.mailroom.core.store.Directory;
 import org.mailroom.protocol.EventLoops;
-import org.mailroom.protocol.Listener;
 import org.mailroom.protocol.tls.TlsContext;
 import org.mailroom.server.autoconfig.MailEndpoints;
 
@@ -15,36 +11,12 @@ import org.mailroom.server.autoconfig.MailEndpoints;
  * because it faces the Internet (clients ask on ports 80/443 of autoconfig.&lt;domain&gt;) while the admin API
  * stays on loopback.
  */
-public final class AutoconfigHttpServer implements AutoCloseable {
-
-    private final EventLoops loops;
-    private final TlsContext tls;
-    private final RequestHandler handler;
-    private final Listener listener = new Listener("HTTP");
+public final class AutoconfigHttpServer extends HttpListener {
 
     /** @param tls the server certificate for HTTPS, or null for plain HTTP */
     public AutoconfigHttpServer(EventLoops loops, TlsContext tls, Directory directory, MailEndpoints endpoints) {
-        this.loops = loops;
-        this.tls = tls;
         // Every route is OPEN: BearerAuth never reaches for tokens.
-        this.handler = new RequestHandler(new AutoconfigRoutes(directory, endpoints).routes(), new BearerAuth(null, false));
-    }
-
-    /** Binds and starts accepting; returns the bound address (port 0 picks a free one). */
-    @SuppressWarnings("deprecation") // addLast(EventExecutorGroup, ...): see AdminHttpServer
-    public InetSocketAddress start(InetSocketAddress address) throws IOException {
-        return listener.start(loops.boss(), loops.workers(), address, ch -> {
-            ChannelPipeline p = AdminHttpServer.httpPipeline(ch, tls);
-            p.addLast(loops.blocking(), "requests", handler);
-        });
-    }
-
-    public boolean listening() {
-        return listener.listening();
-    }
-
-    @Override
-    public void close() {
-        listener.close();
+        super(loops, tls,
+                new RequestHandler(new AutoconfigRoutes(directory, endpoints).routes(), new BearerAuth(null, false)));
     }
 }
